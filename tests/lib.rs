@@ -1,0 +1,1 @@
+//! Shared helpers for aether's acceptance tests.
