@@ -1,6 +1,7 @@
 //! aether ISA v1: the stack CPU's instructions, their encoding, timing
 //! profiles and the program image.
 
+pub mod disasm;
 pub mod encoding;
 pub mod image;
 pub mod opcode;

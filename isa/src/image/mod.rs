@@ -3,6 +3,8 @@
 //! This module holds the in-memory model; the binary format lives in
 //! [`format`] and is specified in `docs/image-format.md`.
 
+pub mod format;
+
 use serde::{Deserialize, Serialize};
 
 /// A linked, loadable program.
