@@ -1,0 +1,1 @@
+//! Disassembly of program images back to re-assemblable source.

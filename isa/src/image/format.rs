@@ -1,0 +1,1 @@
+//! The binary encoding of program images (see `docs/image-format.md`).
