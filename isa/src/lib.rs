@@ -8,6 +8,6 @@ pub mod opcode;
 pub mod profile;
 
 pub use encoding::{DecodeError, EncodeError, Instruction};
-pub use image::{Entry, Image, MsgType, SourceLoc, SourceMap, Symbol, SymbolKind};
+pub use image::{Entry, Image, ImageError, MsgType, SourceLoc, SourceMap, Symbol, SymbolKind};
 pub use opcode::{Group, INSTRUCTIONS, InstrInfo, Opcode, OperandKind};
 pub use profile::{ProfileError, TimingProfile};

@@ -1,9 +1,14 @@
 //! The program image: what `aether-asm` writes and the emulator loads.
 //!
 //! This module holds the in-memory model; the binary format lives in
-//! [`format`] and is specified in `docs/image-format.md`.
+//! [`format`] and is specified in `docs/image-format.md`, the semantic
+//! checks in [`Image::validate`] and the errors in [`error`].
 
+pub mod error;
 pub mod format;
+mod validate;
+
+pub use error::{Field, ImageError, NameKind, Section};
 
 use serde::{Deserialize, Serialize};
 
