@@ -227,6 +227,20 @@ pub enum ImageError {
         /// Bytes left in the section after the count.
         available: usize,
     },
+    /// A section's declared length runs past the checksum.
+    #[error(
+        "section {section}: length {len} at byte offset {offset} runs past the checksum ({available} bytes remain)"
+    )]
+    SectionTooLong {
+        /// The section.
+        section: Section,
+        /// Offset of the length field.
+        offset: usize,
+        /// The declared length.
+        len: u32,
+        /// Bytes left after the length field.
+        available: usize,
+    },
     /// A section kind that version 1 does not define.
     #[error("unknown section kind {kind} at byte offset {offset}")]
     UnknownSection {

@@ -220,7 +220,16 @@ fn read_sections(body: &[u8], section_count: u32) -> Result<Image, ImageError> {
             _ => {}
         }
         last = Some(section);
+        let len_offset = outer.offset();
         let len = outer.u32(Field::of(section, "length"))?;
+        if len as usize > outer.remaining() {
+            return Err(ImageError::SectionTooLong {
+                section,
+                offset: len_offset,
+                len,
+                available: outer.remaining(),
+            });
+        }
         let payload_offset = outer.offset();
         let payload = outer.take(len as u64, Field::of(section, "payload"))?;
         let mut r = Reader::new(payload, payload_offset, Some(section));
@@ -448,5 +457,435 @@ impl<'a> Reader<'a> {
         std::str::from_utf8(bytes)
             .map(str::to_owned)
             .map_err(|_| ImageError::BadUtf8 { field, offset })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::image::sample::{assemble, sample, with_checksum};
+    use crate::opcode::{INSTRUCTIONS, Opcode, OperandKind};
+    use proptest::prelude::*;
+
+    /// The sample image's bytes without their checksum.
+    fn sample_body() -> Vec<u8> {
+        let mut bytes = sample().to_bytes();
+        bytes.truncate(bytes.len() - CHECKSUM_LEN);
+        bytes
+    }
+
+    /// Loads `body` with a correct checksum appended and returns the error message.
+    fn body_error(body: Vec<u8>) -> String {
+        Image::from_bytes(&with_checksum(body))
+            .expect_err("the image must be rejected")
+            .to_string()
+    }
+
+    #[test]
+    fn checksum_is_standard_crc32() {
+        // The CRC-32/ISO-HDLC check value from the CRC catalogue.
+        assert_eq!(checksum(b"123456789"), 0xCBF4_3926);
+    }
+
+    #[test]
+    fn a_tiny_image_has_the_documented_bytes() {
+        let image = Image {
+            code: assemble(&[(Opcode::Nop, 0), (Opcode::Add, 0)]),
+            ..Image::default()
+        };
+        let mut expected: Vec<u8> = b"AETHIMG\0".to_vec();
+        expected.extend_from_slice(&[1, 0, 0, 0, 6, 0, 0, 0]);
+        expected.extend_from_slice(&[1, 0, 0, 0, 12, 0, 0, 0, 2, 0, 0, 0]);
+        expected.extend_from_slice(&[0, 0, 0, 0x00, 0, 0, 0, 0x20]);
+        for kind in 2..=4u8 {
+            expected.extend_from_slice(&[kind, 0, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0]);
+        }
+        expected.extend_from_slice(&[5, 0, 0, 0, 8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+        expected.extend_from_slice(&[6, 0, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0]);
+        let expected = with_checksum(expected);
+        assert_eq!(image.to_bytes(), expected);
+        assert_eq!(Image::from_bytes(&expected).unwrap(), image);
+    }
+
+    #[test]
+    fn the_sample_round_trips_with_the_computed_size() {
+        let image = sample();
+        let bytes = image.to_bytes();
+        // header 16 + code 44 + data 24 + entries 38 + symbols 82 + source map 88
+        // + msg types 36 + checksum 4, summed by hand from the field sizes.
+        assert_eq!(bytes.len(), 332);
+        assert_eq!(Image::from_bytes(&bytes).unwrap(), image);
+        assert_eq!(image.to_bytes(), bytes, "output is deterministic");
+    }
+
+    #[test]
+    fn the_empty_image_round_trips() {
+        let bytes = Image::default().to_bytes();
+        assert_eq!(bytes.len(), HEADER_LEN + 6 * SECTION_HEADER_LEN + 7 * 4 + 4);
+        assert_eq!(Image::from_bytes(&bytes).unwrap(), Image::default());
+    }
+
+    #[test]
+    fn every_truncation_is_rejected() {
+        let bytes = sample().to_bytes();
+        for len in 0..bytes.len() {
+            assert!(Image::from_bytes(&bytes[..len]).is_err(), "prefix of {len}");
+        }
+    }
+
+    #[test]
+    fn every_truncation_with_a_fixed_checksum_is_rejected() {
+        let body = sample_body();
+        for len in HEADER_LEN..body.len() {
+            let err = Image::from_bytes(&with_checksum(body[..len].to_vec())).unwrap_err();
+            assert!(
+                matches!(
+                    err,
+                    ImageError::Truncated { .. } | ImageError::SectionTooLong { .. }
+                ),
+                "prefix of {len}: {err}"
+            );
+        }
+    }
+
+    #[test]
+    fn every_single_bit_flip_is_rejected() {
+        let bytes = sample().to_bytes();
+        for bit in 0..bytes.len() * 8 {
+            let mut flipped = bytes.clone();
+            flipped[bit / 8] ^= 1 << (bit % 8);
+            let err = Image::from_bytes(&flipped).unwrap_err();
+            let ok = match bit / 8 {
+                0..8 => matches!(err, ImageError::BadMagic { .. }),
+                8..10 => matches!(err, ImageError::UnsupportedVersion { .. }),
+                10..12 => matches!(err, ImageError::UnknownFlags { .. }),
+                _ => matches!(err, ImageError::Checksum { .. }),
+            };
+            assert!(ok, "bit {bit}: {err}");
+        }
+    }
+
+    #[test]
+    fn bit_flips_under_a_fixed_checksum_load_canonically_or_are_rejected() {
+        let body = sample_body();
+        let mut accepted = 0;
+        for bit in HEADER_LEN * 8..body.len() * 8 {
+            let mut flipped = body.clone();
+            flipped[bit / 8] ^= 1 << (bit % 8);
+            let bytes = with_checksum(flipped);
+            if let Ok(image) = Image::from_bytes(&bytes) {
+                assert_eq!(image.to_bytes(), bytes, "bit {bit}");
+                accepted += 1;
+            }
+        }
+        // Flipping any bit of the 12 data-section payload bytes keeps the image valid.
+        assert!(accepted >= 12 * 8);
+    }
+
+    #[test]
+    fn header_errors_name_what_is_wrong() {
+        let bytes = sample().to_bytes();
+        assert_eq!(
+            Image::from_bytes(&bytes[..10]).unwrap_err().to_string(),
+            "image is 10 bytes long, shorter than the 20-byte header and checksum"
+        );
+        let mut bad = bytes.clone();
+        bad[0] = b'X';
+        assert!(
+            Image::from_bytes(&bad)
+                .unwrap_err()
+                .to_string()
+                .starts_with("not an aether image: bytes 0..8 are [58, 45, 54")
+        );
+        let mut bad = bytes.clone();
+        bad[8] = 2;
+        assert_eq!(
+            Image::from_bytes(&bad).unwrap_err().to_string(),
+            "image format version 2 at byte offset 8 is not supported (this loader reads version 1)"
+        );
+        let mut bad = bytes.clone();
+        bad[11] = 0x80;
+        assert_eq!(
+            Image::from_bytes(&bad).unwrap_err().to_string(),
+            "image flags 0x8000 at byte offset 10 set bits that version 1 does not define"
+        );
+        let mut bad = bytes.clone();
+        bad[100] ^= 4;
+        let msg = Image::from_bytes(&bad).unwrap_err().to_string();
+        assert!(
+            msg.starts_with("image checksum mismatch: stored 0x")
+                && msg.contains("at byte offset 328")
+                && msg.ends_with("the image is corrupt"),
+            "{msg}"
+        );
+    }
+
+    /// Asserts that the sample's body changed by `edit`, with a correct
+    /// checksum, is rejected with `message`.
+    fn rejects_body(edit: impl FnOnce(&mut Vec<u8>), message: &str) {
+        let mut body = sample_body();
+        edit(&mut body);
+        assert_eq!(body_error(body), message);
+    }
+
+    /// The sample's body with the section header at `offset` given `kind`.
+    fn with_kind(offset: usize, kind: u32) -> Vec<u8> {
+        let mut body = sample_body();
+        body[offset..offset + 4].copy_from_slice(&kind.to_le_bytes());
+        body
+    }
+
+    // Section headers of the sample: code at 16, data at 60, entries at 84,
+    // symbols at 122, source map at 204, msg types at 292.
+
+    #[test]
+    fn unknown_duplicate_and_misordered_sections_are_rejected() {
+        assert_eq!(
+            body_error(with_kind(84, 9)),
+            "unknown section kind 9 at byte offset 84"
+        );
+        assert_eq!(
+            body_error(with_kind(84, 2)),
+            "duplicate section data at byte offset 84"
+        );
+        assert_eq!(
+            body_error(with_kind(84, 1)),
+            "section code at byte offset 84 comes after section data; sections must be in kind order"
+        );
+    }
+
+    #[test]
+    fn missing_sections_and_stray_bytes_are_rejected() {
+        rejects_body(
+            |body| {
+                body.truncate(292);
+                body[12] = 5;
+            },
+            "section msg_types is missing",
+        );
+        rejects_body(
+            |body| {
+                body.push(0);
+            },
+            "1 bytes at byte offset 328 follow the last of the 6 sections named in the header, before the checksum",
+        );
+        rejects_body(
+            |body| {
+                body[12] = 0;
+            },
+            "312 bytes at byte offset 16 follow the last of the 0 sections named in the header, before the checksum",
+        );
+    }
+
+    #[test]
+    fn a_section_longer_than_its_records_is_rejected() {
+        // Grow the data section by one byte: its declared length 16 -> 17.
+        rejects_body(
+            |body| {
+                body[64] = 17;
+                body.insert(84, 0xAA);
+            },
+            "section data: 1 unused bytes at byte offset 84 after its last record",
+        );
+    }
+
+    #[test]
+    fn a_lying_length_is_rejected_before_allocating() {
+        rejects_body(
+            |body| {
+                body[64..68].copy_from_slice(&u32::MAX.to_le_bytes());
+            },
+            "section data: length 4294967295 at byte offset 64 runs past the checksum (260 bytes remain)",
+        );
+        rejects_body(
+            |body| {
+                body[68..72].copy_from_slice(&0x4000_0000u32.to_le_bytes());
+            },
+            "data.count at byte offset 68 is 1073741824, which needs at least 4294967296 bytes but only 12 remain in the section",
+        );
+        // The entries' first name claims 2^31 bytes.
+        rejects_body(
+            |body| {
+                body[96..100].copy_from_slice(&0x8000_0000u32.to_le_bytes());
+            },
+            "entries[0].name at byte offset 100 needs 2147483648 bytes but only 22 remain in section entries",
+        );
+    }
+
+    #[test]
+    fn bad_strings_and_symbol_kinds_are_rejected() {
+        // entries[0].name "main" starts at 100.
+        rejects_body(
+            |body| {
+                body[100] = 0xFF;
+            },
+            "entries[0].name at byte offset 100 is not valid UTF-8",
+        );
+        // symbols[0]: count at 130, name length at 134, "main" at 138, kind at 142.
+        rejects_body(
+            |body| {
+                body[142] = 3;
+            },
+            "symbols[0].kind at byte offset 142 is 3; symbol kinds are 0 (code), 1 (data) and 2 (const)",
+        );
+    }
+
+    #[test]
+    fn load_names_the_missing_file() {
+        let err = Image::load(Path::new("/nonexistent/dir/prog.img")).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("cannot read image /nonexistent/dir/prog.img: "),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn load_reads_a_written_image() {
+        let path = std::env::temp_dir().join(format!("aether-isa-{}.img", std::process::id()));
+        std::fs::write(&path, sample().to_bytes()).unwrap();
+        let loaded = Image::load(&path);
+        std::fs::remove_file(&path).unwrap();
+        assert_eq!(loaded.unwrap(), sample());
+    }
+
+    #[test]
+    fn json_dump_has_the_documented_shape() {
+        let json: serde_json::Value = serde_json::from_str(&sample().to_json()).unwrap();
+        assert_eq!(json["format"], "aether-image");
+        assert_eq!(json["version"], 1);
+        assert_eq!(json["code"][1], 0x1100_0000);
+        assert_eq!(json["data"], serde_json::json!([1, 2, 3]));
+        assert_eq!(
+            json["entries"][1],
+            serde_json::json!({"name": "worker", "addr": 5})
+        );
+        assert_eq!(
+            json["symbols"][4],
+            serde_json::json!({"name": "N", "kind": "const", "value": 4294967295u32})
+        );
+        assert_eq!(json["source_map"]["files"][1], "lib/util.s");
+        assert_eq!(
+            json["source_map"]["locs"][1],
+            serde_json::json!({"addr": 3, "file": 0, "line": 3, "col": 5})
+        );
+        assert_eq!(
+            json["msg_types"][0],
+            serde_json::json!({"id": 1, "name": "ping"})
+        );
+    }
+
+    /// A random instruction with an in-range operand.
+    fn instruction() -> impl Strategy<Value = (Opcode, i64)> {
+        (0..INSTRUCTIONS.len(), any::<u32>()).prop_map(|(i, raw)| {
+            let info = &INSTRUCTIONS[i];
+            let operand = match info.operand {
+                OperandKind::None => 0,
+                OperandKind::Signed24 => ((raw << 8) as i32 >> 8) as i64,
+                OperandKind::Word32 => raw as i64,
+                _ => (raw & 0x00FF_FFFF) as i64,
+            };
+            (info.opcode, operand)
+        })
+    }
+
+    /// Random valid images: names are made unique by their index.
+    fn valid_image() -> impl Strategy<Value = Image> {
+        (
+            prop::collection::vec(instruction(), 1..40),
+            prop::collection::vec(any::<u32>(), 0..20),
+            prop::collection::vec((any::<prop::sample::Index>(), "[a-z]{0,6}"), 0..5),
+            prop::collection::vec((0u8..3, any::<u32>(), "[a-z._]{0,8}"), 0..8),
+            prop::collection::vec("[a-z/]{1,10}", 1..4),
+            prop::collection::vec(any::<u32>(), 0..10),
+            prop::collection::btree_set(0u32..0x8000_0000, 0..5),
+        )
+            .prop_map(|(program, data, entries, symbols, files, locs, ids)| {
+                let code = assemble(&program);
+                let mut starts = Vec::new();
+                let mut addr = 0u32;
+                for (op, _) in &program {
+                    starts.push(addr);
+                    addr += op.operand().words();
+                }
+                let entries = entries
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, (at, name))| Entry {
+                        name: format!("{name}{i}"),
+                        addr: *at.get(&starts),
+                    })
+                    .collect();
+                let symbols = symbols
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, (kind, raw, name))| {
+                        let kind = SymbolKind::from_byte(kind).unwrap();
+                        let value = match kind {
+                            SymbolKind::Code => starts[raw as usize % starts.len()],
+                            SymbolKind::Data => raw % (data.len() as u32 + 1),
+                            SymbolKind::Const => raw,
+                        };
+                        Symbol {
+                            name: format!("{name}{i}"),
+                            kind,
+                            value,
+                        }
+                    })
+                    .collect();
+                let files: Vec<String> = files
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, f)| format!("{f}{i}.s"))
+                    .collect();
+                let mut addrs: Vec<u32> = locs
+                    .iter()
+                    .map(|raw| starts[*raw as usize % starts.len()])
+                    .collect();
+                addrs.sort_unstable();
+                addrs.dedup();
+                let locs = addrs
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, addr)| SourceLoc {
+                        addr,
+                        file: i as u32 % files.len() as u32,
+                        line: i as u32 + 1,
+                        col: addr + 1,
+                    })
+                    .collect();
+                let msg_types = ids
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, id)| MsgType {
+                        id,
+                        name: format!("m{i}"),
+                    })
+                    .collect();
+                Image {
+                    code,
+                    data,
+                    entries,
+                    symbols,
+                    source_map: SourceMap { files, locs },
+                    msg_types,
+                }
+            })
+    }
+
+    proptest! {
+        #[test]
+        fn random_valid_images_round_trip(image in valid_image()) {
+            prop_assert_eq!(image.validate().map_err(|e| e.to_string()), Ok(()));
+            let bytes = image.to_bytes();
+            prop_assert_eq!(Image::from_bytes(&bytes).unwrap(), image.clone());
+            prop_assert_eq!(image.to_bytes(), bytes);
+        }
+
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
+            let _ = Image::from_bytes(&bytes);
+            let _ = Image::from_bytes(&with_checksum(bytes));
+        }
     }
 }

@@ -6,6 +6,8 @@
 
 pub mod error;
 pub mod format;
+#[cfg(test)]
+mod sample;
 mod validate;
 
 pub use error::{Field, ImageError, NameKind, Section};

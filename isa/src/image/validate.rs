@@ -187,3 +187,172 @@ fn check_names<'a>(what: NameKind, names: impl Iterator<Item = &'a str>) -> Resu
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::image::sample::{assemble, sample};
+    use crate::image::{Entry, MsgType, SourceLoc, Symbol};
+    use crate::opcode::Opcode;
+
+    /// Asserts that the sample changed by `edit` is rejected with `message`,
+    /// both by `validate` and by the loader reading it back with a correct
+    /// checksum.
+    fn rejects(edit: impl FnOnce(&mut Image), message: &str) {
+        let mut image = sample();
+        edit(&mut image);
+        assert_eq!(image.validate().unwrap_err().to_string(), message);
+        let loaded = Image::from_bytes(&image.to_bytes());
+        assert_eq!(loaded.unwrap_err().to_string(), message);
+    }
+
+    fn symbol(name: &str, kind: SymbolKind, value: u32) -> Symbol {
+        Symbol {
+            name: name.into(),
+            kind,
+            value,
+        }
+    }
+
+    #[test]
+    fn the_sample_is_valid() {
+        assert!(sample().validate().is_ok());
+        assert!(Image::default().validate().is_ok());
+    }
+
+    #[test]
+    fn code_must_decode() {
+        rejects(
+            |image| image.code[4] = 0xFF00_0000,
+            "code word 0xff000000 at address 4 does not decode: bad opcode 0xff",
+        );
+        rejects(
+            |image| image.code[5] = 0x0000_0001,
+            "code word 0x00000001 at address 5 does not decode: nop has non-zero operand bits 0x000001",
+        );
+        rejects(
+            |image| image.code.push(0x1100_0000),
+            "code word 0x11000000 at address 8 does not decode: pushw at the end of code is missing its literal word",
+        );
+    }
+
+    #[test]
+    fn a_pushw_literal_is_not_decoded() {
+        // The literal 0xFF000000 would be a bad opcode if it were decoded.
+        let image = Image {
+            code: assemble(&[(Opcode::PushW, 0xFF00_0000), (Opcode::Halt, 0)]),
+            ..Image::default()
+        };
+        assert!(image.validate().is_ok());
+    }
+
+    #[test]
+    fn entries_must_be_instructions_in_code() {
+        rejects(
+            |image| image.entries[1].addr = 8,
+            "entry `worker` at code address 8 is outside code (8 words)",
+        );
+        rejects(
+            |image| image.entries[1].addr = 2,
+            "entry `worker` at code address 2 points into the literal word of the pushw at 1",
+        );
+    }
+
+    #[test]
+    fn symbols_must_point_into_code_or_data() {
+        rejects(
+            |image| image.symbols[1].value = 8,
+            "code symbol `square` = 8 is outside code (8 words)",
+        );
+        rejects(
+            |image| image.symbols[1].value = 2,
+            "code symbol `square` at code address 2 points into the literal word of the pushw at 1",
+        );
+        rejects(
+            |image| image.symbols[3].value = 4,
+            "data symbol `table.end` = 4 is beyond the end of data (3 words)",
+        );
+        // One past the end of data is a valid data address (table.end = 3);
+        // a constant may hold any value (N = 0xFFFFFFFF): the sample has both.
+    }
+
+    #[test]
+    fn names_must_be_unique_non_empty_and_short() {
+        rejects(
+            |image| image.symbols.push(symbol("square", SymbolKind::Const, 1)),
+            "duplicate symbol name `square` (#1 and #5)",
+        );
+        rejects(
+            |image| {
+                image.entries.push(Entry {
+                    name: "main".into(),
+                    addr: 3,
+                })
+            },
+            "duplicate entry name `main` (#0 and #2)",
+        );
+        rejects(
+            |image| image.msg_types[1].name = "ping".into(),
+            "duplicate message type name `ping` (#0 and #1)",
+        );
+        rejects(
+            |image| image.source_map.files[1] = "main.s".into(),
+            "duplicate source file name `main.s` (#0 and #1)",
+        );
+        rejects(
+            |image| image.entries[0].name.clear(),
+            "entry #0 has an empty name",
+        );
+        rejects(
+            |image| image.symbols[2].name = "x".repeat(MAX_NAME_BYTES + 1),
+            "symbol #2 has a 4097-byte name; the limit is 4096 bytes",
+        );
+    }
+
+    #[test]
+    fn the_source_map_must_be_sorted_and_in_range() {
+        let loc = |addr, file, line, col| SourceLoc {
+            addr,
+            file,
+            line,
+            col,
+        };
+        rejects(
+            |image| image.source_map.locs[2] = loc(3, 1, 10, 3),
+            "source map entry #2: address 3 does not follow address 3 of the entry before; addresses must increase strictly",
+        );
+        rejects(
+            |image| image.source_map.locs.swap(0, 1),
+            "source map entry #1: address 0 does not follow address 3 of the entry before; addresses must increase strictly",
+        );
+        rejects(
+            |image| image.source_map.locs.push(loc(8, 0, 20, 1)),
+            "source map entry #3: address 8 is outside code (8 words)",
+        );
+        rejects(
+            |image| image.source_map.locs[1].file = 2,
+            "source map entry #1: file index 2 is past the file table (2 files)",
+        );
+        rejects(
+            |image| image.source_map.locs[0].line = 0,
+            "source map entry #0: line 0, column 1; both are 1-based",
+        );
+    }
+
+    #[test]
+    fn message_type_ids_are_unique_and_below_the_return_bit() {
+        rejects(
+            |image| {
+                image.msg_types.push(MsgType {
+                    id: 2,
+                    name: "pang".into(),
+                })
+            },
+            "message types `pong` and `pang` share id 2",
+        );
+        rejects(
+            |image| image.msg_types[0].id = 0x8000_0001,
+            "message type `ping` has id 0x80000001; bit 31 marks returned messages, so ids must be below 0x80000000",
+        );
+    }
+}
