@@ -1,0 +1,149 @@
+//! The `[network]` table of a scenario.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+use crate::error::ConfigError;
+use crate::header::HeaderLayout;
+use crate::link::LinkParams;
+use crate::time::Time;
+
+/// Everything that shapes a network; maps onto a scenario's `[network]` table.
+/// The default is an all-to-all network of default links.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct NetworkConfig {
+    /// How routers are connected (`[network.topology]`).
+    pub topology: TopologyConfig,
+    /// Store-and-forward or cut-through.
+    pub switching: Switching,
+    /// Header field widths (`[network.header]`).
+    pub header: HeaderLayout,
+    /// The default link class (`[network.link]`); every link not given another class.
+    pub link: LinkClassConfig,
+    /// Named link classes (`[network.classes.NAME]`); unset keys inherit from `link`.
+    pub classes: BTreeMap<String, LinkClassConfig>,
+    /// Class assignments for individual links (`[[network.links]]`).
+    pub links: Vec<LinkAssignment>,
+    /// Time from the last bit reaching the destination NIC to the message being in its inbox (fs).
+    pub nic_latency: Time,
+    /// Packets a node may have in its transmit queue before `send` is refused.
+    pub tx_queue: u32,
+    /// Messages an inbox holds; a message arriving at a full inbox is returned to sender.
+    pub inbox_capacity: u32,
+}
+
+impl Default for NetworkConfig {
+    fn default() -> Self {
+        Self {
+            topology: TopologyConfig::default(),
+            switching: Switching::default(),
+            header: HeaderLayout::default(),
+            link: LinkClassConfig::default(),
+            classes: BTreeMap::new(),
+            links: Vec::new(),
+            nic_latency: 0,
+            tx_queue: 16,
+            inbox_capacity: 1024,
+        }
+    }
+}
+
+/// How a packet crosses a router.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Switching {
+    /// A router forwards a packet once its last bit has arrived.
+    #[default]
+    StoreAndForward,
+    /// A router forwards a packet once its header has arrived.
+    CutThrough,
+}
+
+/// The shape of the network.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case", deny_unknown_fields)]
+pub enum TopologyConfig {
+    /// Every ordered pair of nodes has its own link.
+    #[default]
+    AllToAll,
+}
+
+/// Link parameters as written in a scenario; unset keys inherit.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LinkClassConfig {
+    /// Bits per second.
+    pub bandwidth: Option<u64>,
+    /// Propagation latency (fs).
+    pub latency: Option<Time>,
+    /// Router time charged before each hop on a link of this class (fs).
+    pub router: Option<Time>,
+}
+
+impl LinkClassConfig {
+    /// Fills unset keys from `base` and checks the result; `name` is for errors.
+    pub fn resolve(&self, name: &str, base: &LinkParams) -> Result<LinkParams, ConfigError> {
+        let params = LinkParams {
+            bandwidth: self.bandwidth.unwrap_or(base.bandwidth),
+            latency: self.latency.unwrap_or(base.latency),
+            router: self.router.unwrap_or(base.router),
+        };
+        params.validate(name)?;
+        Ok(params)
+    }
+}
+
+/// Gives one link (or both directions of it) a named class.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LinkAssignment {
+    /// Router at the near end (a node id, or a switch id in tree and graph topologies).
+    pub from: u32,
+    /// Router at the far end.
+    pub to: u32,
+    /// The class name, a key of `classes`.
+    pub class: String,
+    /// Also assign the reverse direction (default true).
+    #[serde(default = "yes")]
+    pub both: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_table_is_default() {
+        let config: NetworkConfig = toml::from_str("").expect("parses");
+        assert_eq!(config, NetworkConfig::default());
+    }
+
+    #[test]
+    fn unknown_keys_are_rejected() {
+        assert!(toml::from_str::<NetworkConfig>("bandwith = 3").is_err());
+        assert!(toml::from_str::<NetworkConfig>("[link]\nbandwith = 3").is_err());
+    }
+
+    #[test]
+    fn classes_inherit_from_default_link() {
+        let config: NetworkConfig = toml::from_str(
+            "[link]\nbandwidth = 1000\nlatency = 5\n[classes.slow]\nbandwidth = 10\n",
+        )
+        .expect("parses");
+        let base = config
+            .link
+            .resolve("link", &LinkParams::default())
+            .expect("valid");
+        let slow = config.classes["slow"]
+            .resolve("slow", &base)
+            .expect("valid");
+        assert_eq!(slow.bandwidth, 10);
+        assert_eq!(slow.latency, 5);
+    }
+}

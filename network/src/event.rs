@@ -1,0 +1,116 @@
+//! The queue of internal events, ordered by time then by scheduling order.
+
+use std::cmp::Ordering;
+use std::collections::BinaryHeap;
+
+use crate::packet::PacketKey;
+use crate::time::Time;
+
+/// Something the network does at a given time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Event {
+    /// The packet is ready at a router to start on this link.
+    Ready {
+        /// The packet.
+        packet: PacketKey,
+        /// The link id it takes next.
+        link: u32,
+    },
+    /// The packet's last bit has reached its destination NIC (plus NIC latency).
+    Deliver {
+        /// The packet.
+        packet: PacketKey,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Entry {
+    time: Time,
+    seq: u64,
+    event: Event,
+}
+
+impl Ord for Entry {
+    fn cmp(&self, other: &Self) -> Ordering {
+        // BinaryHeap is a max-heap: the earliest (time, seq) must compare greatest.
+        (other.time, other.seq).cmp(&(self.time, self.seq))
+    }
+}
+
+impl PartialOrd for Entry {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// Pending events; equal times come out in the order they were scheduled.
+#[derive(Debug, Default)]
+pub struct EventQueue {
+    heap: BinaryHeap<Entry>,
+    seq: u64,
+}
+
+impl EventQueue {
+    /// Schedules `event` at `time`.
+    pub fn push(&mut self, time: Time, event: Event) {
+        self.heap.push(Entry {
+            time,
+            seq: self.seq,
+            event,
+        });
+        self.seq += 1;
+    }
+
+    /// The time of the earliest event.
+    pub fn peek_time(&self) -> Option<Time> {
+        self.heap.peek().map(|e| e.time)
+    }
+
+    /// Removes and returns the earliest event if it is due at or before `until`.
+    pub fn pop_until(&mut self, until: Time) -> Option<(Time, Event)> {
+        if self.heap.peek()?.time > until {
+            return None;
+        }
+        self.heap.pop().map(|e| (e.time, e.event))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use slotmap::KeyData;
+
+    fn deliver(n: u64) -> Event {
+        Event::Deliver {
+            packet: KeyData::from_ffi(n).into(),
+        }
+    }
+
+    #[test]
+    fn earliest_first_then_fifo() {
+        let mut q = EventQueue::default();
+        q.push(5, deliver(1));
+        q.push(3, deliver(2));
+        q.push(5, deliver(3));
+        q.push(3, deliver(4));
+        assert_eq!(q.peek_time(), Some(3));
+        let order: Vec<_> = std::iter::from_fn(|| q.pop_until(10)).collect();
+        assert_eq!(
+            order,
+            vec![
+                (3, deliver(2)),
+                (3, deliver(4)),
+                (5, deliver(1)),
+                (5, deliver(3))
+            ]
+        );
+    }
+
+    #[test]
+    fn pop_until_respects_bound() {
+        let mut q = EventQueue::default();
+        q.push(7, deliver(1));
+        assert_eq!(q.pop_until(6), None);
+        assert_eq!(q.pop_until(7), Some((7, deliver(1))));
+    }
+}

@@ -1,0 +1,64 @@
+//! Messages as firmware sends and receives them.
+
+use crate::address::Address;
+
+/// Bit set in the type of a message returned to its sender.
+pub const RETURNED: u32 = 0x8000_0000;
+
+/// A message: what a NIC takes from a send and places in an inbox.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    /// The node that sent it (for a returned message: the node that bounced it).
+    pub src: u16,
+    /// Where it goes.
+    pub dst: Address,
+    /// Where a reply (or the returned message) goes, if anywhere.
+    pub reply_to: Option<Address>,
+    /// The message type (bit 31 set: returned to sender).
+    pub msg_type: u32,
+    /// The payload words.
+    pub payload: Vec<u32>,
+}
+
+impl Message {
+    /// True when this is a returned-to-sender message.
+    pub fn is_returned(&self) -> bool {
+        self.msg_type & RETURNED != 0
+    }
+
+    /// The message `bouncer` sends back to `reply_to`, or `None` without a reply-to.
+    pub fn returned(self, bouncer: u16) -> Option<Message> {
+        let reply_to = self.reply_to?;
+        Some(Message {
+            src: bouncer,
+            dst: reply_to,
+            reply_to: None,
+            msg_type: self.msg_type | RETURNED,
+            payload: self.payload,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn returned_message_swaps_address_and_marks_type() {
+        let msg = Message {
+            src: 1,
+            dst: Address::new(2, 5),
+            reply_to: Some(Address::new(1, 3)),
+            msg_type: 7,
+            payload: vec![9, 8],
+        };
+        let back = msg.returned(2).expect("has reply-to");
+        assert_eq!(back.src, 2);
+        assert_eq!(back.dst, Address::new(1, 3));
+        assert_eq!(back.reply_to, None);
+        assert_eq!(back.msg_type, 7 | RETURNED);
+        assert!(back.is_returned());
+        assert_eq!(back.payload, vec![9, 8]);
+        assert_eq!(back.returned(1), None);
+    }
+}

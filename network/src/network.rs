@@ -1,0 +1,396 @@
+//! The network: NICs, links and the events that move packets between them.
+
+use std::collections::BTreeMap;
+
+use slotmap::SlotMap;
+
+use crate::config::{NetworkConfig, Switching};
+use crate::error::{ConfigError, NicError, SendError};
+use crate::event::{Event, EventQueue};
+use crate::header::HeaderLayout;
+use crate::link::{LinkParams, LinkState};
+use crate::message::{Message, RETURNED};
+use crate::nic::Nic;
+use crate::packet::{Packet, PacketKey};
+use crate::stats::{DropStats, LinkStats, NetworkStats, NodeStats, TypeStats};
+use crate::time::{Time, serialization_time};
+use crate::topology::Topology;
+
+/// A message placed in an inbox: the co-simulator wakes the inbox's owner.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Delivery {
+    /// When it was placed (fs).
+    pub time: Time,
+    /// The receiving node.
+    pub node: u16,
+    /// The inbox it was placed in.
+    pub inbox: u16,
+}
+
+/// The courier network: told the time, it answers with deliveries and statistics.
+#[derive(Debug)]
+pub struct Network {
+    switching: Switching,
+    header: HeaderLayout,
+    nic_latency: Time,
+    tx_capacity: usize,
+    inbox_capacity: usize,
+    topology: Topology,
+    classes: Vec<LinkParams>,
+    class_names: Vec<String>,
+    links: Vec<LinkState>,
+    nics: Vec<Nic>,
+    packets: SlotMap<PacketKey, Packet>,
+    events: EventQueue,
+    clock: Time,
+    node_stats: Vec<NodeStats>,
+    types: BTreeMap<u32, TypeStats>,
+    drops: DropStats,
+}
+
+impl Network {
+    /// Builds a network of `nodes` nodes (ids `0..nodes`) as `config` describes;
+    /// `seed` drives fault injection.
+    pub fn new(config: &NetworkConfig, nodes: usize, seed: u64) -> Result<Network, ConfigError> {
+        let _ = seed;
+        if nodes == 0 || nodes > 1 << 16 {
+            return Err(ConfigError::Nodes(format!(
+                "a network needs 1 to 65536 nodes, not {nodes}"
+            )));
+        }
+        config.header.validate()?;
+        let base = config.link.resolve("link", &LinkParams::default())?;
+        let mut classes = vec![base.clone()];
+        let mut class_names = vec!["link".to_string()];
+        for (name, class) in &config.classes {
+            classes.push(class.resolve(name, &base)?);
+            class_names.push(name.clone());
+        }
+        let mut topology = Topology::build(&config.topology, nodes as u32)?;
+        for assignment in &config.links {
+            let class = class_names
+                .iter()
+                .position(|n| *n == assignment.class)
+                .ok_or_else(|| ConfigError::UnknownClass(assignment.class.clone()))?;
+            let mut ends = vec![(assignment.from, assignment.to)];
+            if assignment.both {
+                ends.push((assignment.to, assignment.from));
+            }
+            for (from, to) in ends {
+                let id = topology
+                    .link_between(from, to)
+                    .ok_or(ConfigError::NoSuchLink { from, to })?;
+                topology.links[id as usize].class = class as u16;
+            }
+        }
+        Ok(Network {
+            switching: config.switching,
+            header: config.header,
+            nic_latency: config.nic_latency,
+            tx_capacity: config.tx_queue as usize,
+            inbox_capacity: config.inbox_capacity as usize,
+            links: vec![LinkState::default(); topology.links.len()],
+            topology,
+            classes,
+            class_names,
+            nics: (0..nodes).map(|n| Nic::new(n as u16)).collect(),
+            packets: SlotMap::with_key(),
+            events: EventQueue::default(),
+            clock: 0,
+            node_stats: vec![NodeStats::default(); nodes],
+            types: BTreeMap::new(),
+            drops: DropStats::default(),
+        })
+    }
+
+    /// Number of nodes.
+    pub fn nodes(&self) -> usize {
+        self.nics.len()
+    }
+
+    /// The network clock: the largest `until` given to [`Network::advance`].
+    pub fn clock(&self) -> Time {
+        self.clock
+    }
+
+    /// Size in bits of a packet carrying `payload_words` words.
+    pub fn packet_bits(&self, payload_words: usize) -> u64 {
+        self.header.packet_bits(payload_words)
+    }
+
+    fn check_time(&self, now: Time) -> Result<(), NicError> {
+        if now < self.clock {
+            return Err(NicError::TimeWentBack {
+                now,
+                clock: self.clock,
+            });
+        }
+        Ok(())
+    }
+
+    fn nic(&self, node: u16) -> Result<&Nic, NicError> {
+        self.nics
+            .get(usize::from(node))
+            .ok_or(NicError::UnknownNode(node))
+    }
+
+    fn nic_mut(&mut self, node: u16) -> Result<&mut Nic, NicError> {
+        self.nics
+            .get_mut(usize::from(node))
+            .ok_or(NicError::UnknownNode(node))
+    }
+
+    /// Opens a new inbox on `node` and returns its id (1, 2, ... never reused).
+    pub fn open(&mut self, node: u16) -> Result<u16, NicError> {
+        self.nic_mut(node)?.open()
+    }
+
+    /// Closes an inbox at `now`; messages still in it go back to their reply-to
+    /// addresses (oldest first), or are dropped and counted without one.
+    pub fn close(&mut self, now: Time, node: u16, inbox: u16) -> Result<(), NicError> {
+        self.check_time(now)?;
+        let left = self.nic_mut(node)?.close(inbox)?;
+        for msg in left {
+            self.bounce(now, node, msg);
+        }
+        Ok(())
+    }
+
+    /// Hands `msg` to the NIC of node `msg.src` at `now`.
+    ///
+    /// Refused with [`SendError::Full`] while the node has `tx_queue` packets that
+    /// have not finished their first hop; [`Network::tx_free_at`] says when to retry.
+    /// A message to the sending node itself skips the links and the transmit queue.
+    pub fn send(&mut self, now: Time, msg: Message) -> Result<(), SendError> {
+        self.check_time(now)?;
+        let src = msg.src;
+        self.nic(src)?;
+        if usize::from(msg.dst.node) >= self.nics.len() {
+            return Err(SendError::UnknownDestination(msg.dst.node));
+        }
+        let max = self.header.max_payload();
+        if msg.payload.len() as u64 > max {
+            return Err(SendError::TooLong {
+                len: msg.payload.len(),
+                max,
+            });
+        }
+        let node = usize::from(src);
+        if msg.dst.node != src && self.nics[node].tx_occupancy(now) >= self.tx_capacity {
+            self.node_stats[node].refused += 1;
+            return Err(SendError::Full);
+        }
+        let stats = &mut self.node_stats[node];
+        stats.sent += 1;
+        stats.bits_sent += self.header.packet_bits(msg.payload.len());
+        self.types.entry(msg.msg_type).or_default().sent += 1;
+        self.inject(now, msg, true);
+        Ok(())
+    }
+
+    /// The earliest time the transmit queue of `node` is known to shrink (or to learn
+    /// when it will): a stalled sender retries then. `None` when the queue is empty.
+    pub fn tx_free_at(&self, node: u16) -> Option<Time> {
+        self.nics.get(usize::from(node))?.tx_free_at()
+    }
+
+    /// Number of messages waiting in an inbox.
+    pub fn poll(&self, node: u16, inbox: u16) -> Result<usize, NicError> {
+        Ok(self.nic(node)?.inbox(inbox)?.len())
+    }
+
+    /// The oldest message in an inbox, left in place.
+    pub fn peek(&self, node: u16, inbox: u16) -> Result<Option<&Message>, NicError> {
+        Ok(self.nic(node)?.inbox(inbox)?.front())
+    }
+
+    /// Takes the oldest message from an inbox.
+    pub fn recv(&mut self, node: u16, inbox: u16) -> Result<Option<Message>, NicError> {
+        Ok(self.nic_mut(node)?.inbox_mut(inbox)?.pop_front())
+    }
+
+    /// True when `inbox` on `node` exists and is open.
+    pub fn is_open(&self, node: u16, inbox: u16) -> bool {
+        self.nic(node).is_ok_and(|nic| nic.is_open(inbox))
+    }
+
+    /// The time of the earliest internal event (a hop starting, a delivery).
+    pub fn next_event_time(&self) -> Option<Time> {
+        self.events.peek_time()
+    }
+
+    /// Runs every internal event due at or before `until` and moves the clock to
+    /// `until`. Each message placed in an inbox is appended to `delivered`, in
+    /// event order (time, then the order the events were scheduled).
+    pub fn advance(&mut self, until: Time, delivered: &mut Vec<Delivery>) {
+        while let Some((time, event)) = self.events.pop_until(until) {
+            match event {
+                Event::Ready { packet, link } => self.start_hop(time, packet, link),
+                Event::Deliver { packet } => self.deliver(time, packet, delivered),
+            }
+        }
+        self.clock = self.clock.max(until);
+    }
+
+    /// Puts a packet for `msg` on the network at node `msg.src` at `now`.
+    fn inject(&mut self, now: Time, msg: Message, via_tx: bool) {
+        let src = msg.src;
+        let dst = msg.dst.node;
+        let packet = Packet {
+            bits: self.header.packet_bits(msg.payload.len()),
+            msg,
+            in_tx_queue: false,
+            tail_at: now,
+        };
+        if src == dst {
+            let key = self.packets.insert(packet);
+            self.events.push(
+                now.saturating_add(self.nic_latency),
+                Event::Deliver { packet: key },
+            );
+            return;
+        }
+        let link = self.topology.routes.next(u32::from(src), u32::from(dst));
+        let ready = now.saturating_add(self.router_time(link));
+        if via_tx {
+            self.nics[usize::from(src)].tx_enter(ready);
+        }
+        let key = self.packets.insert(Packet {
+            in_tx_queue: via_tx,
+            ..packet
+        });
+        self.events.push(ready, Event::Ready { packet: key, link });
+    }
+
+    fn router_time(&self, link: u32) -> Time {
+        let class = self.topology.links[link as usize].class;
+        self.classes[usize::from(class)].router
+    }
+
+    /// The packet is ready at `time` for `link`: it waits for the link, crosses it,
+    /// and is scheduled at the next router or at its destination NIC.
+    fn start_hop(&mut self, time: Time, key: PacketKey, link: u32) {
+        let Some(packet) = self.packets.get_mut(key) else {
+            return;
+        };
+        let spec = self.topology.links[link as usize];
+        let params = &self.classes[usize::from(spec.class)];
+        let state = &mut self.links[link as usize];
+        let serialization = serialization_time(packet.bits, params.bandwidth);
+        let start = time.max(state.free_at);
+        let end = match self.switching {
+            Switching::StoreAndForward => start.saturating_add(serialization),
+            Switching::CutThrough => start.saturating_add(serialization).max(packet.tail_at),
+        };
+        state.free_at = end;
+        state.packets += 1;
+        state.bits += packet.bits;
+        state.busy += end - start;
+        state.queue_delay_sum += u128::from(start - time);
+        state.queue_delay_max = state.queue_delay_max.max(start - time);
+        if packet.in_tx_queue {
+            packet.in_tx_queue = false;
+            self.nics[usize::from(packet.msg.src)].tx_scheduled(end);
+        }
+        let head = match self.switching {
+            Switching::StoreAndForward => end.saturating_add(params.latency),
+            Switching::CutThrough => start
+                .saturating_add(serialization_time(self.header.bits(), params.bandwidth))
+                .saturating_add(params.latency),
+        };
+        let arrival = head.max(state.last_arrival);
+        state.last_arrival = arrival;
+        packet.tail_at = end
+            .saturating_add(params.latency)
+            .saturating_add(arrival - head);
+        let dst = u32::from(packet.msg.dst.node);
+        if spec.to == dst {
+            let at = packet.tail_at.saturating_add(self.nic_latency);
+            self.events.push(at, Event::Deliver { packet: key });
+        } else {
+            let next = self.topology.routes.next(spec.to, dst);
+            let ready = arrival.saturating_add(self.router_time(next));
+            self.events.push(
+                ready,
+                Event::Ready {
+                    packet: key,
+                    link: next,
+                },
+            );
+        }
+    }
+
+    /// The packet has fully arrived at its destination NIC at `time`.
+    fn deliver(&mut self, time: Time, key: PacketKey, delivered: &mut Vec<Delivery>) {
+        let Some(packet) = self.packets.remove(key) else {
+            return;
+        };
+        let msg = packet.msg;
+        let (node, inbox) = (msg.dst.node, msg.dst.inbox);
+        let capacity = self.inbox_capacity;
+        match self.nics[usize::from(node)].inbox_mut(inbox) {
+            Ok(queue) if queue.len() < capacity => {
+                let stats = &mut self.node_stats[usize::from(node)];
+                stats.received += 1;
+                stats.bits_received += packet.bits;
+                if msg.is_returned() {
+                    stats.returned += 1;
+                } else {
+                    self.types.entry(msg.msg_type).or_default().delivered += 1;
+                }
+                queue.push_back(msg);
+                delivered.push(Delivery { time, node, inbox });
+            }
+            _ => self.bounce(time, node, msg),
+        }
+    }
+
+    /// `node` cannot place `msg` at `time`: it goes back to its reply-to address.
+    fn bounce(&mut self, time: Time, node: u16, msg: Message) {
+        let msg_type = msg.msg_type;
+        match msg.returned(node) {
+            Some(back) if usize::from(back.dst.node) < self.nics.len() => {
+                self.node_stats[usize::from(node)].bounced += 1;
+                self.types.entry(msg_type & !RETURNED).or_default().returned += 1;
+                self.inject(time, back, false);
+            }
+            _ => self.drops.undeliverable += 1,
+        }
+    }
+
+    /// A snapshot of the statistics.
+    pub fn stats(&self) -> NetworkStats {
+        let links = self
+            .links
+            .iter()
+            .zip(&self.topology.links)
+            .enumerate()
+            .filter(|(_, (state, _))| state.packets > 0)
+            .map(|(id, (state, spec))| LinkStats {
+                id: id as u32,
+                from: spec.from,
+                to: spec.to,
+                class: self.class_names[usize::from(spec.class)].clone(),
+                packets: state.packets,
+                bits: state.bits,
+                bytes: state.bits.div_ceil(8),
+                busy: state.busy,
+                utilization: if self.clock == 0 {
+                    0.0
+                } else {
+                    (state.busy as f64 / self.clock as f64).min(1.0)
+                },
+                queue_delay_max: state.queue_delay_max,
+                queue_delay_mean: state.queue_delay_sum as f64 / state.packets as f64,
+            })
+            .collect();
+        NetworkStats {
+            time: self.clock,
+            links,
+            nodes: self.node_stats.clone(),
+            types: self.types.clone(),
+            drops: self.drops.clone(),
+            in_flight: self.packets.len() as u64,
+        }
+    }
+}

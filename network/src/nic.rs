@@ -1,0 +1,142 @@
+//! A node's NIC: its inboxes and the occupancy of its transmit queue.
+
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, VecDeque};
+
+use crate::error::NicError;
+use crate::message::Message;
+use crate::time::Time;
+
+/// One node's network interface.
+#[derive(Debug)]
+pub struct Nic {
+    node: u16,
+    /// Inboxes by id: `Some` open, `None` closed; ids past the end were never opened.
+    inboxes: Vec<Option<VecDeque<Message>>>,
+    /// Ready times of queued packets whose first hop is not yet scheduled.
+    tx_waiting: BinaryHeap<Reverse<Time>>,
+    /// End times of first hops already scheduled.
+    tx_leaving: BinaryHeap<Reverse<Time>>,
+}
+
+impl Nic {
+    /// A NIC for `node` with inbox 0 open.
+    pub fn new(node: u16) -> Self {
+        Self {
+            node,
+            inboxes: vec![Some(VecDeque::new())],
+            tx_waiting: BinaryHeap::new(),
+            tx_leaving: BinaryHeap::new(),
+        }
+    }
+
+    /// Opens the next inbox id.
+    pub fn open(&mut self) -> Result<u16, NicError> {
+        let id =
+            u16::try_from(self.inboxes.len()).map_err(|_| NicError::InboxesExhausted(self.node))?;
+        self.inboxes.push(Some(VecDeque::new()));
+        Ok(id)
+    }
+
+    /// Closes an inbox and hands back the messages it still held, oldest first.
+    pub fn close(&mut self, inbox: u16) -> Result<VecDeque<Message>, NicError> {
+        self.inbox(inbox)?;
+        Ok(self.inboxes[usize::from(inbox)].take().unwrap_or_default())
+    }
+
+    /// True when `inbox` is open.
+    pub fn is_open(&self, inbox: u16) -> bool {
+        matches!(self.inboxes.get(usize::from(inbox)), Some(Some(_)))
+    }
+
+    /// An open inbox, or why it is not one.
+    pub fn inbox(&self, inbox: u16) -> Result<&VecDeque<Message>, NicError> {
+        match self.inboxes.get(usize::from(inbox)) {
+            Some(Some(queue)) => Ok(queue),
+            Some(None) => Err(NicError::Closed {
+                node: self.node,
+                inbox,
+            }),
+            None => Err(NicError::NotOpened {
+                node: self.node,
+                inbox,
+            }),
+        }
+    }
+
+    /// An open inbox, mutably, or why it is not one.
+    pub fn inbox_mut(&mut self, inbox: u16) -> Result<&mut VecDeque<Message>, NicError> {
+        self.inbox(inbox)?;
+        self.inboxes[usize::from(inbox)]
+            .as_mut()
+            .ok_or(NicError::Closed {
+                node: self.node,
+                inbox,
+            })
+    }
+
+    /// Packets in the transmit queue at `now` (forgetting those that left by then).
+    pub fn tx_occupancy(&mut self, now: Time) -> usize {
+        while self.tx_leaving.peek().is_some_and(|t| t.0 <= now) {
+            self.tx_leaving.pop();
+        }
+        self.tx_waiting.len() + self.tx_leaving.len()
+    }
+
+    /// A packet entered the transmit queue; its first hop is due at `ready`.
+    pub fn tx_enter(&mut self, ready: Time) {
+        self.tx_waiting.push(Reverse(ready));
+    }
+
+    /// The earliest waiting packet got its first hop, which ends at `end`.
+    pub fn tx_scheduled(&mut self, end: Time) {
+        self.tx_waiting.pop();
+        self.tx_leaving.push(Reverse(end));
+    }
+
+    /// The earliest time the transmit queue's occupancy is known to change.
+    pub fn tx_free_at(&self) -> Option<Time> {
+        let waiting = self.tx_waiting.peek().map(|t| t.0);
+        let leaving = self.tx_leaving.peek().map(|t| t.0);
+        match (waiting, leaving) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inbox_ids_count_up_and_are_never_reused() {
+        let mut nic = Nic::new(0);
+        assert!(nic.is_open(0));
+        assert_eq!(nic.open(), Ok(1));
+        assert_eq!(nic.open(), Ok(2));
+        nic.close(1).expect("open");
+        assert!(!nic.is_open(1));
+        assert_eq!(nic.open(), Ok(3));
+        assert_eq!(
+            nic.inbox(1).err(),
+            Some(NicError::Closed { node: 0, inbox: 1 })
+        );
+        assert_eq!(
+            nic.inbox(9).err(),
+            Some(NicError::NotOpened { node: 0, inbox: 9 })
+        );
+    }
+
+    #[test]
+    fn transmit_occupancy_follows_first_hops() {
+        let mut nic = Nic::new(0);
+        nic.tx_enter(10);
+        nic.tx_enter(12);
+        assert_eq!(nic.tx_free_at(), Some(10));
+        nic.tx_scheduled(30);
+        assert_eq!(nic.tx_free_at(), Some(12));
+        assert_eq!(nic.tx_occupancy(29), 2);
+        assert_eq!(nic.tx_occupancy(30), 1);
+    }
+}

@@ -1,0 +1,24 @@
+//! Packets in flight: a message plus where it is and what it costs.
+
+use slotmap::new_key_type;
+
+use crate::message::Message;
+use crate::time::Time;
+
+new_key_type! {
+    /// Handle of a packet in flight.
+    pub struct PacketKey;
+}
+
+/// A message travelling through the network.
+#[derive(Debug, Clone)]
+pub struct Packet {
+    /// The message it carries.
+    pub msg: Message,
+    /// Size in bits (header plus payload).
+    pub bits: u64,
+    /// Still in its sender's transmit queue (has not finished its first hop).
+    pub in_tx_queue: bool,
+    /// When its last bit reaches the router it is heading for (cut-through needs it).
+    pub tail_at: Time,
+}

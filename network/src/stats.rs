@@ -1,0 +1,88 @@
+//! Statistics: per link, per node, per message type and for dropped packets.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::time::Time;
+
+/// A snapshot of the network's counters.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NetworkStats {
+    /// The network clock when the snapshot was taken (fs).
+    pub time: Time,
+    /// Links that carried at least one packet, by link id.
+    pub links: Vec<LinkStats>,
+    /// Every node, by node id.
+    pub nodes: Vec<NodeStats>,
+    /// Counts by message type (returned messages count under their original type).
+    pub types: BTreeMap<u32, TypeStats>,
+    /// Packets the network did not deliver.
+    pub drops: DropStats,
+    /// Packets still travelling.
+    pub in_flight: u64,
+}
+
+/// Counters of one directed link.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LinkStats {
+    /// Link id.
+    pub id: u32,
+    /// Router it leaves.
+    pub from: u32,
+    /// Router it enters.
+    pub to: u32,
+    /// Name of its class (`link` for the default class).
+    pub class: String,
+    /// Packets carried.
+    pub packets: u64,
+    /// Bits carried.
+    pub bits: u64,
+    /// Bits carried, in bytes rounded up.
+    pub bytes: u64,
+    /// Time spent transmitting (fs).
+    pub busy: Time,
+    /// `busy` over the network clock (0 when the clock is 0).
+    pub utilization: f64,
+    /// Longest wait for the link (fs).
+    pub queue_delay_max: Time,
+    /// Mean wait for the link (fs).
+    pub queue_delay_mean: f64,
+}
+
+/// Counters of one node's NIC.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct NodeStats {
+    /// Messages the node sent (accepted sends).
+    pub sent: u64,
+    /// Messages placed in its inboxes.
+    pub received: u64,
+    /// Bits of the messages it sent.
+    pub bits_sent: u64,
+    /// Bits of the messages it received.
+    pub bits_received: u64,
+    /// Messages it returned to their senders (closed, unknown or full inbox).
+    pub bounced: u64,
+    /// Returned messages placed in its inboxes.
+    pub returned: u64,
+    /// Sends refused because its transmit queue was full.
+    pub refused: u64,
+}
+
+/// Counters of one message type.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct TypeStats {
+    /// Messages of this type sent by firmware.
+    pub sent: u64,
+    /// Messages of this type placed in an inbox (not counting returned ones).
+    pub delivered: u64,
+    /// Messages of this type returned to sender.
+    pub returned: u64,
+}
+
+/// Why packets were not delivered.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct DropStats {
+    /// Could not be delivered and had no reply-to (or were already returned).
+    pub undeliverable: u64,
+}
