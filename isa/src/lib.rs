@@ -6,6 +6,7 @@ pub mod encoding;
 pub mod image;
 pub mod opcode;
 pub mod profile;
+pub mod reference;
 
 pub use encoding::{DecodeError, EncodeError, Instruction};
 pub use image::{Entry, Image, ImageError, MsgType, SourceLoc, SourceMap, Symbol, SymbolKind};
