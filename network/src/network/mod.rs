@@ -394,3 +394,6 @@ impl Network {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;
