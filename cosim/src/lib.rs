@@ -1,1 +1,8 @@
-//! placeholder
+//! aether co-simulator: event engine, cycle-timed stack-CPU nodes, behavioural
+//! components, scenarios and reports.
+
+pub mod component;
+pub mod engine;
+pub mod node;
+pub mod sim;
+pub mod time;

@@ -1,0 +1,238 @@
+//! The discrete-event engine: integer time, events `(time, target)`, a horizon and stop conditions.
+//!
+//! # Order of simultaneous events
+//!
+//! Events are processed in increasing time. All events that share a time `t`
+//! are processed in *rounds*: when `t` becomes current, every event already
+//! scheduled for `t` is taken out of the queue and processed in increasing
+//! `(target, seq)` order, where `target` is the component id and `seq` the
+//! global scheduling sequence number. Events that handlers schedule for the
+//! same time `t` while a round runs form the next round at `t`, ordered the
+//! same way. The order therefore depends only on what was scheduled, never on
+//! hashing, threads or memory addresses.
+//!
+//! # Horizon
+//!
+//! The engine's current time is its horizon: history before it is fixed and
+//! nothing may be scheduled before it (a request to do so is moved to the
+//! horizon).
+
+pub mod queue;
+
+pub use queue::{BucketQueue, Scheduled};
+
+use crate::time::Time;
+
+/// Why a run stopped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StopReason {
+    /// No event was left.
+    Exhausted,
+    /// The next event lies at or after the time limit.
+    TimeLimit,
+    /// The model asked to stop (a node halted or faulted, or a user condition held).
+    Model,
+}
+
+/// Where handlers schedule new events.
+pub struct Scheduler<'a, E> {
+    queue: &'a mut BucketQueue<E>,
+    now: Time,
+}
+
+impl<E> Scheduler<'_, E> {
+    /// The current time (the horizon).
+    pub fn now(&self) -> Time {
+        self.now
+    }
+
+    /// Schedules `payload` for `target` at `time` (moved up to the horizon if earlier).
+    pub fn schedule(&mut self, time: Time, target: u32, payload: E) {
+        self.queue.push(time.max(self.now), target, payload);
+    }
+
+    /// The earliest time of any event still waiting (this round's events excluded).
+    pub fn next_time(&self) -> Option<Time> {
+        self.queue.peek_time()
+    }
+}
+
+/// A simulated system driven by the engine.
+pub trait Model {
+    /// The payload of this model's events.
+    type Event;
+
+    /// Handles one event at time `now`.
+    fn handle(
+        &mut self,
+        now: Time,
+        target: u32,
+        event: Self::Event,
+        sched: &mut Scheduler<'_, Self::Event>,
+    );
+
+    /// Whether the run should stop now; checked after every event.
+    fn should_stop(&self) -> bool {
+        false
+    }
+}
+
+/// The event engine: a bucket queue, the current time and counters.
+pub struct Engine<E> {
+    queue: BucketQueue<E>,
+    round: Vec<Scheduled<E>>,
+    now: Time,
+    processed: u64,
+}
+
+impl<E> Default for Engine<E> {
+    fn default() -> Self {
+        Engine {
+            queue: BucketQueue::new(),
+            round: Vec::new(),
+            now: 0,
+            processed: 0,
+        }
+    }
+}
+
+impl<E> Engine<E> {
+    /// An engine at time 0 with no events.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The current time (the horizon).
+    pub fn now(&self) -> Time {
+        self.now
+    }
+
+    /// Events processed so far.
+    pub fn processed(&self) -> u64 {
+        self.processed
+    }
+
+    /// Schedules an event before or between runs.
+    pub fn schedule(&mut self, time: Time, target: u32, payload: E) {
+        self.queue.push(time.max(self.now), target, payload);
+    }
+
+    /// Runs events until the queue is empty, the next event is at or after `until`, or the model stops.
+    pub fn run<M: Model<Event = E>>(&mut self, model: &mut M, until: Option<Time>) -> StopReason {
+        let _span = tracing::debug_span!("engine_run", until).entered();
+        let mut round = std::mem::take(&mut self.round);
+        let reason = loop {
+            let Some(time) = self.queue.peek_time() else {
+                break StopReason::Exhausted;
+            };
+            if until.is_some_and(|limit| time >= limit) {
+                break StopReason::TimeLimit;
+            }
+            self.queue.pop_bucket(&mut round);
+            round.sort_unstable_by_key(|e| (e.target, e.seq));
+            self.now = time;
+            tracing::trace!(time, events = round.len(), "round");
+            let mut stopped = false;
+            let mut events = round.drain(..);
+            for event in events.by_ref() {
+                let mut sched = Scheduler {
+                    queue: &mut self.queue,
+                    now: time,
+                };
+                model.handle(time, event.target, event.payload, &mut sched);
+                self.processed += 1;
+                if model.should_stop() {
+                    stopped = true;
+                    break;
+                }
+            }
+            let rest: Vec<Scheduled<E>> = events.collect();
+            for event in rest {
+                self.queue.push(event.time, event.target, event.payload);
+            }
+            if stopped {
+                break StopReason::Model;
+            }
+        };
+        self.round = round;
+        reason
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Records the order events are handled in; each event may reschedule itself.
+    struct Recorder {
+        seen: Vec<(Time, u32, &'static str)>,
+        stop_after: usize,
+    }
+
+    impl Model for Recorder {
+        type Event = &'static str;
+        fn handle(
+            &mut self,
+            now: Time,
+            target: u32,
+            event: &'static str,
+            sched: &mut Scheduler<'_, &'static str>,
+        ) {
+            self.seen.push((now, target, event));
+            if event == "again" {
+                sched.schedule(now, 0, "same-time");
+                sched.schedule(now - 1, 9, "past");
+            }
+        }
+        fn should_stop(&self) -> bool {
+            self.seen.len() >= self.stop_after
+        }
+    }
+
+    #[test]
+    fn simultaneous_events_follow_target_then_sequence_in_rounds() {
+        let mut engine = Engine::new();
+        engine.schedule(5, 3, "c");
+        engine.schedule(5, 1, "again");
+        engine.schedule(5, 1, "b");
+        engine.schedule(2, 7, "a");
+        let mut model = Recorder {
+            seen: vec![],
+            stop_after: usize::MAX,
+        };
+        assert_eq!(engine.run(&mut model, None), StopReason::Exhausted);
+        assert_eq!(
+            model.seen,
+            vec![
+                (2, 7, "a"),
+                (5, 1, "again"),
+                (5, 1, "b"),
+                (5, 3, "c"),
+                (5, 0, "same-time"),
+                (5, 9, "past"),
+            ]
+        );
+        assert_eq!(engine.processed(), 6);
+    }
+
+    #[test]
+    fn time_limit_and_model_stop_leave_later_events_queued() {
+        let mut engine = Engine::new();
+        for t in [1, 2, 3, 10] {
+            engine.schedule(t, 0, "x");
+        }
+        let mut model = Recorder {
+            seen: vec![],
+            stop_after: 2,
+        };
+        assert_eq!(engine.run(&mut model, Some(10)), StopReason::Model);
+        assert_eq!(model.seen.len(), 2);
+        model.stop_after = usize::MAX;
+        assert_eq!(engine.run(&mut model, Some(10)), StopReason::TimeLimit);
+        assert_eq!(model.seen.len(), 3);
+        assert_eq!(engine.now(), 3);
+        assert_eq!(engine.run(&mut model, None), StopReason::Exhausted);
+        assert_eq!(model.seen.last(), Some(&(10, 0, "x")));
+    }
+}

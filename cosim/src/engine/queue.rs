@@ -1,0 +1,129 @@
+//! The event queue: one bucket per distinct time (aether's Remark 2).
+//!
+//! Many nodes share one clock, so many events share one time. Instead of a
+//! binary heap ordered by `(time, key)`, which pays `O(log n)` comparisons per
+//! event, the queue keeps an ordered map from each distinct time to a bucket
+//! (a plain vector). Scheduling is an amortised `O(1)` push onto the bucket
+//! of its time (plus one map look-up per distinct time); popping takes a whole
+//! bucket at once, which the engine then orders by `(target, seq)`. Emptied
+//! bucket vectors are recycled, so a steady state allocates nothing.
+
+use std::collections::BTreeMap;
+
+use crate::time::Time;
+
+/// One scheduled event: when, for whom, its order key and what.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Scheduled<E> {
+    /// When the event happens.
+    pub time: Time,
+    /// The component the event is for (its id is the first tie-break key).
+    pub target: u32,
+    /// Scheduling sequence number (the second tie-break key).
+    pub seq: u64,
+    /// What happens.
+    pub payload: E,
+}
+
+/// A priority queue of events keyed by time, with one FIFO bucket per distinct time.
+#[derive(Debug)]
+pub struct BucketQueue<E> {
+    buckets: BTreeMap<Time, Vec<Scheduled<E>>>,
+    spare: Vec<Vec<Scheduled<E>>>,
+    len: usize,
+    next_seq: u64,
+}
+
+impl<E> Default for BucketQueue<E> {
+    fn default() -> Self {
+        BucketQueue {
+            buckets: BTreeMap::new(),
+            spare: Vec::new(),
+            len: 0,
+            next_seq: 0,
+        }
+    }
+}
+
+impl<E> BucketQueue<E> {
+    /// An empty queue.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Number of events waiting.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether no event is waiting.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Schedules `payload` for `target` at `time`; returns its sequence number.
+    pub fn push(&mut self, time: Time, target: u32, payload: E) -> u64 {
+        let seq = self.next_seq;
+        self.next_seq += 1;
+        let event = Scheduled {
+            time,
+            target,
+            seq,
+            payload,
+        };
+        match self.buckets.get_mut(&time) {
+            Some(bucket) => bucket.push(event),
+            None => {
+                let mut bucket = self.spare.pop().unwrap_or_default();
+                bucket.push(event);
+                self.buckets.insert(time, bucket);
+            }
+        }
+        self.len += 1;
+        seq
+    }
+
+    /// The earliest time with an event waiting.
+    pub fn peek_time(&self) -> Option<Time> {
+        self.buckets.keys().next().copied()
+    }
+
+    /// Moves every event of the earliest time into `out` (cleared first), in scheduling order.
+    pub fn pop_bucket(&mut self, out: &mut Vec<Scheduled<E>>) -> Option<Time> {
+        out.clear();
+        let (time, mut bucket) = self.buckets.pop_first()?;
+        self.len -= bucket.len();
+        out.append(&mut bucket);
+        self.spare.push(bucket);
+        Some(time)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn buckets_come_out_in_time_order_and_fifo_within() {
+        let mut q = BucketQueue::new();
+        q.push(20, 1, 'a');
+        q.push(10, 5, 'b');
+        q.push(20, 0, 'c');
+        q.push(10, 2, 'd');
+        assert_eq!(q.len(), 4);
+        assert_eq!(q.peek_time(), Some(10));
+        let mut out = Vec::new();
+        assert_eq!(q.pop_bucket(&mut out), Some(10));
+        assert_eq!(
+            out.iter().map(|e| e.payload).collect::<Vec<_>>(),
+            vec!['b', 'd']
+        );
+        assert_eq!(q.pop_bucket(&mut out), Some(20));
+        assert_eq!(
+            out.iter().map(|e| (e.payload, e.seq)).collect::<Vec<_>>(),
+            vec![('a', 0), ('c', 2)]
+        );
+        assert!(q.is_empty());
+        assert_eq!(q.pop_bucket(&mut out), None);
+    }
+}

@@ -1,0 +1,237 @@
+//! NIC and process instructions: the node's boundary with the network and its scheduler.
+//!
+//! These instructions leave the fast loop. NIC instructions act on the network
+//! at the clock edge where they issue (the simulator calls them only when the
+//! node's local time equals the engine's time); their cost is the profile's
+//! cost of the opcode plus `nic_word` cycles per payload word moved by `send`
+//! or `recv` (the four header words of `recv` are part of the base cost).
+
+use aether_isa::Opcode;
+use aether_network::{Address, Message, Network, SendError};
+
+use super::fault::{FaultKind, Stack};
+use super::{Node, NodeState, ProcState};
+use crate::time::Time;
+
+/// What happened when the node performed a NIC or process instruction.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NicOutcome {
+    /// Done; the node is still running.
+    Continue,
+    /// `send` was refused by a full transmit queue: retry at the given time.
+    Stall(Time),
+    /// The process blocked (or exited); the node may have switched, gone idle or halted.
+    Blocked,
+    /// The node faulted.
+    Faulted,
+}
+
+/// The word firmware uses for "no address".
+const NONE: u32 = u32::MAX;
+
+impl Node {
+    fn pop_args<const N: usize>(&mut self) -> Result<[u32; N], FaultKind> {
+        let ds = &mut self.procs[self.current].ds;
+        if ds.len() < N {
+            return Err(FaultKind::StackUnderflow(Stack::Data));
+        }
+        let mut args = [0; N];
+        args.copy_from_slice(&ds[ds.len() - N..]);
+        ds.truncate(ds.len() - N);
+        Ok(args)
+    }
+
+    fn peek_args<const N: usize>(&self) -> Result<[u32; N], FaultKind> {
+        let ds = &self.procs[self.current].ds;
+        if ds.len() < N {
+            return Err(FaultKind::StackUnderflow(Stack::Data));
+        }
+        let mut args = [0; N];
+        args.copy_from_slice(&ds[ds.len() - N..]);
+        Ok(args)
+    }
+
+    fn push_result(&mut self, value: u32) -> Result<(), FaultKind> {
+        let max = self.params.data_stack as usize;
+        let ds = &mut self.procs[self.current].ds;
+        if ds.len() >= max {
+            return Err(FaultKind::StackOverflow(Stack::Data));
+        }
+        ds.push(value);
+        Ok(())
+    }
+
+    fn mem_range(&self, start: u32, len: u32) -> Result<std::ops::Range<usize>, FaultKind> {
+        let end = u64::from(start) + u64::from(len);
+        let size = self.mem.len();
+        if end > size as u64 {
+            let first_bad = if (start as usize) < size {
+                size as u32
+            } else {
+                start
+            };
+            return Err(FaultKind::MemoryRange(first_bad));
+        }
+        Ok(start as usize..end as usize)
+    }
+
+    /// Charges `opcode`'s cost plus `words` NIC transfer words and steps past the instruction.
+    fn retire(&mut self, opcode: Opcode, words: u64) {
+        let profile = &self.params.profile;
+        let cost = u64::from(profile.cost(opcode)) + words * u64::from(profile.nic_word);
+        self.charge(cost);
+        self.counters.instructions += 1;
+        self.procs[self.current].pc += 1;
+    }
+
+    /// Performs the NIC or process instruction `opcode` at the PC, at time `now` (the node's time).
+    pub fn outside(&mut self, opcode: Opcode, now: Time, net: &mut Network) -> NicOutcome {
+        match self.try_outside(opcode, now, net) {
+            Ok(outcome) => outcome,
+            Err(kind) => {
+                self.raise(kind);
+                NicOutcome::Faulted
+            }
+        }
+    }
+
+    fn nic_fault(e: impl std::fmt::Display) -> FaultKind {
+        FaultKind::Nic(e.to_string())
+    }
+
+    fn try_outside(
+        &mut self,
+        opcode: Opcode,
+        now: Time,
+        net: &mut Network,
+    ) -> Result<NicOutcome, FaultKind> {
+        let node = self.id;
+        match opcode {
+            Opcode::Open => {
+                if self.procs[self.current].ds.len() >= self.params.data_stack as usize {
+                    return Err(FaultKind::StackOverflow(Stack::Data));
+                }
+                let inbox = net.open(node).map_err(Self::nic_fault)?;
+                self.set_owner(inbox, Some(self.current));
+                self.push_result(u32::from(inbox))?;
+            }
+            Opcode::Close => {
+                let [inbox] = self.pop_args()?;
+                let inbox = u16::try_from(inbox)
+                    .map_err(|_| FaultKind::Nic(format!("inbox {inbox} does not exist")))?;
+                net.close(now, node, inbox).map_err(Self::nic_fault)?;
+                self.set_owner(inbox, None);
+            }
+            Opcode::Send => {
+                let [buf, len, msg_type, dst, reply] = self.peek_args()?;
+                let range = self.mem_range(buf, len)?;
+                let dst_addr = Address::from_word(dst);
+                let msg = Message {
+                    src: node,
+                    dst: dst_addr,
+                    reply_to: (reply != NONE).then(|| Address::from_word(reply)),
+                    msg_type,
+                    payload: self.mem[range].to_vec(),
+                };
+                match net.send(now, msg) {
+                    Ok(()) => {}
+                    Err(SendError::Full) => {
+                        let retry = net.tx_free_at(node).unwrap_or(now).max(now + 1);
+                        self.state = NodeState::Stalled(self.cycle);
+                        return Ok(NicOutcome::Stall(retry));
+                    }
+                    Err(e) => return Err(Self::nic_fault(e)),
+                }
+                self.pop_args::<5>()?;
+                self.retire(opcode, u64::from(len));
+                return Ok(NicOutcome::Continue);
+            }
+            Opcode::Recv => {
+                let [buf, max, inbox] = self.peek_args()?;
+                let inbox16 = u16::try_from(inbox)
+                    .map_err(|_| FaultKind::Nic(format!("inbox {inbox} does not exist")))?;
+                let waiting = net.peek(node, inbox16).map_err(Self::nic_fault)?;
+                let Some(len) = waiting.map(|m| m.payload.len() as u32) else {
+                    self.pop_args::<3>()?;
+                    self.push_result(NONE)?;
+                    self.retire(opcode, 0);
+                    return Ok(NicOutcome::Continue);
+                };
+                let copied = len.min(max);
+                let range = self.mem_range(buf, 4 + copied)?;
+                let Ok(Some(msg)) = net.recv(node, inbox16) else {
+                    return Err(FaultKind::Nic(format!("inbox {inbox} lost its message")));
+                };
+                let out = &mut self.mem[range];
+                out[0] = msg.msg_type;
+                out[1] = u32::from(msg.src);
+                out[2] = msg.reply_to.map_or(NONE, Address::to_word);
+                out[3] = len;
+                out[4..].copy_from_slice(&msg.payload[..copied as usize]);
+                self.pop_args::<3>()?;
+                self.push_result(len)?;
+                self.retire(opcode, u64::from(copied));
+                return Ok(NicOutcome::Continue);
+            }
+            Opcode::Poll | Opcode::Peek => {
+                let [inbox] = self.peek_args()?;
+                let inbox16 = u16::try_from(inbox)
+                    .map_err(|_| FaultKind::Nic(format!("inbox {inbox} does not exist")))?;
+                let value = if opcode == Opcode::Poll {
+                    net.poll(node, inbox16).map_err(Self::nic_fault)? as u32
+                } else {
+                    net.peek(node, inbox16)
+                        .map_err(Self::nic_fault)?
+                        .map_or(NONE, |m| m.msg_type)
+                };
+                self.pop_args::<1>()?;
+                self.push_result(value)?;
+            }
+            Opcode::Wait => {
+                let [timeout] = self.pop_args()?;
+                let pid = self.current;
+                let mut ready = false;
+                for inbox in self.inboxes_of(pid) {
+                    ready |= net.poll(node, inbox).is_ok_and(|n| n > 0);
+                }
+                if ready {
+                    self.push_result(1)?;
+                } else {
+                    self.retire(opcode, 0);
+                    let deadline = (timeout as i32 >= 0).then(|| self.cycle + u64::from(timeout));
+                    self.block_current(ProcState::Waiting(deadline));
+                    return Ok(NicOutcome::Blocked);
+                }
+            }
+            Opcode::Sleep => {
+                let [cycles] = self.pop_args()?;
+                self.retire(opcode, 0);
+                let until = self.cycle + (cycles as i32).max(0) as u64;
+                self.block_current(ProcState::Sleeping(until));
+                return Ok(NicOutcome::Blocked);
+            }
+            Opcode::Spawn => {
+                let [addr, arg] = self.peek_args()?;
+                let pid = self.spawn(addr, arg)?;
+                self.pop_args::<2>()?;
+                self.push_result(pid)?;
+            }
+            Opcode::Yield => {
+                self.retire(opcode, 0);
+                self.yield_current();
+                return Ok(NicOutcome::Continue);
+            }
+            Opcode::Exit => {
+                self.retire(opcode, 0);
+                self.block_current(ProcState::Done);
+                return Ok(NicOutcome::Blocked);
+            }
+            Opcode::SelfPid => self.push_result(self.current as u32)?,
+            other => {
+                return Err(FaultKind::BadOpcode(u32::from(other as u8) << 24));
+            }
+        }
+        self.retire(opcode, 0);
+        Ok(NicOutcome::Continue)
+    }
+}

@@ -1,0 +1,248 @@
+//! Unit tests of the node emulator: ISA semantics, timing and faults, without a network.
+
+use std::sync::Arc;
+
+use aether_isa::{Image, Instruction, Opcode, TimingProfile};
+
+use super::*;
+
+/// Builds an image from `(opcode, operand)` pairs, one code word each (no `pushw`).
+pub(crate) fn image(instrs: &[(Opcode, i64)]) -> Arc<Image> {
+    let mut code = Vec::new();
+    for &(op, v) in instrs {
+        Instruction::new(op, v)
+            .expect("valid operand")
+            .encode_into(&mut code);
+    }
+    Arc::new(Image {
+        code,
+        ..Image::default()
+    })
+}
+
+fn node_with(instrs: &[(Opcode, i64)], params: NodeParams) -> Node {
+    let program = Arc::new(Program::new(image(instrs), &params.profile));
+    Node::new(3, params, program, 0, 4, 7).expect("valid node")
+}
+
+fn node(instrs: &[(Opcode, i64)]) -> Node {
+    node_with(instrs, NodeParams::default())
+}
+
+use super::Exit as RunExit;
+use Opcode::*;
+
+#[test]
+fn arithmetic_follows_the_isa_rules() {
+    let cases: &[(i64, i64, Opcode, u32)] = &[
+        (7, -2, Div, (-3i32) as u32),
+        (-7, 2, Mod, (-1i32) as u32),
+        (-1, 2, DivU, 0x7FFF_FFFF),
+        (-1, 33, Shl, 0xFFFF_FFFE),
+        (-8, 1, Shr, 0x7FFF_FFFC),
+        (-8, 1, Sar, (-4i32) as u32),
+        (-1, 1, LtU, 0),
+        (-1, 1, Lt, 1),
+        (3, 3, Le, 1),
+        (5, 3, Sub, 2),
+        (6, 7, Mul, 42),
+    ];
+    for &(a, b, op, want) in cases {
+        let mut n = node(&[(Push, a), (Push, b), (op, 0), (Halt, 0)]);
+        assert_eq!(n.run(u64::MAX), RunExit::Halt, "{op}");
+        assert_eq!(n.procs[0].ds, vec![want], "{a} {op} {b}");
+    }
+}
+
+#[test]
+fn min_divided_by_minus_one_wraps_and_its_remainder_is_zero() {
+    let min = [(Push, -1), (Push, 31), (Shl, 0)];
+    let mut n = node(&[min[0], min[1], min[2], (Push, -1), (Div, 0), (Halt, 0)]);
+    n.run(u64::MAX);
+    assert_eq!(n.procs[0].ds, vec![i32::MIN as u32]);
+    let mut n = node(&[min[0], min[1], min[2], (Push, -1), (Mod, 0), (Halt, 0)]);
+    n.run(u64::MAX);
+    assert_eq!(n.procs[0].ds, vec![0]);
+}
+
+#[test]
+fn stack_words_move_as_documented() {
+    let mut n = node(&[
+        (Push, 1),
+        (Push, 2),
+        (Push, 3),
+        (Rot, 0),  // 2 3 1
+        (Over, 0), // 2 3 1 3
+        (Tuck, 0), // 2 3 3 1 3
+        (Pick, 4), // 2 3 3 1 3 2
+        (ToR, 0),
+        (Nip, 0), // 2 3 3 3
+        (RFetch, 0),
+        (Depth, 0),
+        (Halt, 0),
+    ]);
+    assert_eq!(n.run(u64::MAX), RunExit::Halt);
+    assert_eq!(n.procs[0].ds, vec![2, 3, 3, 3, 2, 5]);
+    assert_eq!(n.procs[0].rs, vec![2]);
+}
+
+#[test]
+fn a_counted_loop_takes_the_cycles_the_profile_gives() {
+    // push N; loop: addi -1; dup; jnz loop; halt
+    let n_iter = 1000;
+    let mut n = node(&[(Push, n_iter), (AddI, -1), (Dup, 0), (Jnz, 1), (Halt, 0)]);
+    assert_eq!(n.run(u64::MAX), RunExit::Halt);
+    let p = TimingProfile::default();
+    let per_iter = p.cost(AddI) + p.cost(Dup) + p.cost(Jnz);
+    let expected = u64::from(p.cost(Push) + p.cost(Halt)) + n_iter as u64 * u64::from(per_iter);
+    assert_eq!(n.cycle, expected);
+    assert_eq!(n.counters.busy, expected);
+    assert_eq!(n.counters.instructions, 2 + 3 * n_iter as u64);
+    assert_eq!(n.state, NodeState::Halted);
+    assert_eq!(n.counters.largest_activation, expected);
+}
+
+#[test]
+fn run_stops_before_the_first_instruction_issuing_at_the_stop_cycle() {
+    let mut n = node(&[(Push, 1), (Dup, 0), (Mul, 0), (Jmp, 0)]);
+    assert_eq!(n.run(2), RunExit::Limit);
+    assert_eq!((n.cycle, n.procs[0].pc), (2, 2));
+    // mul issues at cycle 2 < 4 and costs 3 cycles; jmp would issue at 5 >= 4.
+    assert_eq!(n.run(4), RunExit::Limit);
+    assert_eq!((n.cycle, n.procs[0].pc), (5, 3));
+}
+
+#[test]
+fn memory_calls_and_dispatch_work() {
+    let mut n = node(&[
+        (Push, 41),
+        (StoreI, 10),
+        (LoadI, 10),
+        (Call, 6),
+        (Push, 9), // jmpi target
+        (JmpI, 0),
+        (AddI, 1), // 6: sub
+        (Ret, 0),
+        (Halt, 0), // 8
+        (Push, 8), // 9
+        (JmpI, 0),
+    ]);
+    assert_eq!(n.run(u64::MAX), RunExit::Halt);
+    assert_eq!(n.procs[0].ds, vec![42]);
+    assert_eq!(n.mem[10], 41);
+}
+
+fn fault_of(instrs: &[(Opcode, i64)], params: NodeParams) -> (FaultKind, u32) {
+    let mut n = node_with(instrs, params);
+    match n.run(u64::MAX) {
+        RunExit::Fault(kind) => {
+            let pc = n.procs[0].pc;
+            n.raise(kind.clone());
+            assert_eq!(n.state, NodeState::Faulted);
+            assert_eq!(n.fault.as_ref().map(|f| f.pc), Some(pc));
+            (kind, pc)
+        }
+        other => panic!("expected a fault, got {other:?}"),
+    }
+}
+
+#[test]
+fn faults_stop_at_the_faulting_instruction() {
+    let p = NodeParams::default;
+    assert_eq!(
+        fault_of(&[(Push, 1), (Add, 0)], p()),
+        (FaultKind::StackUnderflow(Stack::Data), 1)
+    );
+    assert_eq!(
+        fault_of(&[(Push, 1), (Push, 0), (Div, 0)], p()),
+        (FaultKind::DivideByZero, 2)
+    );
+    assert_eq!(
+        fault_of(&[(Push, 1), (Push, 16_384), (Store, 0)], p()),
+        (FaultKind::MemoryRange(16_384), 2)
+    );
+    assert_eq!(fault_of(&[(Nop, 0)], p()), (FaultKind::CodeRange(1), 1));
+    assert_eq!(fault_of(&[(Jmp, 99)], p()), (FaultKind::CodeRange(99), 0));
+    assert_eq!(
+        fault_of(&[(Push, 0), (Assert, 7)], p()),
+        (FaultKind::Assertion(7), 1)
+    );
+    assert_eq!(
+        fault_of(&[(Ret, 0)], p()),
+        (FaultKind::StackUnderflow(Stack::Return), 0)
+    );
+    let shallow = NodeParams {
+        data_stack: 2,
+        ..p()
+    };
+    assert_eq!(
+        fault_of(&[(Push, 1), (Dup, 0), (Dup, 0)], shallow),
+        (FaultKind::StackOverflow(Stack::Data), 2)
+    );
+    assert_eq!(
+        fault_of(&[(Call, 0)], p()),
+        (FaultKind::StackOverflow(Stack::Return), 0)
+    );
+}
+
+#[test]
+fn bad_words_fault_as_bad_opcodes() {
+    let img = Arc::new(Image {
+        code: vec![0x1000_0001, 0xEE00_0000],
+        ..Image::default()
+    });
+    let params = NodeParams::default();
+    let program = Arc::new(Program::new(img, &params.profile));
+    let mut n = Node::new(0, params, program, 0, 1, 0).expect("valid");
+    assert_eq!(
+        n.run(u64::MAX),
+        RunExit::Fault(FaultKind::BadOpcode(0xEE00_0000))
+    );
+    assert_eq!(n.procs[0].pc, 1);
+}
+
+#[test]
+fn emit_records_time_tag_and_values() {
+    let params = NodeParams {
+        period: 4_000_000,
+        ..NodeParams::default()
+    };
+    let mut n = node_with(
+        &[(Push, 5), (Push, 6), (Push, 99), (Emit, 2), (Halt, 0)],
+        params,
+    );
+    n.run(u64::MAX);
+    assert_eq!(
+        n.log,
+        vec![LogRecord {
+            node: 3,
+            time_fs: 3 * 4_000_000,
+            tag: 99,
+            values: vec![5, 6],
+        }]
+    );
+    assert!(n.procs[0].ds.is_empty());
+}
+
+#[test]
+fn identity_time_and_randomness_are_per_node() {
+    let params = NodeParams {
+        period: 2_500_000,
+        ..NodeParams::default()
+    };
+    let prog = [
+        (NodeId, 0),
+        (Nodes, 0),
+        (Cycles, 0),
+        (Now, 0),
+        (Rand, 0),
+        (Halt, 0),
+    ];
+    let mut a = node_with(&prog, params.clone());
+    a.run(u64::MAX);
+    // cycles at issue = 2; now at issue = 3 cycles * 2.5 ns = 7 ns (floored 7.5)
+    assert_eq!(&a.procs[0].ds[..4], &[3, 4, 2, 7]);
+    let mut b = node_with(&prog, params);
+    b.run(u64::MAX);
+    assert_eq!(a.procs[0].ds[4], b.procs[0].ds[4]);
+}

@@ -1,0 +1,446 @@
+//! The simulation: emulated nodes, behavioural components and the network, driven by the engine.
+//!
+//! Event targets: the network is component 0; the station (node or
+//! component) with network id `i` is component `i + 1`. So at one time the
+//! network's deliveries are handled before any station runs.
+//!
+//! Run-ahead: an emulated node executes as many instructions per event as it
+//! can, until its next NIC or process instruction, until the time limit, or
+//! until its budget is exhausted. Its instructions touch nothing outside the
+//! node, and a NIC instruction is only performed in an event at the node's own
+//! time, after every earlier event (so after every delivery up to then). In
+//! [`Stepping::Single`] mode every node executes exactly one instruction per
+//! event instead; both modes give identical results (see the differential
+//! tests). Stop conditions other than the time limit and exhaustion (a node
+//! halting, a user predicate, stopping on the first fault) make the run use
+//! single stepping so that the state at the stop is exact.
+
+use std::collections::BTreeSet;
+
+use aether_network::{Delivery, Network};
+
+use crate::component::{Component, ComponentIo};
+use crate::engine::{Engine, Model, Scheduler, StopReason};
+use crate::node::{Exit, LogRecord, NicOutcome, Node, NodeState};
+use crate::time::Time;
+
+/// How many instructions a node executes per event.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stepping {
+    /// Run ahead until the next externally visible action.
+    RunAhead,
+    /// One instruction per event (the reference path).
+    Single,
+}
+
+/// A station on the network: an emulated node or a behavioural component.
+pub enum Station {
+    /// An emulated stack-CPU node.
+    Node(Box<Node>),
+    /// A behavioural component.
+    Component(Box<dyn Component>),
+}
+
+/// An event of the simulation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ev {
+    /// Run the network's internal events up to now.
+    Network,
+    /// Continue a station at its own time.
+    Resume,
+    /// A station's timer.
+    Timer,
+}
+
+/// A user stop condition, checked after every event.
+pub type Predicate = Box<dyn Fn(&World) -> bool>;
+
+/// Everything the engine drives.
+pub struct World {
+    /// Stations by network node id.
+    pub stations: Vec<Station>,
+    resume_at: Vec<Option<Time>>,
+    timer_at: Vec<Option<Time>>,
+    /// The network.
+    pub net: Network,
+    net_wakes: BTreeSet<Time>,
+    deliveries: Vec<Delivery>,
+    /// Records logged by components.
+    pub component_log: Vec<LogRecord>,
+    stepping: Stepping,
+    until: Option<Time>,
+    stop_on_halt: Vec<u16>,
+    stop_on_fault: bool,
+    predicate: Option<Predicate>,
+    stop_requested: bool,
+}
+
+/// A ready-to-run simulation.
+pub struct Simulation {
+    engine: Engine<Ev>,
+    /// The simulated system.
+    pub world: World,
+}
+
+/// How a run ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Outcome {
+    /// Why it stopped.
+    pub reason: StopReason,
+    /// Simulated time at the end (fs): the time limit, or the latest time any station reached.
+    pub end_time: Time,
+    /// Engine events processed.
+    pub events: u64,
+}
+
+/// Stop conditions of a run.
+#[derive(Default)]
+pub struct StopConditions {
+    /// Time limit (fs): nothing happens at or after it.
+    pub until: Option<Time>,
+    /// Stop when any of these nodes halts.
+    pub on_halt: Vec<u16>,
+    /// Stop at the first fault of any node.
+    pub on_fault: bool,
+    /// Stop when this holds.
+    pub predicate: Option<Predicate>,
+}
+
+impl Simulation {
+    /// A simulation of `stations` on `net`; every node and component starts at time 0.
+    pub fn new(
+        stations: Vec<Station>,
+        net: Network,
+        stepping: Stepping,
+        stop: StopConditions,
+    ) -> Simulation {
+        let n = stations.len();
+        let exact_stop = !stop.on_halt.is_empty() || stop.on_fault || stop.predicate.is_some();
+        let mut world = World {
+            stations,
+            resume_at: vec![None; n],
+            timer_at: vec![None; n],
+            net,
+            net_wakes: BTreeSet::new(),
+            deliveries: Vec::new(),
+            component_log: Vec::new(),
+            stepping: if exact_stop {
+                Stepping::Single
+            } else {
+                stepping
+            },
+            until: stop.until,
+            stop_on_halt: stop.on_halt,
+            stop_on_fault: stop.on_fault,
+            predicate: stop.predicate,
+            stop_requested: false,
+        };
+        let mut engine = Engine::new();
+        for i in 0..n {
+            let first = match &mut world.stations[i] {
+                Station::Node(_) => {
+                    world.resume_at[i] = Some(0);
+                    engine.schedule(0, target(i), Ev::Resume);
+                    continue;
+                }
+                Station::Component(c) => c.start(),
+            };
+            if let Some(t) = first {
+                world.timer_at[i] = Some(t);
+                engine.schedule(t, target(i), Ev::Timer);
+            }
+        }
+        Simulation { engine, world }
+    }
+
+    /// Runs to a stop condition.
+    pub fn run(&mut self) -> Outcome {
+        let until = self.world.until;
+        let reason = self.engine.run(&mut self.world, until);
+        let mut end_time = self.engine.now();
+        for station in &self.world.stations {
+            if let Station::Node(node) = station {
+                end_time = end_time.max(node.time());
+            }
+        }
+        if reason == StopReason::TimeLimit {
+            end_time = until.unwrap_or(end_time);
+        }
+        for station in &mut self.world.stations {
+            if let Station::Node(node) = station {
+                let end = node.edge_at_or_after(end_time);
+                node.finish(end);
+            }
+        }
+        Outcome {
+            reason,
+            end_time,
+            events: self.engine.processed(),
+        }
+    }
+}
+
+fn target(station: usize) -> u32 {
+    station as u32 + 1
+}
+
+impl Model for World {
+    type Event = Ev;
+
+    fn handle(&mut self, now: Time, target: u32, event: Ev, sched: &mut Scheduler<'_, Ev>) {
+        if target == 0 {
+            self.net_wakes.remove(&now);
+            self.sync_network(now, sched);
+            return;
+        }
+        let i = (target - 1) as usize;
+        match event {
+            Ev::Network => {}
+            Ev::Resume => {
+                if self.resume_at[i] != Some(now) {
+                    return;
+                }
+                self.resume_at[i] = None;
+                if let Station::Node(node) = &mut self.stations[i]
+                    && let NodeState::Stalled(since) = node.state
+                {
+                    let at = node.edge_at_or_after(now);
+                    node.counters.stalled += at - since;
+                    node.cycle = at;
+                    node.state = NodeState::Running;
+                }
+                self.drive(i, now, sched);
+            }
+            Ev::Timer => {
+                if self.timer_at[i] != Some(now) {
+                    return;
+                }
+                self.timer_at[i] = None;
+                match &mut self.stations[i] {
+                    Station::Node(node) => {
+                        let was_idle = matches!(node.state, NodeState::Idle(_));
+                        let edge = node.edge_at_or_after(now);
+                        node.fire_timers(edge);
+                        if was_idle && node.state == NodeState::Running {
+                            self.resume(i, sched);
+                        } else {
+                            self.arm_timer(i, sched);
+                        }
+                    }
+                    Station::Component(c) => {
+                        let mut io = ComponentIo {
+                            now,
+                            node: i as u16,
+                            net: &mut self.net,
+                            log: &mut self.component_log,
+                        };
+                        let next = c.on_timer(&mut io);
+                        self.set_component_timer(i, next, sched);
+                        self.arm_network(sched);
+                    }
+                }
+            }
+        }
+    }
+
+    fn should_stop(&self) -> bool {
+        self.stop_requested || self.predicate.as_ref().is_some_and(|p| p(self))
+    }
+}
+
+impl World {
+    fn node_mut(&mut self, i: usize) -> Option<&mut Node> {
+        match &mut self.stations[i] {
+            Station::Node(node) => Some(node),
+            Station::Component(_) => None,
+        }
+    }
+
+    /// Makes sure the network's next internal event is in the engine queue.
+    fn arm_network(&mut self, sched: &mut Scheduler<'_, Ev>) {
+        if let Some(t) = self.net.next_event_time()
+            && self.net_wakes.insert(t)
+        {
+            sched.schedule(t, 0, Ev::Network);
+        }
+    }
+
+    /// Runs the network up to `now` and wakes the owners of delivered messages.
+    fn sync_network(&mut self, now: Time, sched: &mut Scheduler<'_, Ev>) {
+        let mut deliveries = std::mem::take(&mut self.deliveries);
+        self.net.advance(now, &mut deliveries);
+        for d in deliveries.drain(..) {
+            let i = usize::from(d.node);
+            match &mut self.stations[i] {
+                Station::Node(node) => {
+                    let Some(pid) = node.owner(d.inbox) else {
+                        continue;
+                    };
+                    if !matches!(node.procs[pid].state, crate::node::ProcState::Waiting(_))
+                        || node.is_stopped()
+                    {
+                        continue;
+                    }
+                    let was_idle = matches!(node.state, NodeState::Idle(_));
+                    let edge = node.edge_at_or_after(d.time);
+                    node.wake(pid, edge, Some(1));
+                    if was_idle {
+                        self.resume(i, sched);
+                    }
+                }
+                Station::Component(c) => {
+                    let mut io = ComponentIo {
+                        now: d.time,
+                        node: d.node,
+                        net: &mut self.net,
+                        log: &mut self.component_log,
+                    };
+                    while let Ok(Some(msg)) = io.net.recv(d.node, d.inbox) {
+                        c.on_message(&mut io, msg);
+                    }
+                }
+            }
+        }
+        self.deliveries = deliveries;
+        self.arm_network(sched);
+    }
+
+    fn set_component_timer(&mut self, i: usize, next: Option<Time>, sched: &mut Scheduler<'_, Ev>) {
+        if next != self.timer_at[i] {
+            self.timer_at[i] = next;
+            if let Some(t) = next {
+                sched.schedule(t, target(i), Ev::Timer);
+            }
+        }
+    }
+
+    /// Schedules a node's resume event at its own time.
+    fn resume(&mut self, i: usize, sched: &mut Scheduler<'_, Ev>) {
+        let Some(node) = self.node_mut(i) else {
+            return;
+        };
+        let t = node.time();
+        if self.resume_at[i] != Some(t) {
+            self.resume_at[i] = Some(t);
+            sched.schedule(t, target(i), Ev::Resume);
+        }
+    }
+
+    /// Schedules a node's timer event for its earliest pending timer.
+    fn arm_timer(&mut self, i: usize, sched: &mut Scheduler<'_, Ev>) {
+        let Some(node) = self.node_mut(i) else {
+            return;
+        };
+        let next = if node.is_stopped() {
+            None
+        } else {
+            node.next_timer().map(|c| c * node.params.period)
+        };
+        if next.is_some() && next != self.timer_at[i] {
+            self.timer_at[i] = next;
+            if let Some(t) = next {
+                sched.schedule(t, target(i), Ev::Timer);
+            }
+        }
+    }
+
+    /// The first cycle at which the node must stop running ahead.
+    fn stop_cycle(&self, node: &Node) -> u64 {
+        if self.stepping == Stepping::Single {
+            return node.cycle + 1;
+        }
+        let mut stop = u64::MAX;
+        if let Some(until) = self.until {
+            stop = stop.min(node.edge_at_or_after(until));
+        }
+        if let Some(limit) = node.budget_limit() {
+            stop = stop.min(limit);
+        }
+        stop
+    }
+
+    fn note_stop(&mut self, i: usize) {
+        let Station::Node(node) = &self.stations[i] else {
+            return;
+        };
+        match node.state {
+            NodeState::Halted if self.stop_on_halt.contains(&(i as u16)) => {
+                self.stop_requested = true
+            }
+            NodeState::Faulted if self.stop_on_fault => self.stop_requested = true,
+            _ => {}
+        }
+    }
+
+    /// Runs node `i`, whose local time is `now`, until it needs another event.
+    fn drive(&mut self, i: usize, now: Time, sched: &mut Scheduler<'_, Ev>) {
+        loop {
+            let Station::Node(node) = &self.stations[i] else {
+                return;
+            };
+            if node.state != NodeState::Running {
+                break;
+            }
+            let stop = self.stop_cycle(node);
+            let Station::Node(node) = &mut self.stations[i] else {
+                return;
+            };
+            match node.run(stop) {
+                Exit::Limit => {
+                    if node.check_budget() {
+                        self.resume(i, sched);
+                    }
+                    break;
+                }
+                Exit::Halt => break,
+                Exit::Fault(kind) => {
+                    node.raise(kind);
+                    break;
+                }
+                Exit::Outside(opcode) => {
+                    if node.time() != now {
+                        self.resume(i, sched);
+                        break;
+                    }
+                    self.sync_network(now, sched);
+                    let Station::Node(node) = &mut self.stations[i] else {
+                        return;
+                    };
+                    let outcome = node.outside(opcode, now, &mut self.net);
+                    let running = node.state == NodeState::Running;
+                    let retry_edge = node.edge_at_or_after(match outcome {
+                        NicOutcome::Stall(retry) => retry,
+                        _ => 0,
+                    });
+                    let period = node.params.period;
+                    self.arm_network(sched);
+                    match outcome {
+                        NicOutcome::Continue | NicOutcome::Blocked if running => {
+                            if self.stepping == Stepping::Single {
+                                self.resume(i, sched);
+                                break;
+                            }
+                            let Station::Node(node) = &mut self.stations[i] else {
+                                return;
+                            };
+                            if node.time() != now {
+                                // Later instructions run ahead of `now` in the next iteration;
+                                // an outside instruction there reschedules itself.
+                                continue;
+                            }
+                        }
+                        NicOutcome::Stall(_) => {
+                            let t = retry_edge * period;
+                            self.resume_at[i] = Some(t);
+                            sched.schedule(t, target(i), Ev::Resume);
+                            break;
+                        }
+                        _ => break,
+                    }
+                }
+            }
+        }
+        self.note_stop(i);
+        self.arm_timer(i, sched);
+    }
+}
