@@ -73,6 +73,7 @@ pub struct World {
     stop_on_fault: bool,
     predicate: Option<Predicate>,
     stop_requested: bool,
+    last_activity: Time,
 }
 
 /// A ready-to-run simulation.
@@ -87,7 +88,8 @@ pub struct Simulation {
 pub struct Outcome {
     /// Why it stopped.
     pub reason: StopReason,
-    /// Simulated time at the end (fs): the time limit, or the latest time any station reached.
+    /// Simulated time at the end (fs): the time limit, or the latest time any node reached,
+    /// any message was delivered or any component acted.
     pub end_time: Time,
     /// Engine events processed.
     pub events: u64,
@@ -134,6 +136,7 @@ impl Simulation {
             stop_on_fault: stop.on_fault,
             predicate: stop.predicate,
             stop_requested: false,
+            last_activity: 0,
         };
         let mut engine = Engine::new();
         for i in 0..n {
@@ -157,7 +160,7 @@ impl Simulation {
     pub fn run(&mut self) -> Outcome {
         let until = self.world.until;
         let reason = self.engine.run(&mut self.world, until);
-        let mut end_time = self.engine.now();
+        let mut end_time = self.world.last_activity;
         for station in &self.world.stations {
             if let Station::Node(node) = station {
                 end_time = end_time.max(node.time());
@@ -217,6 +220,7 @@ impl Model for World {
                 }
                 self.timer_at[i] = None;
                 match &mut self.stations[i] {
+                    Station::Node(node) if node.is_stopped() => {}
                     Station::Node(node) => {
                         let was_idle = matches!(node.state, NodeState::Idle(_));
                         let edge = node.edge_at_or_after(now);
@@ -235,6 +239,7 @@ impl Model for World {
                             log: &mut self.component_log,
                         };
                         let next = c.on_timer(&mut io);
+                        self.last_activity = now;
                         self.set_component_timer(i, next, sched);
                         self.arm_network(sched);
                     }
@@ -270,6 +275,7 @@ impl World {
         let mut deliveries = std::mem::take(&mut self.deliveries);
         self.net.advance(now, &mut deliveries);
         for d in deliveries.drain(..) {
+            self.last_activity = self.last_activity.max(d.time);
             let i = usize::from(d.node);
             match &mut self.stations[i] {
                 Station::Node(node) => {
@@ -444,3 +450,6 @@ impl World {
         self.arm_timer(i, sched);
     }
 }
+
+#[cfg(test)]
+mod tests;

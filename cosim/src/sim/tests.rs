@@ -1,0 +1,277 @@
+//! Tests of the simulation: exact timing through the network, processes, and
+//! the differential test of run-ahead against single stepping.
+
+use std::sync::Arc;
+
+use aether_isa::Opcode::{self, *};
+use aether_network::{Network, NetworkConfig};
+use proptest::prelude::*;
+
+use super::*;
+use crate::component::{Sink, Stimulus};
+use crate::node::tests::image;
+use crate::node::{NodeParams, Program};
+
+fn node(id: u16, instrs: &[(Opcode, i64)], params: &NodeParams, nodes: u32) -> Station {
+    let program = Arc::new(Program::new(image(instrs), &params.profile));
+    Station::Node(Box::new(
+        Node::new(id, params.clone(), program, 0, nodes, 11).expect("valid node"),
+    ))
+}
+
+fn world(programs: &[&[(Opcode, i64)]], stepping: Stepping, until: Option<Time>) -> Simulation {
+    let params = NodeParams::default();
+    let n = programs.len();
+    let stations = programs
+        .iter()
+        .enumerate()
+        .map(|(i, p)| node(i as u16, p, &params, n as u32))
+        .collect();
+    let net = Network::new(&NetworkConfig::default(), n, 1).expect("network");
+    Simulation::new(
+        stations,
+        net,
+        stepping,
+        StopConditions {
+            until,
+            ..StopConditions::default()
+        },
+    )
+}
+
+fn node_ref(sim: &Simulation, i: usize) -> &Node {
+    match &sim.world.stations[i] {
+        Station::Node(n) => n,
+        Station::Component(_) => panic!("station {i} is not a node"),
+    }
+}
+
+const SENDER: &[(Opcode, i64)] = &[
+    (Push, 42),
+    (StoreI, 10),
+    (Push, 10),
+    (Push, 1),
+    (Push, 7),
+    (Push, 1 << 16),
+    (Push, -1),
+    (Send, 0),
+    (Halt, 0),
+];
+
+const RECEIVER: &[(Opcode, i64)] = &[
+    (Push, -1),
+    (Wait, 0),
+    (Drop, 0),
+    (Push, 100),
+    (Push, 8),
+    (Push, 0),
+    (Recv, 0),
+    (Drop, 0),
+    (LoadI, 104),
+    (LoadI, 101),
+    (Push, 5),
+    (Emit, 2),
+    (Halt, 0),
+];
+
+/// Default network: a 1-word message is 160 + 32 = 192 bits; at 10 Gbit/s that is
+/// 19.2 ns of serialization, plus 10 ns of link latency.
+const ONE_WORD_FLIGHT: Time = 19_200_000 + 10_000_000;
+
+#[test]
+fn a_message_arrives_and_is_received_at_the_hand_computed_times() {
+    for stepping in [Stepping::RunAhead, Stepping::Single] {
+        let mut sim = world(&[SENDER, RECEIVER], stepping, None);
+        let outcome = sim.run();
+        assert_eq!(outcome.reason, StopReason::Exhausted);
+        // Sender: push, storei(2), 5 pushes -> send issues at cycle 8 (1 GHz: 8 ns).
+        let delivered = 8_000_000 + ONE_WORD_FLIGHT;
+        let wake_edge = delivered.div_ceil(1_000_000);
+        assert_eq!(wake_edge, 38);
+        let rx = node_ref(&sim, 1);
+        // After waking: drop, 3 pushes, recv (8 + 1 word), drop, loadi, loadi, push -> emit.
+        let emit_cycle = wake_edge + 1 + 3 + 9 + 1 + 2 + 2 + 1;
+        assert_eq!(rx.log.len(), 1);
+        assert_eq!(rx.log[0].time_fs, emit_cycle * 1_000_000);
+        assert_eq!(rx.log[0].values, vec![42, 0]);
+        assert_eq!(rx.log[0].tag, 5);
+        assert_eq!(rx.cycle, emit_cycle + 4 + 1);
+        assert_eq!(rx.counters.busy, 3 + (emit_cycle + 5 - wake_edge));
+        assert_eq!(rx.counters.idle, wake_edge - 3);
+        assert_eq!(rx.counters.activations, 2);
+        assert_eq!(rx.counters.largest_activation, emit_cycle + 5 - wake_edge);
+        assert_eq!(rx.state, NodeState::Halted);
+        assert_eq!(outcome.end_time, (emit_cycle + 5) * 1_000_000);
+    }
+}
+
+#[test]
+fn wait_times_out_and_sleep_wakes_after_its_cycles() {
+    let prog: &[(Opcode, i64)] = &[
+        (Push, 50),
+        (Wait, 0), // issues at 1, blocks at 3, times out at 53 pushing 0
+        (Push, 10),
+        (Sleep, 0), // issues at 54, blocks at 56, wakes at 66
+        (Cycles, 0),
+        (Halt, 0),
+    ];
+    let mut sim = world(&[prog], Stepping::RunAhead, None);
+    sim.run();
+    let n = node_ref(&sim, 0);
+    assert_eq!(n.procs[0].ds, vec![0, 66]);
+    assert_eq!(n.counters.idle, 50 + 10);
+    assert_eq!(n.cycle, 68);
+}
+
+#[test]
+fn processes_round_robin_with_switch_costs() {
+    let prog: &[(Opcode, i64)] = &[
+        (Push, 7),
+        (Push, 9),
+        (Spawn, 0), // issues at 2, costs 8 -> 10
+        (Yield, 0), // issues at 10, costs 1, switch 2 -> p1 runs at 13
+        (Push, 1),  // p0 again
+        (Emit, 1),
+        (Exit, 0),
+        (Push, 2), // 7: p1, with its arg 9 on the stack
+        (Emit, 1),
+        (Exit, 0),
+    ];
+    let mut sim = world(&[prog], Stepping::RunAhead, None);
+    sim.run();
+    let n = node_ref(&sim, 0);
+    let tags: Vec<(u32, Vec<u32>, Time)> = n
+        .log
+        .iter()
+        .map(|r| (r.tag, r.values.clone(), r.time_fs / 1_000_000))
+        .collect();
+    // p1: push at 13, emit at 14 ([9]), exit at 18 (1) + switch (2) -> p0 at 21:
+    // push at 21, emit at 22 ([1], the spawned pid), exit at 26 -> node halts at 27.
+    assert_eq!(tags, vec![(2, vec![9], 14), (1, vec![1], 22)]);
+    assert_eq!(n.cycle, 27);
+    assert_eq!(n.counters.busy, 27);
+    assert_eq!(n.state, NodeState::Halted);
+}
+
+#[test]
+fn a_stimulus_feeds_a_sink_through_the_network() {
+    let params = NodeParams::default();
+    let stations = vec![
+        Station::Component(Box::new(Stimulus::new(
+            aether_network::Address::new(1, 0),
+            None,
+            3,
+            vec![7],
+            true,
+            1_000,
+            5_000_000,
+            3,
+        ))),
+        Station::Component(Box::new(Sink::default())),
+        node(2, &[(Halt, 0)], &params, 3),
+    ];
+    let net = Network::new(&NetworkConfig::default(), 3, 1).expect("network");
+    let mut sim = Simulation::new(stations, net, Stepping::RunAhead, StopConditions::default());
+    sim.run();
+    // Two-word messages: 160 + 64 bits = 22.4 ns of serialization, plus 10 ns latency.
+    // They are sent every 5 ns from 1000 fs, faster than the link drains them, so the k-th
+    // starts when the (k-1)-th has been serialized: it arrives at 1000 + (k+1) * 22.4 ns + 10 ns.
+    let got: Vec<(Time, Vec<u32>)> = sim
+        .world
+        .component_log
+        .iter()
+        .map(|r| (r.time_fs, r.values.clone()))
+        .collect();
+    let expect: Vec<(Time, Vec<u32>)> = (0..3u32)
+        .map(|k| {
+            (
+                1_000 + u64::from(k + 1) * 22_400_000 + 10_000_000,
+                vec![7, k],
+            )
+        })
+        .collect();
+    assert_eq!(got, expect);
+}
+
+/// Everything observable about a finished run, as text, for differential comparison.
+fn digest(sim: &Simulation, outcome: &Outcome) -> String {
+    let mut out = format!("{:?} end={}\n", outcome.reason, outcome.end_time);
+    for station in &sim.world.stations {
+        if let Station::Node(n) = station {
+            out += &format!(
+                "node {} state={:?} cycle={} counters={:?} fault={:?}\n",
+                n.id, n.state, n.cycle, n.counters, n.fault
+            );
+            for (pid, p) in n.procs.iter().enumerate() {
+                out += &format!(
+                    "  p{pid} pc={} ds={:?} rs={:?} {:?}\n",
+                    p.pc, p.ds, p.rs, p.state
+                );
+            }
+            out += &format!(
+                "  mem-digest={:x}\n",
+                n.mem
+                    .iter()
+                    .fold(0u64, |h, &w| h.wrapping_mul(31).wrapping_add(u64::from(w)))
+            );
+            out += &format!("  log={:?}\n", n.log);
+        }
+    }
+    out
+}
+
+fn both_ways(programs: &[&[(Opcode, i64)]], until: Option<Time>) -> (String, String) {
+    let mut fast = world(programs, Stepping::RunAhead, until);
+    let fast_out = fast.run();
+    let mut slow = world(programs, Stepping::Single, until);
+    let slow_out = slow.run();
+    (digest(&fast, &fast_out), digest(&slow, &slow_out))
+}
+
+#[test]
+fn run_ahead_equals_single_stepping_on_the_ping_programs() {
+    let (fast, slow) = both_ways(&[SENDER, RECEIVER], None);
+    assert_eq!(fast, slow);
+    let (fast, slow) = both_ways(&[SENDER, RECEIVER], Some(20_000_000));
+    assert_eq!(fast, slow);
+}
+
+/// Instructions a random program draws from: everything except `halt`-free infinite
+/// recursion hazards are fine, since runs are bounded by a time limit.
+fn random_instr(len: usize) -> impl Strategy<Value = (Opcode, i64)> {
+    let len = len as i64;
+    prop_oneof![
+        4 => (-3i64..40).prop_map(|v| (Push, v)),
+        1 => (0..len).prop_map(|t| (Jmp, t)),
+        1 => (0..len).prop_map(|t| (Jz, t)),
+        1 => (0..len).prop_map(|t| (Jnz, t)),
+        1 => (0..len).prop_map(|t| (Call, t)),
+        1 => (0i64..40).prop_map(|a| (LoadI, a)),
+        1 => (0i64..40).prop_map(|a| (StoreI, a)),
+        1 => (0i64..3).prop_map(|n| (Emit, n)),
+        1 => (0i64..3).prop_map(|n| (Pick, n)),
+        8 => prop::sample::select(vec![
+            Dup, Drop, Swap, Over, Rot, Add, Sub, Mul, Div, Mod, Xor, Lt, EqZ, Load, Store,
+            Ret, ToR, FromR, Cycles, Now, Rand, NodeId, Yield, SelfPid, Halt, Wait, Sleep,
+            Send, Recv, Poll, Peek, Open, Spawn, Exit, Nop, Depth,
+        ])
+        .prop_map(|op| (op, 0)),
+    ]
+}
+
+fn random_program() -> impl Strategy<Value = Vec<(Opcode, i64)>> {
+    (4usize..40).prop_flat_map(|len| prop::collection::vec(random_instr(len), len))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+    #[test]
+    fn run_ahead_equals_single_stepping_on_random_programs(
+        a in random_program(),
+        b in random_program(),
+        c in random_program(),
+    ) {
+        let (fast, slow) = both_ways(&[&a, &b, &c], Some(3_000_000_000));
+        prop_assert_eq!(fast, slow);
+    }
+}
