@@ -1,12 +1,13 @@
 //! The `[network]` table of a scenario.
 
 use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
 use crate::error::ConfigError;
 use crate::header::HeaderLayout;
-use crate::link::LinkParams;
+use crate::link::{LinkParams, Window};
 use crate::time::Time;
 
 /// Everything that shapes a network; maps onto a scenario's `[network]` table.
@@ -50,6 +51,17 @@ impl Default for NetworkConfig {
     }
 }
 
+impl NetworkConfig {
+    /// Makes a relative graph file path relative to `base` (the scenario's folder).
+    pub fn resolve_paths(&mut self, base: &Path) {
+        if let TopologyConfig::Graph { file } = &mut self.topology
+            && file.is_relative()
+        {
+            *file = base.join(&*file);
+        }
+    }
+}
+
 /// How a packet crosses a router.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -68,6 +80,42 @@ pub enum TopologyConfig {
     /// Every ordered pair of nodes has its own link.
     #[default]
     AllToAll,
+    /// A 2D grid with dimension-order (XY) routing.
+    Mesh(GridConfig),
+    /// A 2D grid with wrap-around links; each dimension goes the shorter way.
+    Torus(GridConfig),
+    /// A tree: the nodes themselves, or leaves under a tree of switches.
+    Tree {
+        /// Children per parent (4 for a quadtree).
+        arity: u32,
+        /// Nodes are leaves under switches (true) or the tree's own vertices (false).
+        #[serde(default)]
+        switches: bool,
+        /// Class of the tree's links (default: the default class).
+        #[serde(default)]
+        class: Option<String>,
+    },
+    /// A graph read from a file, routed along shortest paths.
+    Graph {
+        /// The graph file (relative paths: see [`NetworkConfig::resolve_paths`]).
+        file: PathBuf,
+    },
+}
+
+/// The size of a mesh or torus and the classes of its links.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GridConfig {
+    /// Columns.
+    pub width: u32,
+    /// Rows.
+    pub height: u32,
+    /// Class of the links along x (default: the default class).
+    #[serde(default)]
+    pub x_class: Option<String>,
+    /// Class of the links along y (default: the default class).
+    #[serde(default)]
+    pub y_class: Option<String>,
 }
 
 /// Link parameters as written in a scenario; unset keys inherit.
@@ -80,16 +128,29 @@ pub struct LinkClassConfig {
     pub latency: Option<Time>,
     /// Router time charged before each hop on a link of this class (fs).
     pub router: Option<Time>,
+    /// Probability that a packet is lost on one hop.
+    pub drop: Option<f64>,
+    /// Bit error rate: probability that one bit is flipped (the CRC catches it).
+    pub ber: Option<f64>,
+    /// Most extra latency added to one hop, drawn uniformly from `0..=jitter` (fs).
+    pub jitter: Option<Time>,
+    /// Windows during which the links of this class start no transmission.
+    pub down: Option<Vec<Window>>,
 }
 
 impl LinkClassConfig {
     /// Fills unset keys from `base` and checks the result; `name` is for errors.
     pub fn resolve(&self, name: &str, base: &LinkParams) -> Result<LinkParams, ConfigError> {
-        let params = LinkParams {
+        let mut params = LinkParams {
             bandwidth: self.bandwidth.unwrap_or(base.bandwidth),
             latency: self.latency.unwrap_or(base.latency),
             router: self.router.unwrap_or(base.router),
+            drop: self.drop.unwrap_or(base.drop),
+            ber: self.ber.unwrap_or(base.ber),
+            jitter: self.jitter.unwrap_or(base.jitter),
+            down: self.down.clone().unwrap_or_else(|| base.down.clone()),
         };
+        params.down.sort_by_key(|w| w.start);
         params.validate(name)?;
         Ok(params)
     }
@@ -128,6 +189,57 @@ mod tests {
     fn unknown_keys_are_rejected() {
         assert!(toml::from_str::<NetworkConfig>("bandwith = 3").is_err());
         assert!(toml::from_str::<NetworkConfig>("[link]\nbandwith = 3").is_err());
+    }
+
+    #[test]
+    fn topologies_parse() {
+        let mesh: NetworkConfig = toml::from_str(
+            "[topology]\nkind = \"mesh\"\nwidth = 4\nheight = 2\ny_class = \"slow\"\n",
+        )
+        .expect("parses");
+        assert_eq!(
+            mesh.topology,
+            TopologyConfig::Mesh(GridConfig {
+                width: 4,
+                height: 2,
+                x_class: None,
+                y_class: Some("slow".into())
+            })
+        );
+        let tree: NetworkConfig =
+            toml::from_str("topology = { kind = \"tree\", arity = 4, switches = true }")
+                .expect("parses");
+        assert!(matches!(
+            tree.topology,
+            TopologyConfig::Tree {
+                arity: 4,
+                switches: true,
+                ..
+            }
+        ));
+        assert!(
+            toml::from_str::<NetworkConfig>("topology = { kind = \"mesh\", width = 2 }").is_err()
+        );
+        assert!(
+            toml::from_str::<NetworkConfig>(
+                "topology = { kind = \"torus\", width = 2, height = 2, depth = 1 }"
+            )
+            .is_err()
+        );
+        assert!(toml::from_str::<NetworkConfig>("topology = { kind = \"ring\" }").is_err());
+    }
+
+    #[test]
+    fn relative_graph_paths_follow_the_scenario() {
+        let mut config: NetworkConfig =
+            toml::from_str("topology = { kind = \"graph\", file = \"g.txt\" }").expect("parses");
+        config.resolve_paths(Path::new("/scenarios"));
+        assert_eq!(
+            config.topology,
+            TopologyConfig::Graph {
+                file: PathBuf::from("/scenarios/g.txt")
+            }
+        );
     }
 
     #[test]

@@ -11,6 +11,7 @@ mod address;
 mod config;
 mod error;
 mod event;
+mod fault;
 mod header;
 mod link;
 mod message;
@@ -23,10 +24,12 @@ mod time;
 mod topology;
 
 pub use address::Address;
-pub use config::{LinkClassConfig, NetworkConfig, Switching, TopologyConfig};
+pub use config::{
+    GridConfig, LinkAssignment, LinkClassConfig, NetworkConfig, Switching, TopologyConfig,
+};
 pub use error::{ConfigError, NicError, SendError};
 pub use header::HeaderLayout;
-pub use link::LinkParams;
+pub use link::{LinkParams, Window};
 pub use message::{Message, RETURNED};
 pub use network::{Delivery, Network};
 pub use stats::{DropStats, LinkStats, NetworkStats, NodeStats, TypeStats};

@@ -1,7 +1,19 @@
 //! Links: one direction of a wire between two routers, its parameters and its state.
 
+use serde::Deserialize;
+
 use crate::error::ConfigError;
 use crate::time::Time;
+
+/// A time window `[start, end)` (fs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Window {
+    /// First instant of the window.
+    pub start: Time,
+    /// First instant after the window.
+    pub end: Time,
+}
 
 /// The resolved parameters of a link class.
 #[derive(Debug, Clone, PartialEq)]
@@ -12,15 +24,27 @@ pub struct LinkParams {
     pub latency: Time,
     /// Router time charged before each hop on a link of this class (fs).
     pub router: Time,
+    /// Probability that a packet is lost on one hop.
+    pub drop: f64,
+    /// Probability that one bit is flipped; a packet with a flipped bit fails its CRC.
+    pub ber: f64,
+    /// Most extra latency added to one hop (fs).
+    pub jitter: Time,
+    /// Windows, sorted by start, during which no transmission starts.
+    pub down: Vec<Window>,
 }
 
 impl Default for LinkParams {
-    /// 10 Gbit/s, 10 ns latency, no router time.
+    /// 10 Gbit/s, 10 ns latency, no router time, no faults.
     fn default() -> Self {
         Self {
             bandwidth: 10_000_000_000,
             latency: 10_000_000,
             router: 0,
+            drop: 0.0,
+            ber: 0.0,
+            jitter: 0,
+            down: Vec::new(),
         }
     }
 }
@@ -34,7 +58,31 @@ impl LinkParams {
                 reason: "bandwidth must be positive".into(),
             });
         }
+        for (key, p) in [("drop", self.drop), ("ber", self.ber)] {
+            if !(0.0..=1.0).contains(&p) {
+                return Err(ConfigError::LinkClass {
+                    class: name.to_string(),
+                    reason: format!("{key} = {p} is not a probability"),
+                });
+            }
+        }
+        if let Some(w) = self.down.iter().find(|w| w.start >= w.end) {
+            return Err(ConfigError::LinkClass {
+                class: name.to_string(),
+                reason: format!("down window {}..{} is empty", w.start, w.end),
+            });
+        }
         Ok(())
+    }
+
+    /// The first instant at or after `t` outside every down window.
+    pub fn up_at(&self, mut t: Time) -> Time {
+        for w in &self.down {
+            if (w.start..w.end).contains(&t) {
+                t = w.end;
+            }
+        }
+        t
     }
 }
 
@@ -66,4 +114,48 @@ pub struct LinkState {
     pub queue_delay_sum: u128,
     /// The longest a packet waited for the link.
     pub queue_delay_max: Time,
+    /// Packets lost on it.
+    pub lost: u64,
+    /// Packets corrupted on it.
+    pub corrupted: u64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_down(down: Vec<Window>) -> LinkParams {
+        LinkParams {
+            down,
+            ..LinkParams::default()
+        }
+    }
+
+    #[test]
+    fn up_at_skips_windows_including_overlapping_ones() {
+        let p = with_down(vec![
+            Window { start: 10, end: 20 },
+            Window { start: 15, end: 30 },
+            Window { start: 40, end: 50 },
+        ]);
+        assert_eq!(p.up_at(5), 5);
+        assert_eq!(p.up_at(10), 30);
+        assert_eq!(p.up_at(20), 30);
+        assert_eq!(p.up_at(30), 30);
+        assert_eq!(p.up_at(45), 50);
+    }
+
+    #[test]
+    fn bad_fault_parameters_are_rejected() {
+        let p = LinkParams {
+            drop: 1.5,
+            ..LinkParams::default()
+        };
+        assert!(p.validate("x").is_err());
+        assert!(
+            with_down(vec![Window { start: 5, end: 5 }])
+                .validate("x")
+                .is_err()
+        );
+    }
 }

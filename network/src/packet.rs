@@ -21,4 +21,6 @@ pub struct Packet {
     pub in_tx_queue: bool,
     /// When its last bit reaches the router it is heading for (cut-through needs it).
     pub tail_at: Time,
+    /// Failed a CRC on the way (cut-through only notices at the destination NIC).
+    pub corrupt: bool,
 }

@@ -11,6 +11,8 @@ use crate::time::Time;
 pub struct NetworkStats {
     /// The network clock when the snapshot was taken (fs).
     pub time: Time,
+    /// Routers in the topology (nodes and switches).
+    pub routers: u32,
     /// Links that carried at least one packet, by link id.
     pub links: Vec<LinkStats>,
     /// Every node, by node id.
@@ -48,6 +50,10 @@ pub struct LinkStats {
     pub queue_delay_max: Time,
     /// Mean wait for the link (fs).
     pub queue_delay_mean: f64,
+    /// Packets lost on it (fault injection).
+    pub lost: u64,
+    /// Packets corrupted on it (fault injection).
+    pub corrupted: u64,
 }
 
 /// Counters of one node's NIC.
@@ -85,4 +91,8 @@ pub struct TypeStats {
 pub struct DropStats {
     /// Could not be delivered and had no reply-to (or were already returned).
     pub undeliverable: u64,
+    /// Lost on a link (fault injection).
+    pub lost: u64,
+    /// Corrupted on a link, caught by the CRC and discarded (fault injection).
+    pub corrupted: u64,
 }

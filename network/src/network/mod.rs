@@ -7,11 +7,13 @@ use slotmap::SlotMap;
 use crate::config::{NetworkConfig, Switching};
 use crate::error::{ConfigError, NicError, SendError};
 use crate::event::{Event, EventQueue};
+use crate::fault::Faults;
 use crate::header::HeaderLayout;
 use crate::link::{LinkParams, LinkState};
 use crate::message::{Message, RETURNED};
 use crate::nic::Nic;
 use crate::packet::{Packet, PacketKey};
+use crate::routing::NO_ROUTE;
 use crate::stats::{DropStats, LinkStats, NetworkStats, NodeStats, TypeStats};
 use crate::time::{Time, serialization_time};
 use crate::topology::Topology;
@@ -42,6 +44,7 @@ pub struct Network {
     nics: Vec<Nic>,
     packets: SlotMap<PacketKey, Packet>,
     events: EventQueue,
+    faults: Faults,
     clock: Time,
     node_stats: Vec<NodeStats>,
     types: BTreeMap<u32, TypeStats>,
@@ -52,7 +55,6 @@ impl Network {
     /// Builds a network of `nodes` nodes (ids `0..nodes`) as `config` describes;
     /// `seed` drives fault injection.
     pub fn new(config: &NetworkConfig, nodes: usize, seed: u64) -> Result<Network, ConfigError> {
-        let _ = seed;
         if nodes == 0 || nodes > 1 << 16 {
             return Err(ConfigError::Nodes(format!(
                 "a network needs 1 to 65536 nodes, not {nodes}"
@@ -66,12 +68,19 @@ impl Network {
             classes.push(class.resolve(name, &base)?);
             class_names.push(name.clone());
         }
-        let mut topology = Topology::build(&config.topology, nodes as u32)?;
-        for assignment in &config.links {
-            let class = class_names
+        let class_of = |name: Option<&str>| -> Result<u16, ConfigError> {
+            let Some(name) = name else {
+                return Ok(0);
+            };
+            class_names
                 .iter()
-                .position(|n| *n == assignment.class)
-                .ok_or_else(|| ConfigError::UnknownClass(assignment.class.clone()))?;
+                .position(|n| n == name)
+                .map(|i| i as u16)
+                .ok_or_else(|| ConfigError::UnknownClass(name.to_string()))
+        };
+        let mut topology = Topology::build(&config.topology, nodes as u32, &class_of)?;
+        for assignment in &config.links {
+            let class = class_of(Some(&assignment.class))?;
             let mut ends = vec![(assignment.from, assignment.to)];
             if assignment.both {
                 ends.push((assignment.to, assignment.from));
@@ -80,7 +89,7 @@ impl Network {
                 let id = topology
                     .link_between(from, to)
                     .ok_or(ConfigError::NoSuchLink { from, to })?;
-                topology.links[id as usize].class = class as u16;
+                topology.links[id as usize].class = class;
             }
         }
         Ok(Network {
@@ -96,6 +105,7 @@ impl Network {
             nics: (0..nodes).map(|n| Nic::new(n as u16)).collect(),
             packets: SlotMap::with_key(),
             events: EventQueue::default(),
+            faults: Faults::new(seed),
             clock: 0,
             node_stats: vec![NodeStats::default(); nodes],
             types: BTreeMap::new(),
@@ -241,6 +251,7 @@ impl Network {
             msg,
             in_tx_queue: false,
             tail_at: now,
+            corrupt: false,
         };
         if src == dst {
             let key = self.packets.insert(packet);
@@ -251,6 +262,10 @@ impl Network {
             return;
         }
         let link = self.topology.routes.next(u32::from(src), u32::from(dst));
+        if link == NO_ROUTE {
+            self.drops.undeliverable += 1;
+            return;
+        }
         let ready = now.saturating_add(self.router_time(link));
         if via_tx {
             self.nics[usize::from(src)].tx_enter(ready);
@@ -267,8 +282,9 @@ impl Network {
         self.classes[usize::from(class)].router
     }
 
-    /// The packet is ready at `time` for `link`: it waits for the link, crosses it,
-    /// and is scheduled at the next router or at its destination NIC.
+    /// The packet is ready at `time` for `link`: it waits for the link (and for the
+    /// end of any down window), crosses it, meets its faults, and is scheduled at the
+    /// next router or at its destination NIC.
     fn start_hop(&mut self, time: Time, key: PacketKey, link: u32) {
         let Some(packet) = self.packets.get_mut(key) else {
             return;
@@ -277,7 +293,7 @@ impl Network {
         let params = &self.classes[usize::from(spec.class)];
         let state = &mut self.links[link as usize];
         let serialization = serialization_time(packet.bits, params.bandwidth);
-        let start = time.max(state.free_at);
+        let start = params.up_at(time.max(state.free_at));
         let end = match self.switching {
             Switching::StoreAndForward => start.saturating_add(serialization),
             Switching::CutThrough => start.saturating_add(serialization).max(packet.tail_at),
@@ -292,23 +308,47 @@ impl Network {
             packet.in_tx_queue = false;
             self.nics[usize::from(packet.msg.src)].tx_scheduled(end);
         }
+        let fate = self.faults.hop(params, packet.bits);
+        let corrupt_here = fate.corrupted && self.switching == Switching::StoreAndForward;
+        if fate.lost || corrupt_here {
+            if fate.lost {
+                state.lost += 1;
+                self.drops.lost += 1;
+            } else {
+                state.corrupted += 1;
+                self.drops.corrupted += 1;
+            }
+            self.packets.remove(key);
+            return;
+        }
+        if fate.corrupted {
+            state.corrupted += 1;
+            packet.corrupt = true;
+        }
         let head = match self.switching {
-            Switching::StoreAndForward => end.saturating_add(params.latency),
-            Switching::CutThrough => start
-                .saturating_add(serialization_time(self.header.bits(), params.bandwidth))
-                .saturating_add(params.latency),
-        };
+            Switching::StoreAndForward => end,
+            Switching::CutThrough => {
+                start.saturating_add(serialization_time(self.header.bits(), params.bandwidth))
+            }
+        }
+        .saturating_add(params.latency)
+        .saturating_add(fate.jitter);
         let arrival = head.max(state.last_arrival);
         state.last_arrival = arrival;
         packet.tail_at = end
             .saturating_add(params.latency)
-            .saturating_add(arrival - head);
+            .saturating_add(arrival - head + fate.jitter);
         let dst = u32::from(packet.msg.dst.node);
         if spec.to == dst {
             let at = packet.tail_at.saturating_add(self.nic_latency);
             self.events.push(at, Event::Deliver { packet: key });
         } else {
             let next = self.topology.routes.next(spec.to, dst);
+            if next == NO_ROUTE {
+                self.packets.remove(key);
+                self.drops.undeliverable += 1;
+                return;
+            }
             let ready = arrival.saturating_add(self.router_time(next));
             self.events.push(
                 ready,
@@ -325,6 +365,10 @@ impl Network {
         let Some(packet) = self.packets.remove(key) else {
             return;
         };
+        if packet.corrupt {
+            self.drops.corrupted += 1;
+            return;
+        }
         let msg = packet.msg;
         let (node, inbox) = (msg.dst.node, msg.dst.inbox);
         let capacity = self.inbox_capacity;
@@ -382,10 +426,13 @@ impl Network {
                 },
                 queue_delay_max: state.queue_delay_max,
                 queue_delay_mean: state.queue_delay_sum as f64 / state.packets as f64,
+                lost: state.lost,
+                corrupted: state.corrupted,
             })
             .collect();
         NetworkStats {
             time: self.clock,
+            routers: self.topology.routers,
             links,
             nodes: self.node_stats.clone(),
             types: self.types.clone(),

@@ -3,7 +3,8 @@
 
 use super::*;
 use crate::address::Address;
-use crate::config::LinkClassConfig;
+use crate::config::{GridConfig, LinkClassConfig, TopologyConfig};
+use crate::link::Window;
 
 const BW: u64 = 1_000_000_000; // 1 Gbit/s: 1 bit = 1 ns = 1_000_000 fs
 const LAT: Time = 7_000_000;
@@ -15,6 +16,7 @@ fn config() -> NetworkConfig {
             bandwidth: Some(BW),
             latency: Some(LAT),
             router: Some(ROUTER),
+            ..LinkClassConfig::default()
         },
         ..NetworkConfig::default()
     }
@@ -292,4 +294,284 @@ fn bad_calls_are_errors() {
         Err(SendError::TooLong { .. })
     ));
     assert!(Network::new(&config(), 0, 1).is_err());
+}
+
+fn mesh(width: u32, height: u32) -> NetworkConfig {
+    NetworkConfig {
+        topology: TopologyConfig::Mesh(GridConfig {
+            width,
+            height,
+            x_class: None,
+            y_class: None,
+        }),
+        tx_queue: 1 << 20,
+        ..config()
+    }
+}
+
+#[test]
+fn store_and_forward_over_k_hops() {
+    // Node 0 to node 8 on a 3x3 mesh: k = 4 hops.
+    let mut net = Network::new(&mesh(3, 3), 9, 1).expect("valid");
+    let t0 = 123;
+    net.send(t0, msg(0, 8, 0, None, 7)).expect("sent");
+    let bits = HeaderLayout::default().bits() + 32 * 7;
+    // t = t0 + k (R + S + L)
+    let expected = t0 + 4 * (ROUTER + ser(bits) + LAT);
+    assert_eq!(drain(&mut net)[0].time, expected);
+    assert_eq!(net.stats().links.len(), 4);
+}
+
+#[test]
+fn cut_through_over_k_hops() {
+    let cfg = NetworkConfig {
+        switching: Switching::CutThrough,
+        ..mesh(4, 1)
+    };
+    let mut net = Network::new(&cfg, 4, 1).expect("valid");
+    net.send(0, msg(0, 3, 0, None, 20)).expect("sent");
+    let header = HeaderLayout::default().bits();
+    let bits = header + 32 * 20;
+    // t = t0 + k (R + L) + (k - 1) H + S
+    let expected = 3 * (ROUTER + LAT) + 2 * ser(header) + ser(bits);
+    assert_eq!(drain(&mut net)[0].time, expected);
+}
+
+#[test]
+fn cut_through_onto_a_faster_link_waits_for_the_tail() {
+    // Hop 1 at W, hop 2 at 4W: the tail cannot leave before it arrives.
+    let mut cfg = NetworkConfig {
+        switching: Switching::CutThrough,
+        ..mesh(3, 1)
+    };
+    cfg.classes.insert(
+        "fast".into(),
+        LinkClassConfig {
+            bandwidth: Some(4 * BW),
+            ..LinkClassConfig::default()
+        },
+    );
+    cfg.links.push(crate::config::LinkAssignment {
+        from: 1,
+        to: 2,
+        class: "fast".into(),
+        both: true,
+    });
+    let mut net = Network::new(&cfg, 3, 1).expect("valid");
+    net.send(0, msg(0, 2, 0, None, 20)).expect("sent");
+    let header = HeaderLayout::default().bits();
+    let bits = header + 32 * 20;
+    let s1 = ROUTER;
+    let e1 = s1 + ser(bits);
+    let s2 = s1 + ser(header) + LAT + ROUTER;
+    let e2 = (s2 + serialization_time(bits, 4 * BW)).max(e1 + LAT);
+    assert_eq!(e2, e1 + LAT, "the tail bound is the one that matters here");
+    assert_eq!(drain(&mut net)[0].time, e2 + LAT);
+}
+
+#[test]
+fn link_classes_per_axis() {
+    let mut cfg = mesh(3, 2);
+    if let TopologyConfig::Mesh(grid) = &mut cfg.topology {
+        grid.y_class = Some("vertical".into());
+    }
+    cfg.classes.insert(
+        "vertical".into(),
+        LinkClassConfig {
+            bandwidth: Some(BW / 2),
+            latency: Some(2 * LAT),
+            ..LinkClassConfig::default()
+        },
+    );
+    let mut net = Network::new(&cfg, 6, 1).expect("valid");
+    // (0,0) -> (2,1): two x hops then one y hop.
+    net.send(0, msg(0, 5, 0, None, 1)).expect("sent");
+    let bits = HeaderLayout::default().bits() + 32;
+    let x_hop = ROUTER + ser(bits) + LAT;
+    let y_hop = ROUTER + serialization_time(bits, BW / 2) + 2 * LAT;
+    assert_eq!(drain(&mut net)[0].time, 2 * x_hop + y_hop);
+    let classes: Vec<_> = net.stats().links.iter().map(|l| l.class.clone()).collect();
+    assert_eq!(classes, vec!["link", "link", "vertical"]);
+}
+
+#[test]
+fn packets_from_two_sources_queue_on_a_shared_link() {
+    // 3x1 line: 0 -> 2 passes router 1, where 1 -> 2 traffic joins it.
+    let mut net = Network::new(&mesh(3, 1), 3, 1).expect("valid");
+    let bits = HeaderLayout::default().bits();
+    let (s, r, l) = (ser(bits), ROUTER, LAT);
+    net.send(0, msg(0, 2, 0, None, 0)).expect("sent");
+    // Node 1's packet becomes ready on link 1->2 at the same time as node 0's
+    // (2R + S + L); it was scheduled first, so it goes first.
+    net.send(r + s + l, msg(1, 2, 0, None, 0)).expect("sent");
+    let deliveries = drain(&mut net);
+    assert_eq!(deliveries[0].time, 2 * r + 2 * s + 2 * l);
+    assert_eq!(deliveries[1].time, 2 * r + 3 * s + 2 * l);
+    assert_eq!(net.recv(2, 0).expect("open").expect("one").src, 1);
+    let shared = net
+        .stats()
+        .links
+        .into_iter()
+        .find(|l| l.from == 1)
+        .expect("used");
+    assert_eq!(shared.packets, 2);
+    assert_eq!(shared.queue_delay_max, s);
+    assert_eq!(shared.queue_delay_mean, s as f64 / 2.0);
+}
+
+/// Sends `count` packets between pseudo-random pairs (a fixed LCG), each carrying
+/// its sequence number per (src, dst) in payload word 0; returns how many were sent.
+fn random_traffic(net: &mut Network, nodes: u16, count: u32, spacing: Time) -> u32 {
+    let mut state = 12345u64;
+    let mut next = |m: u64| {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (state >> 33) % m
+    };
+    let mut seq = vec![0u32; usize::from(nodes) * usize::from(nodes)];
+    let mut out = Vec::new();
+    for i in 0..count {
+        let now = u64::from(i) * spacing;
+        net.advance(now, &mut out);
+        let src = next(u64::from(nodes)) as u16;
+        let dst = next(u64::from(nodes)) as u16;
+        let pair = usize::from(src) * usize::from(nodes) + usize::from(dst);
+        let mut m = msg(src, dst, 0, None, next(6) as usize);
+        m.payload.insert(0, seq[pair]);
+        seq[pair] += 1;
+        net.send(now, m).expect("sent");
+    }
+    count
+}
+
+/// Receives everything and checks sequence numbers per (src, dst) strictly increase.
+fn check_order(net: &mut Network, nodes: u16) -> u32 {
+    let mut received = 0;
+    for dst in 0..nodes {
+        let mut last = vec![None::<u32>; usize::from(nodes)];
+        while let Some(m) = net.recv(dst, 0).expect("open") {
+            let prev = last[usize::from(m.src)].replace(m.payload[0]);
+            assert!(prev.is_none_or(|p| p + 1 == m.payload[0]), "gap or reorder");
+            received += 1;
+        }
+    }
+    received
+}
+
+#[test]
+fn order_and_delivery_under_mesh_contention() {
+    for switching in [Switching::StoreAndForward, Switching::CutThrough] {
+        let cfg = NetworkConfig {
+            switching,
+            inbox_capacity: 1 << 20,
+            ..mesh(4, 4)
+        };
+        let mut net = Network::new(&cfg, 16, 1).expect("valid");
+        let sent = random_traffic(&mut net, 16, 3000, 20_000_000);
+        drain(&mut net);
+        assert_eq!(check_order(&mut net, 16), sent);
+        let stats = net.stats();
+        assert!(
+            stats.links.iter().any(|l| l.queue_delay_max > 0),
+            "no contention"
+        );
+        assert_eq!(stats.in_flight, 0);
+    }
+}
+
+#[test]
+fn jitter_never_reorders_a_pair() {
+    let mut cfg = NetworkConfig {
+        inbox_capacity: 1 << 20,
+        ..mesh(4, 4)
+    };
+    cfg.link.jitter = Some(50 * LAT);
+    let mut net = Network::new(&cfg, 16, 9).expect("valid");
+    let sent = random_traffic(&mut net, 16, 3000, 5_000_000);
+    drain(&mut net);
+    assert_eq!(check_order(&mut net, 16), sent);
+}
+
+#[test]
+fn down_window_delays_without_loss() {
+    let mut cfg = config();
+    let end = 1_000_000_000;
+    cfg.link.down = Some(vec![Window { start: 0, end }]);
+    let mut net = Network::new(&cfg, 2, 1).expect("valid");
+    net.send(0, msg(0, 1, 0, None, 0)).expect("sent");
+    let bits = HeaderLayout::default().bits();
+    assert_eq!(drain(&mut net)[0].time, end + ser(bits) + LAT);
+    assert_eq!(net.stats().links[0].queue_delay_max, end - ROUTER);
+}
+
+/// Sends `n` numbered packets 0 -> 1 on a lossy link; returns the numbers delivered.
+fn lossy_run(seed: u64, n: u32, p: f64) -> Vec<u32> {
+    let mut cfg = NetworkConfig {
+        tx_queue: 1 << 20,
+        inbox_capacity: 1 << 20,
+        ..config()
+    };
+    cfg.link.drop = Some(p);
+    let mut net = Network::new(&cfg, 2, seed).expect("valid");
+    for i in 0..n {
+        let mut m = msg(0, 1, 0, None, 0);
+        m.payload.push(i);
+        net.send(0, m).expect("sent");
+    }
+    drain(&mut net);
+    let stats = net.stats();
+    let got: Vec<u32> = std::iter::from_fn(|| net.recv(1, 0).expect("open"))
+        .map(|m| m.payload[0])
+        .collect();
+    assert_eq!(stats.drops.lost + got.len() as u64, u64::from(n));
+    assert_eq!(stats.links[0].lost, stats.drops.lost);
+    got
+}
+
+#[test]
+fn drop_rate_over_the_network_is_within_four_sigma_and_repeatable() {
+    let (n, p) = (10_000u32, 0.1);
+    let got = lossy_run(42, n, p);
+    let lost = f64::from(n) - got.len() as f64;
+    let sigma = (f64::from(n) * p * (1.0 - p)).sqrt();
+    assert!(
+        (lost - f64::from(n) * p).abs() <= 4.0 * sigma,
+        "lost {lost}"
+    );
+    assert!(
+        got.windows(2).all(|w| w[0] < w[1]),
+        "survivors stay in order"
+    );
+    assert_eq!(lossy_run(42, n, p), got, "same seed, same drops");
+    assert_ne!(lossy_run(43, n, p), got);
+}
+
+#[test]
+fn corruption_is_caught_at_the_next_router_or_the_nic() {
+    for (switching, links_used) in [(Switching::StoreAndForward, 1), (Switching::CutThrough, 2)] {
+        let mut cfg = NetworkConfig {
+            switching,
+            ..mesh(3, 1)
+        };
+        cfg.link.ber = Some(1.0);
+        let mut net = Network::new(&cfg, 3, 1).expect("valid");
+        net.send(0, msg(0, 2, 0, None, 0)).expect("sent");
+        assert!(drain(&mut net).is_empty());
+        let stats = net.stats();
+        assert_eq!(stats.drops.corrupted, 1);
+        assert_eq!(stats.links.len(), links_used);
+        assert_eq!(stats.in_flight, 0);
+    }
+}
+
+#[test]
+fn stats_serialize_to_json() {
+    let mut net = Network::new(&config(), 2, 1).expect("valid");
+    net.send(0, msg(0, 1, 0, None, 1)).expect("sent");
+    drain(&mut net);
+    let json = serde_json::to_value(net.stats()).expect("serializes");
+    assert_eq!(json["nodes"][0]["sent"], 1);
+    assert_eq!(json["types"]["5"]["delivered"], 1);
+    assert_eq!(json["links"][0]["packets"], 1);
 }

@@ -4,13 +4,13 @@ use super::Topology;
 use crate::link::LinkSpec;
 use crate::routing::Routes;
 
-/// Links of `nodes` nodes, ordered by source then destination.
-pub fn build(nodes: u32) -> Topology {
+/// Links of `nodes` nodes of class `class`, ordered by source then destination.
+pub fn build(nodes: u32, class: u16) -> Topology {
     let links = (0..nodes)
         .flat_map(|from| {
             (0..nodes)
                 .filter(move |&to| to != from)
-                .map(move |to| LinkSpec { from, to, class: 0 })
+                .map(move |to| LinkSpec { from, to, class })
         })
         .collect();
     Topology {
@@ -32,7 +32,7 @@ mod tests {
 
     #[test]
     fn link_ids_match_layout() {
-        let topo = build(5);
+        let topo = build(5, 0);
         assert_eq!(topo.links.len(), 20);
         for (id, link) in topo.links.iter().enumerate() {
             assert_eq!(link_id(5, link.from, link.to), id as u32);

@@ -1,16 +1,25 @@
 //! Topologies: the routers, the links between them and the routes through them.
 //!
 //! Routers `0..nodes` carry the nodes' NICs; routers from `nodes` up are switches
-//! (tree and graph topologies only).
+//! (empty grid positions, tree switches, graph vertices past the nodes).
 
 mod all_to_all;
+mod graph;
+mod grid;
+mod tree;
 
 pub use all_to_all::link_id as direct_link;
 
-use crate::config::TopologyConfig;
+use crate::config::{GridConfig, TopologyConfig};
 use crate::error::ConfigError;
 use crate::link::LinkSpec;
 use crate::routing::Routes;
+
+/// Most routing-table entries (routers times nodes) a topology may need.
+const MAX_TABLE: u64 = 1 << 26;
+
+/// Resolves a link class name (`None`: the default class) to its index.
+pub type ClassOf<'a> = &'a dyn Fn(Option<&str>) -> Result<u16, ConfigError>;
 
 /// A laid-out network: routers, directed links and the routing function.
 #[derive(Debug, Clone)]
@@ -27,9 +36,35 @@ pub struct Topology {
 
 impl Topology {
     /// Lays out `nodes` nodes as `config` asks.
-    pub fn build(config: &TopologyConfig, nodes: u32) -> Result<Topology, ConfigError> {
+    pub fn build(
+        config: &TopologyConfig,
+        nodes: u32,
+        class_of: ClassOf<'_>,
+    ) -> Result<Topology, ConfigError> {
         match config {
-            TopologyConfig::AllToAll => Ok(all_to_all::build(nodes)),
+            TopologyConfig::AllToAll => Ok(all_to_all::build(nodes, class_of(None)?)),
+            TopologyConfig::Mesh(grid) => build_grid(grid, false, nodes, class_of),
+            TopologyConfig::Torus(grid) => build_grid(grid, true, nodes, class_of),
+            TopologyConfig::Tree {
+                arity,
+                switches,
+                class,
+            } => {
+                let leaves_and_switches = u64::from(nodes) * 2;
+                check_table(leaves_and_switches, nodes)?;
+                tree::build(nodes, *arity, *switches, class_of(class.as_deref())?)
+            }
+            TopologyConfig::Graph { file } => {
+                let name = file.display().to_string();
+                let text = std::fs::read_to_string(file).map_err(|e| ConfigError::Graph {
+                    file: name.clone(),
+                    reason: e.to_string(),
+                })?;
+                let edges = graph::parse(&text, &name)?;
+                let routers = edges.iter().map(|e| e.a.max(e.b) + 1).max().unwrap_or(0);
+                check_table(u64::from(routers.max(nodes)), nodes)?;
+                graph::build(nodes, &edges, class_of)
+            }
         }
     }
 
@@ -47,4 +82,37 @@ impl Topology {
                 .map(|i| i as u32),
         }
     }
+}
+
+fn check_table(routers: u64, nodes: u32) -> Result<(), ConfigError> {
+    if routers * u64::from(nodes) > MAX_TABLE {
+        return Err(ConfigError::Topology(format!(
+            "{routers} routers and {nodes} nodes need a routing table of more than {MAX_TABLE} entries"
+        )));
+    }
+    Ok(())
+}
+
+fn build_grid(
+    config: &GridConfig,
+    wrap: bool,
+    nodes: u32,
+    class_of: ClassOf<'_>,
+) -> Result<Topology, ConfigError> {
+    let positions = u64::from(config.width) * u64::from(config.height);
+    if positions == 0 || positions < u64::from(nodes) {
+        return Err(ConfigError::Topology(format!(
+            "a {}x{} grid cannot hold {nodes} nodes",
+            config.width, config.height
+        )));
+    }
+    check_table(positions, nodes)?;
+    let grid = grid::Grid {
+        width: config.width,
+        height: config.height,
+        wrap,
+        x_class: class_of(config.x_class.as_deref())?,
+        y_class: class_of(config.y_class.as_deref())?,
+    };
+    Ok(grid.build(nodes))
 }

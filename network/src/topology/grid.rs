@@ -1,0 +1,204 @@
+//! 2D grids: the mesh (dimension-order XY routing) and the torus (the same with
+//! wrap-around links, each dimension taken the shorter way round).
+//!
+//! Router `y * width + x` sits at column `x`, row `y`; nodes take the first ids.
+
+use super::Topology;
+use crate::link::LinkSpec;
+use crate::routing::Routes;
+
+/// A grid's size, its wrap-around and the classes of its horizontal and vertical links.
+#[derive(Debug, Clone, Copy)]
+pub struct Grid {
+    /// Columns.
+    pub width: u32,
+    /// Rows.
+    pub height: u32,
+    /// Wrap-around links (a torus).
+    pub wrap: bool,
+    /// Class of links along x.
+    pub x_class: u16,
+    /// Class of links along y.
+    pub y_class: u16,
+}
+
+impl Grid {
+    fn coords(&self, router: u32) -> (u32, u32) {
+        (router % self.width, router / self.width)
+    }
+
+    fn id(&self, x: u32, y: u32) -> u32 {
+        y * self.width + x
+    }
+
+    /// The neighbours of a router, +x, -x, +y, -y, without duplicates or itself.
+    fn neighbours(&self, router: u32) -> Vec<(u32, u16)> {
+        let (x, y) = self.coords(router);
+        let (w, h) = (self.width, self.height);
+        let mut candidates = Vec::with_capacity(4);
+        if self.wrap {
+            candidates.push((self.id((x + 1) % w, y), self.x_class));
+            candidates.push((self.id((x + w - 1) % w, y), self.x_class));
+            candidates.push((self.id(x, (y + 1) % h), self.y_class));
+            candidates.push((self.id(x, (y + h - 1) % h), self.y_class));
+        } else {
+            if x + 1 < w {
+                candidates.push((self.id(x + 1, y), self.x_class));
+            }
+            if x > 0 {
+                candidates.push((self.id(x - 1, y), self.x_class));
+            }
+            if y + 1 < h {
+                candidates.push((self.id(x, y + 1), self.y_class));
+            }
+            if y > 0 {
+                candidates.push((self.id(x, y - 1), self.y_class));
+            }
+        }
+        let mut seen = Vec::with_capacity(4);
+        for (n, class) in candidates {
+            if n != router && !seen.iter().any(|&(m, _)| m == n) {
+                seen.push((n, class));
+            }
+        }
+        seen
+    }
+
+    /// One step along one dimension from `from` towards `to` on a ring of `size`
+    /// (torus) or a line (mesh). On a ring the shorter way wins; a tie goes up (+1).
+    fn step_towards(&self, from: u32, to: u32, size: u32) -> u32 {
+        if !self.wrap {
+            return if to > from { from + 1 } else { from - 1 };
+        }
+        let up = (to + size - from) % size;
+        if up <= size - up {
+            (from + 1) % size
+        } else {
+            (from + size - 1) % size
+        }
+    }
+
+    /// Dimension-order routing: correct x first, then y.
+    pub fn step(&self, router: u32, dst: u32) -> u32 {
+        let (x, y) = self.coords(router);
+        let (tx, ty) = self.coords(dst);
+        if x != tx {
+            self.id(self.step_towards(x, tx, self.width), y)
+        } else {
+            self.id(x, self.step_towards(y, ty, self.height))
+        }
+    }
+
+    /// Lays out the grid for `nodes` nodes (at most `width * height`).
+    pub fn build(self, nodes: u32) -> Topology {
+        let routers = self.width * self.height;
+        let links: Vec<LinkSpec> = (0..routers)
+            .flat_map(|from| {
+                self.neighbours(from)
+                    .into_iter()
+                    .map(move |(to, class)| LinkSpec { from, to, class })
+            })
+            .collect();
+        let routes = Routes::from_step(routers, nodes, &links, |r, d| self.step(r, d));
+        Topology {
+            nodes,
+            routers,
+            links,
+            routes,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::routing::path;
+    use proptest::prelude::*;
+
+    fn grid(width: u32, height: u32, wrap: bool) -> Grid {
+        Grid {
+            width,
+            height,
+            wrap,
+            x_class: 0,
+            y_class: 1,
+        }
+    }
+
+    /// Shortest distance between `a` and `b` on a ring of `size`.
+    fn ring_distance(a: u32, b: u32, size: u32) -> u32 {
+        let d = a.abs_diff(b);
+        d.min(size - d)
+    }
+
+    #[test]
+    fn mesh_link_count() {
+        // A w x h mesh has 2 * (h * (w - 1) + w * (h - 1)) directed links.
+        assert_eq!(grid(4, 3, false).build(12).links.len(), 2 * (3 * 3 + 4 * 2));
+        // A torus with both sides > 2 has 4 links per router.
+        assert_eq!(grid(4, 3, true).build(12).links.len(), 4 * 12);
+        // Width 2 wraps onto the same neighbour: one x link each way.
+        assert_eq!(grid(2, 3, true).build(6).links.len(), 6 * 3);
+    }
+
+    #[test]
+    fn torus_tie_goes_up() {
+        let g = grid(4, 1, true);
+        // From x=0 to x=2: both ways are 2 hops; +x wins.
+        assert_eq!(g.step(0, 2), 1);
+        assert_eq!(g.step(0, 3), 3);
+    }
+
+    proptest! {
+        #[test]
+        fn mesh_routes_are_xy_and_minimal(w in 1u32..9, h in 1u32..9, a in 0u32..64, b in 0u32..64) {
+            let g = grid(w, h, false);
+            let n = w * h;
+            let (a, b) = (a % n, b % n);
+            let topo = g.build(n);
+            let hops = path(&topo.routes, &topo.links, a, b, 1000);
+            let (ax, ay) = g.coords(a);
+            let (bx, by) = g.coords(b);
+            prop_assert_eq!(hops.len() as u32, ax.abs_diff(bx) + ay.abs_diff(by));
+            let mut at = a;
+            let mut turned = false;
+            for link in hops {
+                let spec = topo.links[link as usize];
+                prop_assert_eq!(spec.from, at);
+                let along_x = g.coords(spec.from).1 == g.coords(spec.to).1;
+                prop_assert!(!(turned && along_x), "x after y");
+                turned |= !along_x;
+                prop_assert_eq!(spec.class, if along_x { 0 } else { 1 });
+                at = spec.to;
+            }
+            prop_assert_eq!(at, b);
+        }
+
+        #[test]
+        fn torus_routes_are_minimal(w in 1u32..9, h in 1u32..9, a in 0u32..64, b in 0u32..64) {
+            let g = grid(w, h, true);
+            let n = w * h;
+            let (a, b) = (a % n, b % n);
+            let topo = g.build(n);
+            let hops = path(&topo.routes, &topo.links, a, b, 1000);
+            let (ax, ay) = g.coords(a);
+            let (bx, by) = g.coords(b);
+            let expected = ring_distance(ax, bx, w) + ring_distance(ay, by, h);
+            prop_assert_eq!(hops.len() as u32, expected);
+            let end = hops.last().map_or(a, |&l| topo.links[l as usize].to);
+            prop_assert_eq!(end, b);
+        }
+
+        #[test]
+        fn partial_grid_still_routes(w in 1u32..7, h in 1u32..7, a in 0u32..64, b in 0u32..64) {
+            // Fewer nodes than grid positions: empty positions still forward.
+            let g = grid(w, h, false);
+            let n = (w * h).div_ceil(2);
+            let (a, b) = (a % n, b % n);
+            let topo = g.build(n);
+            let hops = path(&topo.routes, &topo.links, a, b, 1000);
+            let end = hops.last().map_or(a, |&l| topo.links[l as usize].to);
+            prop_assert_eq!(end, b);
+        }
+    }
+}
