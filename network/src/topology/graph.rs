@@ -3,10 +3,8 @@
 //! One edge per line: `A B [class=NAME] [weight=N]`, both directions. Vertices
 //! below the node count are nodes, the others switches. `#` starts a comment.
 
-use super::Topology;
+use super::{Topology, both_ways};
 use crate::error::ConfigError;
-use crate::link::LinkSpec;
-use crate::routing::Routes;
 
 /// Largest vertex id a graph file may use.
 const MAX_VERTEX: u32 = 1 << 20;
@@ -100,30 +98,16 @@ pub fn build(
     let mut weights = Vec::with_capacity(edges.len() * 2);
     for edge in edges {
         let class = class_of(edge.class.as_deref())?;
-        links.push(LinkSpec {
-            from: edge.a,
-            to: edge.b,
-            class,
-        });
-        links.push(LinkSpec {
-            from: edge.b,
-            to: edge.a,
-            class,
-        });
+        links.extend(both_ways(edge.a, edge.b, class));
         weights.extend([edge.weight, edge.weight]);
     }
-    let routes = Routes::shortest_paths(routers, nodes, &links, &weights)?;
-    Ok(Topology {
-        nodes,
-        routers,
-        links,
-        routes,
-    })
+    Topology::shortest_paths(nodes, routers, links, &weights)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::link::LinkSpec;
     use crate::routing::path;
     use proptest::prelude::*;
     use std::collections::VecDeque;

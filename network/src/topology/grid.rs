@@ -149,17 +149,31 @@ mod tests {
         assert_eq!(g.step(0, 3), 3);
     }
 
+    /// Routes from `a` to `b` (taken modulo the node count) on a full grid:
+    /// the topology, the hops, and the distances along x and y (`ring` for a torus).
+    fn route(g: Grid, a: u32, b: u32, ring: bool) -> (Topology, Vec<u32>, u32, u32, u32) {
+        let n = g.width * g.height;
+        let (a, b) = (a % n, b % n);
+        let topo = g.build(n);
+        let hops = path(&topo.routes, &topo.links, a, b, 1000);
+        let ((ax, ay), (bx, by)) = (g.coords(a), g.coords(b));
+        let (dx, dy) = if ring {
+            (
+                ring_distance(ax, bx, g.width),
+                ring_distance(ay, by, g.height),
+            )
+        } else {
+            (ax.abs_diff(bx), ay.abs_diff(by))
+        };
+        (topo, hops, a, b, dx + dy)
+    }
+
     proptest! {
         #[test]
         fn mesh_routes_are_xy_and_minimal(w in 1u32..9, h in 1u32..9, a in 0u32..64, b in 0u32..64) {
             let g = grid(w, h, false);
-            let n = w * h;
-            let (a, b) = (a % n, b % n);
-            let topo = g.build(n);
-            let hops = path(&topo.routes, &topo.links, a, b, 1000);
-            let (ax, ay) = g.coords(a);
-            let (bx, by) = g.coords(b);
-            prop_assert_eq!(hops.len() as u32, ax.abs_diff(bx) + ay.abs_diff(by));
+            let (topo, hops, a, b, distance) = route(g, a, b, false);
+            prop_assert_eq!(hops.len() as u32, distance);
             let mut at = a;
             let mut turned = false;
             for link in hops {
@@ -176,15 +190,8 @@ mod tests {
 
         #[test]
         fn torus_routes_are_minimal(w in 1u32..9, h in 1u32..9, a in 0u32..64, b in 0u32..64) {
-            let g = grid(w, h, true);
-            let n = w * h;
-            let (a, b) = (a % n, b % n);
-            let topo = g.build(n);
-            let hops = path(&topo.routes, &topo.links, a, b, 1000);
-            let (ax, ay) = g.coords(a);
-            let (bx, by) = g.coords(b);
-            let expected = ring_distance(ax, bx, w) + ring_distance(ay, by, h);
-            prop_assert_eq!(hops.len() as u32, expected);
+            let (topo, hops, a, b, distance) = route(grid(w, h, true), a, b, true);
+            prop_assert_eq!(hops.len() as u32, distance);
             let end = hops.last().map_or(a, |&l| topo.links[l as usize].to);
             prop_assert_eq!(end, b);
         }

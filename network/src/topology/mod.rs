@@ -35,6 +35,22 @@ pub struct Topology {
 }
 
 impl Topology {
+    /// A topology routed along shortest paths by `weights` (one per link).
+    pub fn shortest_paths(
+        nodes: u32,
+        routers: u32,
+        links: Vec<LinkSpec>,
+        weights: &[u64],
+    ) -> Result<Topology, ConfigError> {
+        let routes = Routes::shortest_paths(routers, nodes, &links, weights)?;
+        Ok(Topology {
+            nodes,
+            routers,
+            links,
+            routes,
+        })
+    }
+
     /// Lays out `nodes` nodes as `config` asks.
     pub fn build(
         config: &TopologyConfig,
@@ -82,6 +98,22 @@ impl Topology {
                 .map(|i| i as u32),
         }
     }
+}
+
+/// The two directions of a wire between routers `a` and `b`.
+pub fn both_ways(a: u32, b: u32, class: u16) -> [LinkSpec; 2] {
+    [
+        LinkSpec {
+            from: a,
+            to: b,
+            class,
+        },
+        LinkSpec {
+            from: b,
+            to: a,
+            class,
+        },
+    ]
 }
 
 fn check_table(routers: u64, nodes: u32) -> Result<(), ConfigError> {

@@ -3,10 +3,8 @@
 //! (a quadtree with arity 4): consecutive groups of `arity` leaves share a switch,
 //! groups of switches share the next level's switch, up to one root.
 
-use super::Topology;
+use super::{Topology, both_ways};
 use crate::error::ConfigError;
-use crate::link::LinkSpec;
-use crate::routing::Routes;
 
 /// Lays out `nodes` nodes as a tree; links get class `class`.
 pub fn build(nodes: u32, arity: u32, switches: bool, class: u16) -> Result<Topology, ConfigError> {
@@ -32,30 +30,12 @@ pub fn build(nodes: u32, arity: u32, switches: bool, class: u16) -> Result<Topol
     } else {
         edges.extend((1..nodes).map(|child| (child, (child - 1) / arity)));
     }
-    let links: Vec<LinkSpec> = edges
+    let links: Vec<_> = edges
         .iter()
-        .flat_map(|&(child, parent)| {
-            [
-                LinkSpec {
-                    from: child,
-                    to: parent,
-                    class,
-                },
-                LinkSpec {
-                    from: parent,
-                    to: child,
-                    class,
-                },
-            ]
-        })
+        .flat_map(|&(child, parent)| both_ways(child, parent, class))
         .collect();
-    let routes = Routes::shortest_paths(routers, nodes, &links, &vec![1; links.len()])?;
-    Ok(Topology {
-        nodes,
-        routers,
-        links,
-        routes,
-    })
+    let weights = vec![1; links.len()];
+    Topology::shortest_paths(nodes, routers, links, &weights)
 }
 
 #[cfg(test)]
