@@ -65,9 +65,10 @@ impl fmt::Display for Section {
 /// Where in the image a value is read from, e.g. `symbols[4].name`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Field {
-    /// The section, or `None` for the header and trailer.
+    /// The section, or `None` for the image header and the section headers.
     pub section: Option<Section>,
-    /// The record index within the section, for per-record fields.
+    /// The record index within the section, for per-record fields; the
+    /// section's position, for fields of a section header.
     pub index: Option<u32>,
     /// The field's name.
     pub name: &'static str,
@@ -79,6 +80,15 @@ impl Field {
         Field {
             section: None,
             index: None,
+            name,
+        }
+    }
+
+    /// A field of the header of the `index`-th section (counting from 0).
+    pub const fn section_header(index: u32, name: &'static str) -> Field {
+        Field {
+            section: None,
+            index: Some(index),
             name,
         }
     }
@@ -105,7 +115,10 @@ impl Field {
 impl fmt::Display for Field {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.section {
-            None => write!(f, "header.{}", self.name),
+            None => match self.index {
+                None => write!(f, "header.{}", self.name),
+                Some(i) => write!(f, "section_headers[{i}].{}", self.name),
+            },
             Some(s) => match self.index {
                 None => write!(f, "{s}.{}", self.name),
                 Some(i) => write!(f, "{s}[{i}].{}", self.name),

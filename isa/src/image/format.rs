@@ -201,9 +201,9 @@ fn read_sections(body: &[u8], section_count: u32) -> Result<Image, ImageError> {
     let mut outer = Reader::new(&body[HEADER_LEN..], HEADER_LEN, None);
     let mut image = Image::default();
     let mut last: Option<Section> = None;
-    for _ in 0..section_count {
+    for index in 0..section_count {
         let offset = outer.offset();
-        let kind = outer.u32(Field::header("section.kind"))?;
+        let kind = outer.u32(Field::section_header(index, "kind"))?;
         let section =
             Section::from_kind(kind).ok_or(ImageError::UnknownSection { kind, offset })?;
         match last {
@@ -536,6 +536,10 @@ mod tests {
     #[test]
     fn every_truncation_with_a_fixed_checksum_is_rejected() {
         let body = sample_body();
+        assert_eq!(
+            body_error(body[..84].to_vec()),
+            "section_headers[2].kind at byte offset 84 needs 4 bytes but only 0 remain in the image"
+        );
         for len in HEADER_LEN..body.len() {
             let err = Image::from_bytes(&with_checksum(body[..len].to_vec())).unwrap_err();
             assert!(
