@@ -61,6 +61,11 @@ impl Network {
             )));
         }
         config.header.validate()?;
+        if config.tx_queue == 0 || config.inbox_capacity == 0 {
+            return Err(ConfigError::Nodes(
+                "tx_queue and inbox_capacity must be at least 1".into(),
+            ));
+        }
         let base = config.link.resolve("link", &LinkParams::default())?;
         let mut classes = vec![base.clone()];
         let mut class_names = vec!["link".to_string()];

@@ -575,3 +575,122 @@ fn stats_serialize_to_json() {
     assert_eq!(json["types"]["5"]["delivered"], 1);
     assert_eq!(json["links"][0]["packets"], 1);
 }
+
+#[test]
+fn zero_capacities_are_rejected() {
+    for cfg in [
+        NetworkConfig {
+            tx_queue: 0,
+            ..config()
+        },
+        NetworkConfig {
+            inbox_capacity: 0,
+            ..config()
+        },
+    ] {
+        assert!(Network::new(&cfg, 2, 1).is_err());
+    }
+}
+
+#[test]
+fn graph_file_topology_end_to_end() {
+    // Nodes 0..3 on a line through switch 4: 0 - 4 - 1, 4 - 2 (slow), 2 - 3.
+    let dir = std::env::temp_dir().join(format!("aether-network-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    std::fs::write(dir.join("g.txt"), "0 4\n4 1\n4 2 class=slow\n2 3\n").expect("written");
+    let mut cfg = NetworkConfig {
+        topology: TopologyConfig::Graph {
+            file: "g.txt".into(),
+        },
+        ..config()
+    };
+    cfg.classes.insert(
+        "slow".into(),
+        LinkClassConfig {
+            latency: Some(5 * LAT),
+            ..LinkClassConfig::default()
+        },
+    );
+    cfg.resolve_paths(&dir);
+    let mut net = Network::new(&cfg, 4, 1).expect("valid");
+    net.send(0, msg(0, 3, 0, None, 0)).expect("sent");
+    let s = ser(HeaderLayout::default().bits());
+    // Hops 0-4, 4-2 (slow), 2-3.
+    let expected = 3 * (ROUTER + s) + LAT + 5 * LAT + LAT;
+    assert_eq!(drain(&mut net)[0].time, expected);
+    assert_eq!(net.stats().routers, 5);
+    std::fs::remove_dir_all(&dir).expect("cleaned");
+    let missing = NetworkConfig {
+        topology: TopologyConfig::Graph {
+            file: dir.join("none.txt"),
+        },
+        ..config()
+    };
+    assert!(matches!(
+        Network::new(&missing, 4, 1),
+        Err(ConfigError::Graph { .. })
+    ));
+}
+
+#[test]
+fn torus_and_tree_deliver_with_hop_counted_timing() {
+    let bits = HeaderLayout::default().bits();
+    let hop = ROUTER + ser(bits) + LAT;
+    let torus = NetworkConfig {
+        topology: TopologyConfig::Torus(GridConfig {
+            width: 5,
+            height: 5,
+            x_class: None,
+            y_class: None,
+        }),
+        ..config()
+    };
+    // (0,0) -> (4,4) is one hop each way round on a 5x5 torus.
+    let mut net = Network::new(&torus, 25, 1).expect("valid");
+    net.send(0, msg(0, 24, 0, None, 0)).expect("sent");
+    assert_eq!(drain(&mut net)[0].time, 2 * hop);
+    let quadtree = NetworkConfig {
+        topology: TopologyConfig::Tree {
+            arity: 4,
+            switches: true,
+            class: None,
+        },
+        ..config()
+    };
+    // Leaves 0 and 15 of a 16-leaf quadtree: up two switches, down two.
+    let mut net = Network::new(&quadtree, 16, 1).expect("valid");
+    net.send(0, msg(0, 15, 0, None, 0)).expect("sent");
+    assert_eq!(drain(&mut net)[0].time, 4 * hop);
+}
+
+#[test]
+fn bad_topologies_are_config_errors() {
+    let small = NetworkConfig {
+        topology: TopologyConfig::Mesh(GridConfig {
+            width: 2,
+            height: 2,
+            x_class: Some("nope".into()),
+            y_class: None,
+        }),
+        ..config()
+    };
+    assert!(matches!(
+        Network::new(&small, 5, 1),
+        Err(ConfigError::Topology(_))
+    ));
+    assert_eq!(
+        Network::new(&small, 4, 1).err(),
+        Some(ConfigError::UnknownClass("nope".into()))
+    );
+    let mut cfg = config();
+    cfg.links.push(crate::config::LinkAssignment {
+        from: 0,
+        to: 0,
+        class: "link".into(),
+        both: false,
+    });
+    assert_eq!(
+        Network::new(&cfg, 2, 1).err(),
+        Some(ConfigError::NoSuchLink { from: 0, to: 0 })
+    );
+}
