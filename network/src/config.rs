@@ -9,6 +9,7 @@ use crate::error::ConfigError;
 use crate::header::HeaderLayout;
 use crate::link::{LinkParams, Window};
 use crate::time::Time;
+use crate::units;
 
 /// Everything that shapes a network; maps onto a scenario's `[network]` table.
 /// The default is an all-to-all network of default links.
@@ -28,6 +29,7 @@ pub struct NetworkConfig {
     /// Class assignments for individual links (`[[network.links]]`).
     pub links: Vec<LinkAssignment>,
     /// Time from the last bit reaching the destination NIC to the message being in its inbox (fs).
+    #[serde(deserialize_with = "units::duration")]
     pub nic_latency: Time,
     /// Packets a node may have in its transmit queue before `send` is refused.
     pub tx_queue: u32,
@@ -123,16 +125,20 @@ pub struct GridConfig {
 #[serde(default, deny_unknown_fields)]
 pub struct LinkClassConfig {
     /// Bits per second.
+    #[serde(deserialize_with = "units::opt_bandwidth")]
     pub bandwidth: Option<u64>,
     /// Propagation latency (fs).
+    #[serde(deserialize_with = "units::opt_duration")]
     pub latency: Option<Time>,
     /// Router time charged before each hop on a link of this class (fs).
+    #[serde(deserialize_with = "units::opt_duration")]
     pub router: Option<Time>,
     /// Probability that a packet is lost on one hop.
     pub drop: Option<f64>,
     /// Bit error rate: probability that one bit is flipped (the CRC catches it).
     pub ber: Option<f64>,
     /// Most extra latency added to one hop, drawn uniformly from `0..=jitter` (fs).
+    #[serde(deserialize_with = "units::opt_duration")]
     pub jitter: Option<Time>,
     /// Windows during which the links of this class start no transmission.
     pub down: Option<Vec<Window>>,
@@ -240,6 +246,29 @@ mod tests {
                 file: PathBuf::from("/scenarios/g.txt")
             }
         );
+    }
+
+    #[test]
+    fn quantities_take_units() {
+        let config: NetworkConfig = toml::from_str(
+            "nic_latency = \"2 ns\"\n[link]\nbandwidth = \"2.5 Gbit/s\"\nlatency = \"1.5 ns\"\nrouter = 7\njitter = \"1 ps\"\ndown = [{ start = \"1 us\", end = 2000000000 }]\n[classes.x]\nbandwidth = 1e9\n",
+        )
+        .expect("parses");
+        assert_eq!(config.nic_latency, 2_000_000);
+        assert_eq!(config.link.bandwidth, Some(2_500_000_000));
+        assert_eq!(config.link.latency, Some(1_500_000));
+        assert_eq!(config.link.router, Some(7));
+        assert_eq!(config.link.jitter, Some(1000));
+        assert_eq!(
+            config.link.down,
+            Some(vec![Window {
+                start: 1_000_000_000,
+                end: 2_000_000_000
+            }])
+        );
+        assert_eq!(config.classes["x"].bandwidth, Some(1_000_000_000));
+        assert!(toml::from_str::<NetworkConfig>("[link]\nlatency = \"3 parsecs\"").is_err());
+        assert!(toml::from_str::<NetworkConfig>("[link]\nbandwidth = 1.5").is_err());
     }
 
     #[test]

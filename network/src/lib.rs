@@ -22,6 +22,7 @@ mod routing;
 mod stats;
 mod time;
 mod topology;
+mod units;
 
 pub use address::Address;
 pub use config::{

@@ -10,8 +10,10 @@ use crate::time::Time;
 #[serde(deny_unknown_fields)]
 pub struct Window {
     /// First instant of the window.
+    #[serde(deserialize_with = "crate::units::duration")]
     pub start: Time,
     /// First instant after the window.
+    #[serde(deserialize_with = "crate::units::duration")]
     pub end: Time,
 }
 
