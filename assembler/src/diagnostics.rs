@@ -1,0 +1,182 @@
+//! Error reports with source snippets, rendered by codespan-reporting.
+
+use codespan_reporting::diagnostic::{Diagnostic as Report, Label};
+use codespan_reporting::files::{Files, SimpleFiles};
+use codespan_reporting::term;
+use std::fmt;
+use std::ops::Range;
+
+/// A place in a loaded source file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Site {
+    /// Index of the file in the source database.
+    pub file: usize,
+    /// Byte range in that file.
+    pub span: Range<usize>,
+}
+
+/// One error being collected: a message, where it is and what else to show.
+#[derive(Clone, Debug)]
+pub(crate) struct Problem {
+    pub message: String,
+    pub primary: Option<Site>,
+    pub secondary: Vec<(Site, String)>,
+    pub notes: Vec<String>,
+}
+
+impl Problem {
+    /// An error at `site`.
+    pub fn at(site: Site, message: impl Into<String>) -> Problem {
+        Problem {
+            message: message.into(),
+            primary: Some(site),
+            secondary: Vec::new(),
+            notes: Vec::new(),
+        }
+    }
+
+    /// An error that belongs to no place in the source.
+    pub fn nowhere(message: impl Into<String>) -> Problem {
+        Problem {
+            message: message.into(),
+            primary: None,
+            secondary: Vec::new(),
+            notes: Vec::new(),
+        }
+    }
+
+    /// Adds a secondary label.
+    pub fn with_label(mut self, site: Site, text: impl Into<String>) -> Problem {
+        self.secondary.push((site, text.into()));
+        self
+    }
+
+    /// Adds a note below the snippet.
+    pub fn with_note(mut self, note: impl Into<String>) -> Problem {
+        self.notes.push(note.into());
+        self
+    }
+}
+
+/// One error, located.
+#[derive(Clone, Debug)]
+pub struct Diagnostic {
+    /// The file it is in (empty when it belongs to no file).
+    pub file: String,
+    /// 1-based line (0 when it belongs to no place).
+    pub line: usize,
+    /// 1-based column (0 when it belongs to no place).
+    pub col: usize,
+    /// What is wrong.
+    pub message: String,
+    report: Report<usize>,
+}
+
+/// The errors of one assembly run, with the sources they point into.
+#[derive(Clone)]
+pub struct Diagnostics {
+    files: SimpleFiles<String, String>,
+    items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    pub(crate) fn new(files: SimpleFiles<String, String>, problems: Vec<Problem>) -> Diagnostics {
+        let items = problems.into_iter().map(|p| locate(&files, p)).collect();
+        Diagnostics { files, items }
+    }
+
+    /// The diagnostics, in the order they were found.
+    pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.items.iter()
+    }
+
+    /// How many there are.
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// All diagnostics as plain text with source snippets (no colour).
+    pub fn render(&self) -> String {
+        let config = term::Config::default();
+        let mut out = String::new();
+        for d in &self.items {
+            match term::emit_into_string(&config, &self.files, &d.report) {
+                Ok(text) => out.push_str(&text),
+                Err(_) => out.push_str(&format!("error: {}\n", d.message)),
+            }
+        }
+        let n = self.items.len();
+        out.push_str(&format!(
+            "error: aborting due to {n} error{}\n",
+            if n == 1 { "" } else { "s" }
+        ));
+        out
+    }
+}
+
+fn locate(files: &SimpleFiles<String, String>, p: Problem) -> Diagnostic {
+    let mut report = Report::error().with_message(p.message.clone());
+    let mut labels = Vec::new();
+    let (mut file, mut line, mut col) = (String::new(), 0, 0);
+    if let Some(site) = &p.primary {
+        labels.push(Label::primary(site.file, site.span.clone()));
+        if let (Ok(name), Ok(loc)) = (
+            files.name(site.file),
+            files.location(site.file, site.span.start),
+        ) {
+            file = name;
+            line = loc.line_number;
+            col = loc.column_number;
+        }
+    }
+    for (site, text) in &p.secondary {
+        labels.push(Label::secondary(site.file, site.span.clone()).with_message(text.clone()));
+    }
+    report = report.with_labels(labels).with_notes(p.notes.clone());
+    Diagnostic {
+        file,
+        line,
+        col,
+        message: p.message,
+        report,
+    }
+}
+
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render())
+    }
+}
+
+impl fmt::Debug for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list()
+            .entries(
+                self.items
+                    .iter()
+                    .map(|d| format!("{}:{}:{}: {}", d.file, d.line, d.col, d.message)),
+            )
+            .finish()
+    }
+}
+
+impl std::error::Error for Diagnostics {}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.line == 0 {
+            write!(f, "{}: {}", self.file, self.message)
+        } else {
+            write!(
+                f,
+                "{}:{}:{}: {}",
+                self.file, self.line, self.col, self.message
+            )
+        }
+    }
+}
