@@ -196,7 +196,8 @@ impl Image {
     }
 }
 
-/// Reads the sections between the header and the checksum of `body`.
+/// Reads the sections between the header and the checksum of `body`: each
+/// of [`Section::ALL`] exactly once, in that order.
 fn read_sections(body: &[u8], section_count: u32) -> Result<Image, ImageError> {
     let mut outer = Reader::new(&body[HEADER_LEN..], HEADER_LEN, None);
     let mut image = Image::default();
@@ -218,6 +219,11 @@ fn read_sections(body: &[u8], section_count: u32) -> Result<Image, ImageError> {
                 });
             }
             _ => {}
+        }
+        if let Some(&expected) = Section::ALL.get(index as usize)
+            && section > expected
+        {
+            return Err(ImageError::MissingSection { section: expected });
         }
         last = Some(section);
         let len_offset = outer.offset();
@@ -249,12 +255,8 @@ fn read_sections(body: &[u8], section_count: u32) -> Result<Image, ImageError> {
             sections: section_count,
         });
     }
-    let missing = match last {
-        None => Some(Section::Code),
-        Some(l) => Section::ALL.into_iter().find(|s| *s > l),
-    };
-    match missing {
-        Some(section) => Err(ImageError::MissingSection { section }),
+    match Section::ALL.get(section_count as usize) {
+        Some(&section) => Err(ImageError::MissingSection { section }),
         None => Ok(image),
     }
 }
@@ -678,6 +680,25 @@ mod tests {
                 body[12] = 0;
             },
             "312 bytes at byte offset 16 follow the last of the 0 sections named in the header, before the checksum",
+        );
+    }
+
+    #[test]
+    fn a_gap_in_the_sections_is_rejected() {
+        // Found by the load_image_fixed_crc fuzz target: only the source map
+        // and message types (sections 5 and 6), as the empty image stores them.
+        let empty = Image::default().to_bytes();
+        let mut body = empty[..HEADER_LEN].to_vec();
+        body[12] = 2;
+        body.extend_from_slice(&empty[64..92]);
+        assert_eq!(body_error(body), "section code is missing");
+        // The sample without its entries section (bytes 84..122).
+        rejects_body(
+            |body| {
+                body.drain(84..122);
+                body[12] = 5;
+            },
+            "section entries is missing",
         );
     }
 
