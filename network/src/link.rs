@@ -104,8 +104,10 @@ pub struct LinkSpec {
 pub struct LinkState {
     /// When the link finishes its last reserved transmission.
     pub free_at: Time,
-    /// When the last packet sent on it arrived at the far end (keeps the wire FIFO).
-    pub last_arrival: Time,
+    /// When the head of the last packet sent on it reached the far end.
+    pub last_head: Time,
+    /// When the tail of the last packet sent on it reached the far end.
+    pub last_tail: Time,
     /// Packets carried.
     pub packets: u64,
     /// Bits carried.

@@ -330,19 +330,23 @@ impl Network {
             state.corrupted += 1;
             packet.corrupt = true;
         }
-        let head = match self.switching {
-            Switching::StoreAndForward => end,
-            Switching::CutThrough => {
-                start.saturating_add(serialization_time(self.header.bits(), params.bandwidth))
-            }
-        }
-        .saturating_add(params.latency)
-        .saturating_add(fate.jitter);
-        let arrival = head.max(state.last_arrival);
-        state.last_arrival = arrival;
-        packet.tail_at = end
+        // The wire is FIFO: neither the head nor the tail of a packet reaches the
+        // far end before those of the packet sent ahead of it, whatever the jitter.
+        let tail = end
             .saturating_add(params.latency)
-            .saturating_add(arrival - head + fate.jitter);
+            .saturating_add(fate.jitter)
+            .max(state.last_tail);
+        let head = match self.switching {
+            Switching::StoreAndForward => tail,
+            Switching::CutThrough => start
+                .saturating_add(serialization_time(self.header.bits(), params.bandwidth))
+                .saturating_add(params.latency)
+                .saturating_add(fate.jitter)
+                .max(state.last_head),
+        };
+        state.last_head = head;
+        state.last_tail = tail;
+        packet.tail_at = tail;
         let dst = u32::from(packet.msg.dst.node);
         if spec.to == dst {
             let at = packet.tail_at.saturating_add(self.nic_latency);
@@ -354,7 +358,7 @@ impl Network {
                 self.drops.undeliverable += 1;
                 return;
             }
-            let ready = arrival.saturating_add(self.router_time(next));
+            let ready = head.saturating_add(self.router_time(next));
             self.events.push(
                 ready,
                 Event::Ready {

@@ -482,15 +482,18 @@ fn order_and_delivery_under_mesh_contention() {
 
 #[test]
 fn jitter_never_reorders_a_pair() {
-    let mut cfg = NetworkConfig {
-        inbox_capacity: 1 << 20,
-        ..mesh(4, 4)
-    };
-    cfg.link.jitter = Some(50 * LAT);
-    let mut net = Network::new(&cfg, 16, 9).expect("valid");
-    let sent = random_traffic(&mut net, 16, 3000, 5_000_000);
-    drain(&mut net);
-    assert_eq!(check_order(&mut net, 16), sent);
+    for switching in [Switching::StoreAndForward, Switching::CutThrough] {
+        let mut cfg = NetworkConfig {
+            switching,
+            inbox_capacity: 1 << 20,
+            ..mesh(4, 4)
+        };
+        cfg.link.jitter = Some(50 * LAT);
+        let mut net = Network::new(&cfg, 16, 9).expect("valid");
+        let sent = random_traffic(&mut net, 16, 3000, 5_000_000);
+        drain(&mut net);
+        assert_eq!(check_order(&mut net, 16), sent);
+    }
 }
 
 #[test]
