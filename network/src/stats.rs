@@ -67,6 +67,10 @@ pub struct NodeStats {
     pub bits_sent: u64,
     /// Bits of the messages it received.
     pub bits_received: u64,
+    /// `bits_sent` in bytes, rounded up.
+    pub bytes_sent: u64,
+    /// `bits_received` in bytes, rounded up.
+    pub bytes_received: u64,
     /// Messages it returned to their senders (closed, unknown or full inbox).
     pub bounced: u64,
     /// Returned messages placed in its inboxes.

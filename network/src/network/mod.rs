@@ -443,7 +443,15 @@ impl Network {
             time: self.clock,
             routers: self.topology.routers,
             links,
-            nodes: self.node_stats.clone(),
+            nodes: self
+                .node_stats
+                .iter()
+                .map(|n| NodeStats {
+                    bytes_sent: n.bits_sent.div_ceil(8),
+                    bytes_received: n.bits_received.div_ceil(8),
+                    ..n.clone()
+                })
+                .collect(),
             types: self.types.clone(),
             drops: self.drops.clone(),
             in_flight: self.packets.len() as u64,

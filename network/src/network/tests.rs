@@ -5,6 +5,7 @@ use super::*;
 use crate::address::Address;
 use crate::config::{GridConfig, LinkClassConfig, TopologyConfig};
 use crate::link::Window;
+use proptest::prelude::*;
 
 const BW: u64 = 1_000_000_000; // 1 Gbit/s: 1 bit = 1 ns = 1_000_000 fs
 const LAT: Time = 7_000_000;
@@ -575,6 +576,8 @@ fn stats_serialize_to_json() {
     drain(&mut net);
     let json = serde_json::to_value(net.stats()).expect("serializes");
     assert_eq!(json["nodes"][0]["sent"], 1);
+    // 160 header bits + 32 payload bits = 24 bytes.
+    assert_eq!(json["nodes"][1]["bytes_received"], 24);
     assert_eq!(json["types"]["5"]["delivered"], 1);
     assert_eq!(json["links"][0]["packets"], 1);
 }
@@ -696,4 +699,43 @@ fn bad_topologies_are_config_errors() {
         Network::new(&cfg, 2, 1).err(),
         Some(ConfigError::NoSuchLink { from: 0, to: 0 })
     );
+}
+
+proptest! {
+    /// A lone packet on a line of k hops arrives when the closed forms say.
+    #[test]
+    fn lone_packet_timing_matches_the_closed_forms(
+        k in 1u32..8,
+        words in 0usize..64,
+        bandwidth in 1_000_000u64..100_000_000_000,
+        latency in 0u64..1_000_000_000,
+        router in 0u64..100_000_000,
+        nic in 0u64..10_000_000,
+        t0 in 0u64..1_000_000_000,
+        cut_through: bool,
+    ) {
+        let cfg = NetworkConfig {
+            switching: if cut_through { Switching::CutThrough } else { Switching::StoreAndForward },
+            nic_latency: nic,
+            link: LinkClassConfig {
+                bandwidth: Some(bandwidth),
+                latency: Some(latency),
+                router: Some(router),
+                ..LinkClassConfig::default()
+            },
+            ..mesh(k + 1, 1)
+        };
+        let mut net = Network::new(&cfg, k as usize + 1, 1).expect("valid");
+        net.send(t0, msg(0, k as u16, 0, None, words)).expect("sent");
+        let header = HeaderLayout::default().bits();
+        let s = serialization_time(header + 32 * words as u64, bandwidth);
+        let h = serialization_time(header, bandwidth);
+        let k = u64::from(k);
+        let expected = if cut_through {
+            t0 + k * (router + latency) + (k - 1) * h + s + nic
+        } else {
+            t0 + k * (router + s + latency) + nic
+        };
+        prop_assert_eq!(drain(&mut net)[0].time, expected);
+    }
 }
