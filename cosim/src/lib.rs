@@ -4,5 +4,8 @@
 pub mod component;
 pub mod engine;
 pub mod node;
+pub mod observe;
+pub mod report;
+pub mod scenario;
 pub mod sim;
 pub mod time;

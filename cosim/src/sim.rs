@@ -158,8 +158,18 @@ impl Simulation {
 
     /// Runs to a stop condition.
     pub fn run(&mut self) -> Outcome {
+        self.run_with(&|_, _| {})
+    }
+
+    /// Runs to a stop condition, calling `progress(now, events)` every 65,536 events or so.
+    pub fn run_with(&mut self, progress: &dyn Fn(Time, u64)) -> Outcome {
         let until = self.world.until;
-        let reason = self.engine.run(&mut self.world, until);
+        let reason = loop {
+            if let Some(reason) = self.engine.run_for(&mut self.world, until, 1 << 16) {
+                break reason;
+            }
+            progress(self.engine.now(), self.engine.processed());
+        };
         let mut end_time = self.world.last_activity;
         for station in &self.world.stations {
             if let Station::Node(node) = station {

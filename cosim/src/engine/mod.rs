@@ -120,22 +120,42 @@ impl<E> Engine<E> {
 
     /// Runs events until the queue is empty, the next event is at or after `until`, or the model stops.
     pub fn run<M: Model<Event = E>>(&mut self, model: &mut M, until: Option<Time>) -> StopReason {
+        loop {
+            if let Some(reason) = self.run_for(model, until, u64::MAX) {
+                return reason;
+            }
+        }
+    }
+
+    /// Like [`Engine::run`], but pauses (returning `None`) at the end of the first round
+    /// after which at least `events` events were processed by this call. Pausing never
+    /// changes the order of events.
+    pub fn run_for<M: Model<Event = E>>(
+        &mut self,
+        model: &mut M,
+        until: Option<Time>,
+        events: u64,
+    ) -> Option<StopReason> {
         let _span = tracing::debug_span!("engine_run", until).entered();
+        let budget_end = self.processed.saturating_add(events);
         let mut round = std::mem::take(&mut self.round);
         let reason = loop {
+            if self.processed >= budget_end {
+                break None;
+            }
             let Some(time) = self.queue.peek_time() else {
-                break StopReason::Exhausted;
+                break Some(StopReason::Exhausted);
             };
             if until.is_some_and(|limit| time >= limit) {
-                break StopReason::TimeLimit;
+                break Some(StopReason::TimeLimit);
             }
             self.queue.pop_bucket(&mut round);
             round.sort_unstable_by_key(|e| (e.target, e.seq));
             self.now = time;
             tracing::trace!(time, events = round.len(), "round");
             let mut stopped = false;
-            let mut events = round.drain(..);
-            for event in events.by_ref() {
+            let mut pending = round.drain(..);
+            for event in pending.by_ref() {
                 let mut sched = Scheduler {
                     queue: &mut self.queue,
                     now: time,
@@ -147,12 +167,12 @@ impl<E> Engine<E> {
                     break;
                 }
             }
-            let rest: Vec<Scheduled<E>> = events.collect();
+            let rest: Vec<Scheduled<E>> = pending.collect();
             for event in rest {
                 self.queue.push(event.time, event.target, event.payload);
             }
             if stopped {
-                break StopReason::Model;
+                break Some(StopReason::Model);
             }
         };
         self.round = round;

@@ -1,0 +1,201 @@
+//! `aether`: run a scenario on the co-simulator.
+//!
+//! Exit codes: 0 the run completed and no node faulted; 1 the run completed
+//! and at least one node faulted; 2 bad input (command line, scenario,
+//! program, network) or an output file could not be written.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use aether_cosim::observe::{Progress, timeline_json};
+use aether_cosim::report::Report;
+use aether_cosim::scenario::Scenario;
+use aether_cosim::sim::{Station, Stepping};
+use aether_cosim::time::parse_duration;
+use aether_isa::Image;
+use clap::{Parser, Subcommand};
+
+/// aether co-simulator: cycle-timed stack-CPU nodes on a packet network.
+#[derive(Parser)]
+#[command(name = "aether", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run a scenario (see docs/scenario.md) and print a summary or a JSON report (docs/report.md).
+    ///
+    /// Exit status: 0 = completed without faults, 1 = completed and some node faulted,
+    /// 2 = bad input (arguments, scenario, programs, network) or unwritable output.
+    Run {
+        /// The scenario TOML file.
+        scenario: PathBuf,
+        /// Run seed (overrides the scenario's `seed`).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Print the JSON report instead of the human summary.
+        #[arg(long)]
+        json: bool,
+        /// Time limit, e.g. `10us`, `2.5 ms`, or femtoseconds (overrides `stop.until`).
+        #[arg(long, value_name = "TIME")]
+        until: Option<String>,
+        /// Print an instruction trace of this node (with source lines) to stderr; repeatable.
+        #[arg(long, value_name = "N")]
+        trace_node: Vec<u16>,
+        /// Write a Chrome/Perfetto trace-event timeline (activations and waits per node).
+        #[arg(long, value_name = "FILE")]
+        timeline: Option<PathBuf>,
+        /// Execute one instruction per event (the reference path; slower, same results).
+        #[arg(long)]
+        single_step: bool,
+    },
+}
+
+fn assemble(sources: &[PathBuf], libs: &[PathBuf]) -> Result<Image, String> {
+    let options = aether_asm::Options {
+        lib_dirs: libs.to_vec(),
+    };
+    aether_asm::assemble_files(sources, &options).map_err(|d| d.render())
+}
+
+fn init_tracing() {
+    let level = match std::env::var("AETHER_LOG").as_deref() {
+        Ok("trace") => tracing::Level::TRACE,
+        Ok("debug") => tracing::Level::DEBUG,
+        Ok("info") => tracing::Level::INFO,
+        Ok("warn") => tracing::Level::WARN,
+        _ => tracing::Level::ERROR,
+    };
+    tracing_subscriber::fmt()
+        .with_max_level(level)
+        .with_writer(std::io::stderr)
+        .init();
+}
+
+fn fail(message: impl std::fmt::Display) -> ExitCode {
+    eprintln!("error: {message}");
+    ExitCode::from(2)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn run(
+    path: &Path,
+    seed: Option<u64>,
+    json: bool,
+    until: Option<String>,
+    trace_nodes: &[u16],
+    timeline: Option<PathBuf>,
+    single_step: bool,
+) -> ExitCode {
+    let scenario = match Scenario::load(path, &assemble) {
+        Ok(s) => s,
+        Err(e) => return fail(e),
+    };
+    let until = match until.as_deref().map(parse_duration).transpose() {
+        Ok(u) => u,
+        Err(e) => return fail(format!("--until: {e}")),
+    };
+    let seed = seed.unwrap_or(scenario.seed);
+    let stepping = if single_step {
+        Stepping::Single
+    } else {
+        Stepping::RunAhead
+    };
+    let mut sim = match scenario.build(seed, until, stepping) {
+        Ok(sim) => sim,
+        Err(e) => return fail(e),
+    };
+    for &id in trace_nodes {
+        match sim.world.stations.get_mut(usize::from(id)) {
+            Some(Station::Node(node)) => node.trace = Some(Vec::new()),
+            _ => return fail(format!("--trace-node: {id} is not an emulated node")),
+        }
+    }
+    if timeline.is_some() {
+        for station in &mut sim.world.stations {
+            if let Station::Node(node) = station {
+                node.timeline = Some(Vec::new());
+            }
+        }
+    }
+    let progress = std::io::stderr()
+        .is_terminal()
+        .then(|| Progress::new(until.or(scenario.until)));
+    let outcome = match &progress {
+        Some(p) => sim.run_with(&|now, events| p.update(now, events)),
+        None => sim.run(),
+    };
+    if let Some(p) = progress {
+        p.finish();
+    }
+    for station in &sim.world.stations {
+        if let Station::Node(node) = station
+            && let Some(lines) = &node.trace
+        {
+            for line in lines {
+                eprintln!("{line}");
+            }
+        }
+    }
+    if let Some(file) = timeline
+        && let Err(e) = std::fs::write(&file, timeline_json(&sim, &outcome))
+    {
+        return fail(format!("--timeline {}: {e}", file.display()));
+    }
+    let names: Vec<(u16, String)> = scenario
+        .nodes
+        .iter()
+        .map(|n| (n.id, n.program.clone()))
+        .collect();
+    let program_of = |id: u16| {
+        names
+            .iter()
+            .find(|(n, _)| *n == id)
+            .map(|(_, p)| p.clone())
+            .unwrap_or_default()
+    };
+    let report = Report::new(
+        &path.display().to_string(),
+        seed,
+        &sim,
+        &outcome,
+        &program_of,
+    );
+    if json {
+        println!("{}", report.to_json());
+    } else {
+        print!("{}", report.summary());
+    }
+    if report.faults.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_tracing();
+    match cli.command {
+        Command::Run {
+            scenario,
+            seed,
+            json,
+            until,
+            trace_node,
+            timeline,
+            single_step,
+        } => run(
+            &scenario,
+            seed,
+            json,
+            until,
+            &trace_node,
+            timeline,
+            single_step,
+        ),
+    }
+}

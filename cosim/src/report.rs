@@ -1,0 +1,294 @@
+//! The run report: what `aether run` prints, as a human summary or as JSON
+//! (schema in `docs/report.md`).
+
+use serde::Serialize;
+
+use aether_network::NetworkStats;
+
+use crate::engine::StopReason;
+use crate::node::{Fault, LogRecord, NodeState};
+use crate::sim::{Outcome, Simulation, Station};
+use crate::time::{FS_PER_NS, Time};
+
+/// Version of the JSON report schema.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// The whole report of one run.
+#[derive(Debug, Serialize)]
+pub struct Report {
+    /// Schema version ([`SCHEMA_VERSION`]).
+    pub schema: u32,
+    /// The scenario file.
+    pub scenario: String,
+    /// Run seed.
+    pub seed: u64,
+    /// Why the run stopped.
+    pub stop_reason: StopReason,
+    /// Simulated time at the end (fs).
+    pub time_fs: Time,
+    /// Simulated time at the end (ns, for reading).
+    pub time_ns: f64,
+    /// Engine events processed.
+    pub events: u64,
+    /// Emulated nodes, by id.
+    pub nodes: Vec<NodeReport>,
+    /// Behavioural components, by id.
+    pub components: Vec<ComponentReport>,
+    /// Every fault, in time order.
+    pub faults: Vec<Fault>,
+    /// The structured log, ordered by time, then node, then emission order.
+    pub log: Vec<LogEntry>,
+    /// Network statistics (links that carried nothing are left out).
+    pub network: NetworkStats,
+}
+
+/// Per-node figures.
+#[derive(Debug, Serialize)]
+pub struct NodeReport {
+    /// Node id.
+    pub id: u16,
+    /// Program name.
+    pub program: String,
+    /// Clock (Hz).
+    pub clock_hz: u64,
+    /// Clock period (fs).
+    pub period_fs: Time,
+    /// Final state.
+    pub state: &'static str,
+    /// Instructions retired.
+    pub instructions: u64,
+    /// Cycle accounting.
+    pub cycles: CycleReport,
+    /// Completed activations.
+    pub activations: u64,
+    /// The longest activation.
+    pub largest_activation: Span,
+    /// Cycle budget per activation, if any.
+    pub budget: Option<u64>,
+    /// Activations over budget.
+    pub deadline_misses: u64,
+    /// The fault that stopped the node, if any.
+    pub fault: Option<Fault>,
+}
+
+/// Busy, idle and stalled cycles.
+#[derive(Debug, Serialize)]
+pub struct CycleReport {
+    /// Executing instructions or switching processes.
+    pub busy: u64,
+    /// No ready process.
+    pub idle: u64,
+    /// Stalled on a full transmit queue.
+    pub stalled: u64,
+}
+
+/// A length in cycles and nanoseconds.
+#[derive(Debug, Serialize)]
+pub struct Span {
+    /// Cycles.
+    pub cycles: u64,
+    /// Nanoseconds at the node's clock.
+    pub ns: f64,
+}
+
+/// Per-component figures.
+#[derive(Debug, Serialize)]
+pub struct ComponentReport {
+    /// Station id.
+    pub id: u16,
+    /// Component kind.
+    pub kind: &'static str,
+    /// Messages sent.
+    pub sent: u64,
+    /// Messages received.
+    pub received: u64,
+}
+
+/// One log record.
+#[derive(Debug, Serialize)]
+pub struct LogEntry {
+    /// Emitting node.
+    pub node: u16,
+    /// Time (fs).
+    pub time_fs: Time,
+    /// Tag.
+    pub tag: u32,
+    /// Values (as unsigned words).
+    pub values: Vec<u32>,
+}
+
+fn state_name(state: NodeState) -> &'static str {
+    match state {
+        NodeState::Running => "running",
+        NodeState::Stalled(_) => "stalled",
+        NodeState::Idle(_) => "idle",
+        NodeState::Halted => "halted",
+        NodeState::Faulted => "faulted",
+    }
+}
+
+impl Report {
+    /// Builds the report of a finished run; `programs[i]` names node `i`'s program.
+    pub fn new(
+        scenario: &str,
+        seed: u64,
+        sim: &Simulation,
+        outcome: &Outcome,
+        programs: &dyn Fn(u16) -> String,
+    ) -> Report {
+        let mut nodes = Vec::new();
+        let mut components = Vec::new();
+        let mut faults = Vec::new();
+        let mut log: Vec<&LogRecord> = sim.world.component_log.iter().collect();
+        for (i, station) in sim.world.stations.iter().enumerate() {
+            match station {
+                Station::Node(n) => {
+                    let c = &n.counters;
+                    let period = n.params.period;
+                    nodes.push(NodeReport {
+                        id: n.id,
+                        program: programs(n.id),
+                        clock_hz: (crate::time::FS_PER_SECOND + period / 2) / period,
+                        period_fs: period,
+                        state: state_name(n.state),
+                        instructions: c.instructions,
+                        cycles: CycleReport {
+                            busy: c.busy,
+                            idle: c.idle,
+                            stalled: c.stalled,
+                        },
+                        activations: c.activations,
+                        largest_activation: Span {
+                            cycles: c.largest_activation,
+                            ns: (c.largest_activation * period) as f64 / FS_PER_NS as f64,
+                        },
+                        budget: n.params.budget,
+                        deadline_misses: c.deadline_misses,
+                        fault: n.fault.clone(),
+                    });
+                    faults.extend(n.fault.clone());
+                    log.extend(n.log.iter());
+                }
+                Station::Component(comp) => {
+                    let s = comp.stats();
+                    components.push(ComponentReport {
+                        id: i as u16,
+                        kind: comp.kind(),
+                        sent: s.sent,
+                        received: s.received,
+                    });
+                }
+            }
+        }
+        faults.sort_by_key(|f| (f.time_fs, f.node));
+        log.sort_by_key(|r| (r.time_fs, r.node));
+        let mut network = sim.world.net.stats();
+        network.links.retain(|l| l.packets > 0);
+        Report {
+            schema: SCHEMA_VERSION,
+            scenario: scenario.to_string(),
+            seed,
+            stop_reason: outcome.reason,
+            time_fs: outcome.end_time,
+            time_ns: outcome.end_time as f64 / FS_PER_NS as f64,
+            events: outcome.events,
+            nodes,
+            components,
+            faults,
+            log: log
+                .into_iter()
+                .map(|r| LogEntry {
+                    node: r.node,
+                    time_fs: r.time_fs,
+                    tag: r.tag,
+                    values: r.values.clone(),
+                })
+                .collect(),
+            network,
+        }
+    }
+
+    /// The report as pretty-printed JSON.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+    }
+
+    /// A human-readable summary.
+    pub fn summary(&self) -> String {
+        use std::fmt::Write;
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "scenario {} (seed {}): stopped ({:?}) at {} fs = {:.3} ns after {} events",
+            self.scenario, self.seed, self.stop_reason, self.time_fs, self.time_ns, self.events
+        );
+        let _ = writeln!(
+            out,
+            "{:>5} {:<12} {:>9} {:>12} {:>12} {:>12} {:>10} {:>14} {:>7}",
+            "node",
+            "program",
+            "state",
+            "instrs",
+            "busy",
+            "idle",
+            "stalled",
+            "max activation",
+            "misses"
+        );
+        for n in &self.nodes {
+            let _ = writeln!(
+                out,
+                "{:>5} {:<12} {:>9} {:>12} {:>12} {:>12} {:>10} {:>8} cyc {:>9.1} ns {:>4}",
+                n.id,
+                n.program,
+                n.state,
+                n.instructions,
+                n.cycles.busy,
+                n.cycles.idle,
+                n.cycles.stalled,
+                n.largest_activation.cycles,
+                n.largest_activation.ns,
+                n.deadline_misses
+            );
+        }
+        for c in &self.components {
+            let _ = writeln!(
+                out,
+                "component {} {}: sent {}, received {}",
+                c.id, c.kind, c.sent, c.received
+            );
+        }
+        let sent: u64 = self.network.nodes.iter().map(|n| n.sent).sum();
+        let received: u64 = self.network.nodes.iter().map(|n| n.received).sum();
+        let _ = writeln!(out, "network: {sent} messages sent, {received} delivered");
+        for f in &self.faults {
+            let _ = writeln!(
+                out,
+                "FAULT node {} at {} fs, pc {} ({}): {}",
+                f.node,
+                f.time_fs,
+                f.pc,
+                f.source.as_deref().unwrap_or("no source"),
+                f.message
+            );
+        }
+        if !self.log.is_empty() {
+            let _ = writeln!(out, "log ({} records):", self.log.len());
+            for r in self.log.iter().take(50) {
+                let values: Vec<String> = r.values.iter().map(|v| v.to_string()).collect();
+                let _ = writeln!(
+                    out,
+                    "  node {} t={} fs tag {}: {}",
+                    r.node,
+                    r.time_fs,
+                    r.tag,
+                    values.join(" ")
+                );
+            }
+            if self.log.len() > 50 {
+                let _ = writeln!(out, "  ... {} more (see --json)", self.log.len() - 50);
+            }
+        }
+        out
+    }
+}

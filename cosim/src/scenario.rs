@@ -1,0 +1,643 @@
+//! Scenario files (TOML): programs, node placement, network, components, seed and stop
+//! conditions, turned into a ready [`Simulation`]. The format is documented in `docs/scenario.md`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use aether_isa::{Image, TimingProfile};
+use aether_network::{Address, Network, NetworkConfig};
+use serde::Deserialize;
+
+use crate::component::{Component, Sink, Stimulus};
+use crate::node::{Node, NodeParams, Program};
+use crate::sim::{Simulation, Station, Stepping, StopConditions};
+use crate::time::{Time, parse_duration, parse_frequency, period_fs};
+
+/// A scenario that cannot be loaded: the message names the file and the key.
+#[derive(Debug, thiserror::Error)]
+#[error("{file}: {message}")]
+pub struct ScenarioError {
+    /// The scenario file (or the file it refers to).
+    pub file: String,
+    /// What is wrong, naming the key.
+    pub message: String,
+}
+
+/// A frequency written as a string with a unit (`"250 MHz"`) or a number of Hz.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(untagged)]
+enum Quantity {
+    Number(u64),
+    Text(String),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawScenario {
+    #[serde(default)]
+    seed: u64,
+    #[serde(default)]
+    programs: BTreeMap<String, RawProgram>,
+    #[serde(default)]
+    defaults: RawParams,
+    #[serde(default)]
+    nodes: Vec<RawNodes>,
+    #[serde(default)]
+    grids: Vec<RawGrid>,
+    #[serde(default)]
+    components: Vec<RawComponent>,
+    #[serde(default)]
+    network: NetworkConfig,
+    #[serde(default)]
+    stop: RawStop,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawProgram {
+    #[serde(default)]
+    sources: Vec<PathBuf>,
+    image: Option<PathBuf>,
+    #[serde(default)]
+    lib: Vec<PathBuf>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawParams {
+    program: Option<String>,
+    entry: Option<String>,
+    clock: Option<Quantity>,
+    memory: Option<u32>,
+    data_stack: Option<u32>,
+    return_stack: Option<u32>,
+    processes: Option<u32>,
+    budget: Option<u64>,
+    budget_mode: Option<String>,
+    profile: Option<PathBuf>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawNodes {
+    id: Option<u32>,
+    ids: Option<Vec<u32>>,
+    count: Option<u32>,
+    #[serde(flatten)]
+    params: RawParams,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawGrid {
+    width: u32,
+    height: u32,
+    first_id: Option<u32>,
+    #[serde(flatten)]
+    params: RawParams,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAddress {
+    node: u16,
+    #[serde(default)]
+    inbox: u16,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, tag = "kind", rename_all = "lowercase")]
+enum RawComponent {
+    Stimulus {
+        id: u32,
+        dst: RawAddress,
+        reply_to: Option<RawAddress>,
+        #[serde(rename = "type")]
+        msg_type: u32,
+        #[serde(default)]
+        payload: Vec<u32>,
+        #[serde(default)]
+        sequence: bool,
+        #[serde(default)]
+        start: Option<Quantity>,
+        period: Option<Quantity>,
+        #[serde(default = "one")]
+        count: u64,
+    },
+    Sink {
+        id: u32,
+    },
+}
+
+fn one() -> u64 {
+    1
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawStop {
+    until: Option<Quantity>,
+    #[serde(default)]
+    halt: Vec<u16>,
+    #[serde(default)]
+    on_fault: Option<String>,
+}
+
+/// What one node runs and how it is built, after defaults are applied.
+#[derive(Clone, Debug)]
+pub struct NodeSpec {
+    /// Node id.
+    pub id: u16,
+    /// Program name (a key of `[programs]`).
+    pub program: String,
+    /// Entry point name.
+    pub entry: String,
+    /// Clock in Hz.
+    pub clock_hz: u64,
+    /// Node parameters.
+    pub params: NodeParams,
+}
+
+/// A loaded scenario, ready to build simulations from.
+pub struct Scenario {
+    /// The scenario file.
+    pub path: PathBuf,
+    /// Run seed.
+    pub seed: u64,
+    /// Programs by name.
+    pub programs: BTreeMap<String, Arc<Image>>,
+    /// Emulated nodes, by id.
+    pub nodes: Vec<NodeSpec>,
+    /// Behavioural components by id.
+    components: Vec<(u16, RawComponent)>,
+    /// Network configuration.
+    pub network: NetworkConfig,
+    /// Time limit.
+    pub until: Option<Time>,
+    /// Stop when one of these nodes halts.
+    pub stop_on_halt: Vec<u16>,
+    /// Stop at the first fault.
+    pub stop_on_fault: bool,
+}
+
+/// Loads the image of a program: assembles its sources or reads its image file.
+pub type Assembler<'a> = &'a dyn Fn(&[PathBuf], &[PathBuf]) -> Result<Image, String>;
+
+struct Ctx<'a> {
+    file: String,
+    dir: &'a Path,
+}
+
+impl Ctx<'_> {
+    fn err(&self, message: impl Into<String>) -> ScenarioError {
+        ScenarioError {
+            file: self.file.clone(),
+            message: message.into(),
+        }
+    }
+
+    fn path(&self, p: &Path) -> PathBuf {
+        self.dir.join(p)
+    }
+}
+
+fn frequency(ctx: &Ctx<'_>, key: &str, q: &Quantity) -> Result<u64, ScenarioError> {
+    let hz = match q {
+        Quantity::Number(n) => *n,
+        Quantity::Text(t) => parse_frequency(t).map_err(|e| ctx.err(format!("{key}: {e}")))?,
+    };
+    period_fs(hz).map_err(|e| ctx.err(format!("{key}: {e}")))?;
+    Ok(hz)
+}
+
+fn duration(ctx: &Ctx<'_>, key: &str, q: &Quantity) -> Result<Time, ScenarioError> {
+    match q {
+        Quantity::Number(n) => Ok(*n),
+        Quantity::Text(t) => parse_duration(t).map_err(|e| ctx.err(format!("{key}: {e}"))),
+    }
+}
+
+/// Node parameters merged from the defaults and one placement entry.
+fn merge(base: &RawParams, over: &RawParams) -> RawParams {
+    RawParams {
+        program: over.program.clone().or_else(|| base.program.clone()),
+        entry: over.entry.clone().or_else(|| base.entry.clone()),
+        clock: over.clock.clone().or_else(|| base.clock.clone()),
+        memory: over.memory.or(base.memory),
+        data_stack: over.data_stack.or(base.data_stack),
+        return_stack: over.return_stack.or(base.return_stack),
+        processes: over.processes.or(base.processes),
+        budget: over.budget.or(base.budget),
+        budget_mode: over
+            .budget_mode
+            .clone()
+            .or_else(|| base.budget_mode.clone()),
+        profile: over.profile.clone().or_else(|| base.profile.clone()),
+    }
+}
+
+fn positive(
+    ctx: &Ctx<'_>,
+    key: &str,
+    value: Option<u32>,
+    default: u32,
+) -> Result<u32, ScenarioError> {
+    match value {
+        Some(0) => Err(ctx.err(format!("{key} must be at least 1"))),
+        Some(v) => Ok(v),
+        None => Ok(default),
+    }
+}
+
+fn node_spec(
+    ctx: &Ctx<'_>,
+    key: &str,
+    id: u32,
+    raw: &RawParams,
+    profiles: &mut BTreeMap<PathBuf, Arc<TimingProfile>>,
+) -> Result<NodeSpec, ScenarioError> {
+    let id =
+        u16::try_from(id).map_err(|_| ctx.err(format!("{key}: node id {id} exceeds 65535")))?;
+    let program = raw
+        .program
+        .clone()
+        .ok_or_else(|| ctx.err(format!("{key}.program: missing (no program for node {id})")))?;
+    let clock_hz = match &raw.clock {
+        Some(q) => frequency(ctx, &format!("{key}.clock"), q)?,
+        None => 1_000_000_000,
+    };
+    let defaults = NodeParams::default();
+    let profile = match &raw.profile {
+        None => defaults.profile.clone(),
+        Some(p) => {
+            let full = ctx.path(p);
+            match profiles.get(&full) {
+                Some(profile) => profile.clone(),
+                None => {
+                    let loaded = TimingProfile::load(&full)
+                        .map_err(|e| ctx.err(format!("{key}.profile: {e}")))?;
+                    let loaded = Arc::new(loaded);
+                    profiles.insert(full, loaded.clone());
+                    loaded
+                }
+            }
+        }
+    };
+    let budget_faults = match raw.budget_mode.as_deref() {
+        None | Some("count") => false,
+        Some("fault") => true,
+        Some(other) => {
+            return Err(ctx.err(format!(
+                "{key}.budget_mode: `{other}` is not `count` or `fault`"
+            )));
+        }
+    };
+    let memory = positive(ctx, &format!("{key}.memory"), raw.memory, defaults.memory)?;
+    if memory > 1 << 24 {
+        return Err(ctx.err(format!("{key}.memory: {memory} words exceeds 16777216")));
+    }
+    Ok(NodeSpec {
+        id,
+        program,
+        entry: raw.entry.clone().unwrap_or_else(|| "main".into()),
+        clock_hz,
+        params: NodeParams {
+            period: period_fs(clock_hz).map_err(|e| ctx.err(format!("{key}.clock: {e}")))?,
+            memory,
+            data_stack: positive(
+                ctx,
+                &format!("{key}.data_stack"),
+                raw.data_stack,
+                defaults.data_stack,
+            )?,
+            return_stack: positive(
+                ctx,
+                &format!("{key}.return_stack"),
+                raw.return_stack,
+                defaults.return_stack,
+            )?,
+            processes: positive(
+                ctx,
+                &format!("{key}.processes"),
+                raw.processes,
+                defaults.processes,
+            )?,
+            budget: raw.budget,
+            budget_faults,
+            profile,
+        },
+    })
+}
+
+impl Scenario {
+    /// Reads and checks a scenario file; `assemble` turns `sources` (with `lib` paths) into an image.
+    pub fn load(path: &Path, assemble: Assembler<'_>) -> Result<Scenario, ScenarioError> {
+        let file = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| ScenarioError {
+            file: file.clone(),
+            message: format!("cannot read: {e}"),
+        })?;
+        let dir = path.parent().unwrap_or(Path::new("."));
+        Scenario::parse(&text, &file, dir, assemble)
+    }
+
+    /// Parses scenario text; `file` names it in errors and `dir` anchors its relative paths.
+    pub fn parse(
+        text: &str,
+        file: &str,
+        dir: &Path,
+        assemble: Assembler<'_>,
+    ) -> Result<Scenario, ScenarioError> {
+        let ctx = Ctx {
+            file: file.to_string(),
+            dir,
+        };
+        let raw: RawScenario =
+            toml::from_str(text).map_err(|e| ctx.err(e.to_string().trim_end().to_string()))?;
+
+        let mut programs = BTreeMap::new();
+        for (name, prog) in &raw.programs {
+            let key = format!("programs.{name}");
+            let image = match (&prog.image, prog.sources.is_empty()) {
+                (Some(img), true) => {
+                    let full = ctx.path(img);
+                    Image::load(&full)
+                        .map_err(|e| ctx.err(format!("{key}.image: {}: {e}", full.display())))?
+                }
+                (None, false) => {
+                    let sources: Vec<PathBuf> = prog.sources.iter().map(|s| ctx.path(s)).collect();
+                    for s in &sources {
+                        if !s.is_file() {
+                            return Err(
+                                ctx.err(format!("{key}.sources: no such file {}", s.display()))
+                            );
+                        }
+                    }
+                    let libs: Vec<PathBuf> = prog.lib.iter().map(|l| ctx.path(l)).collect();
+                    assemble(&sources, &libs)
+                        .map_err(|e| ctx.err(format!("{key}: assembly failed:\n{e}")))?
+                }
+                _ => {
+                    return Err(ctx.err(format!(
+                        "{key}: give either `sources` or `image`, not both or neither"
+                    )));
+                }
+            };
+            programs.insert(name.clone(), Arc::new(image));
+        }
+
+        let mut profiles = BTreeMap::new();
+        let mut nodes: Vec<NodeSpec> = Vec::new();
+        let mut next_id = 0u32;
+        for (i, entry) in raw.nodes.iter().enumerate() {
+            let key = format!("nodes[{i}]");
+            let ids: Vec<u32> = match (&entry.id, &entry.ids, entry.count) {
+                (Some(id), None, None) => vec![*id],
+                (None, Some(ids), None) => ids.clone(),
+                (None, None, Some(count)) => (next_id..next_id + count).collect(),
+                (None, None, None) => vec![next_id],
+                _ => return Err(ctx.err(format!("{key}: give one of `id`, `ids` or `count`"))),
+            };
+            let params = merge(&raw.defaults, &entry.params);
+            for id in ids {
+                nodes.push(node_spec(&ctx, &key, id, &params, &mut profiles)?);
+                next_id = id + 1;
+            }
+        }
+        for (i, grid) in raw.grids.iter().enumerate() {
+            let key = format!("grids[{i}]");
+            if grid.width == 0 || grid.height == 0 {
+                return Err(ctx.err(format!(
+                    "{key}: width and height must be at least 1 (got {}x{})",
+                    grid.width, grid.height
+                )));
+            }
+            let first = grid.first_id.unwrap_or(next_id);
+            let count = u64::from(grid.width) * u64::from(grid.height);
+            if u64::from(first) + count > 1 << 16 {
+                return Err(ctx.err(format!(
+                    "{key}: {count} nodes from id {first} exceed 65536 nodes"
+                )));
+            }
+            let params = merge(&raw.defaults, &grid.params);
+            for id in first..first + count as u32 {
+                nodes.push(node_spec(&ctx, &key, id, &params, &mut profiles)?);
+            }
+            next_id = first + count as u32;
+        }
+
+        let mut components = Vec::new();
+        for (i, c) in raw.components.into_iter().enumerate() {
+            let id = match &c {
+                RawComponent::Stimulus { id, .. } | RawComponent::Sink { id } => *id,
+            };
+            let id = u16::try_from(id)
+                .map_err(|_| ctx.err(format!("components[{i}].id: {id} exceeds 65535")))?;
+            if let RawComponent::Stimulus {
+                period: None,
+                count,
+                ..
+            } = &c
+                && *count > 1
+            {
+                return Err(ctx.err(format!("components[{i}].period: needed when count > 1")));
+            }
+            components.push((id, c));
+        }
+
+        let mut taken = BTreeMap::new();
+        for n in &nodes {
+            if taken.insert(n.id, "node").is_some() {
+                return Err(ctx.err(format!("node id {} is placed twice", n.id)));
+            }
+            if !programs.contains_key(&n.program) {
+                return Err(ctx.err(format!(
+                    "node {}: program `{}` is not defined in [programs]",
+                    n.id, n.program
+                )));
+            }
+            let image = &programs[&n.program];
+            if image.entry(&n.entry).is_none() {
+                return Err(ctx.err(format!(
+                    "node {}: program `{}` has no entry point `{}`",
+                    n.id, n.program, n.entry
+                )));
+            }
+        }
+        for (id, _) in &components {
+            if taken.insert(*id, "component").is_some() {
+                return Err(ctx.err(format!("components: id {id} is already taken")));
+            }
+        }
+        let total = taken.len();
+        if total == 0 {
+            return Err(ctx.err("no [[nodes]], [[grids]] or [[components]]: nothing to simulate"));
+        }
+        if let Some((&last, _)) = taken.last_key_value()
+            && usize::from(last) + 1 != total
+        {
+            let missing = (0..=last).find(|i| !taken.contains_key(i)).unwrap_or(last);
+            return Err(ctx.err(format!(
+                "node ids must cover 0..{total} without gaps; id {missing} is missing"
+            )));
+        }
+        nodes.sort_by_key(|n| n.id);
+
+        let until = raw
+            .stop
+            .until
+            .as_ref()
+            .map(|q| duration(&ctx, "stop.until", q))
+            .transpose()?;
+        let stop_on_fault = match raw.stop.on_fault.as_deref() {
+            None | Some("stop-node") => false,
+            Some("stop-run") => true,
+            Some(other) => {
+                return Err(ctx.err(format!(
+                    "stop.on_fault: `{other}` is not `stop-node` or `stop-run`"
+                )));
+            }
+        };
+        for h in &raw.stop.halt {
+            if !nodes.iter().any(|n| n.id == *h) {
+                return Err(ctx.err(format!("stop.halt: {h} is not an emulated node")));
+            }
+        }
+        Network::new(&raw.network, total, raw.seed)
+            .map_err(|e| ctx.err(format!("network: {e}")))?;
+        let mut scenario = Scenario {
+            path: PathBuf::from(file),
+            seed: raw.seed,
+            programs,
+            nodes,
+            components,
+            network: raw.network,
+            until,
+            stop_on_halt: raw.stop.halt,
+            stop_on_fault,
+        };
+        scenario.check_components(&ctx, total)?;
+        Ok(scenario)
+    }
+
+    fn check_components(&mut self, ctx: &Ctx<'_>, total: usize) -> Result<(), ScenarioError> {
+        for (i, (_, c)) in self.components.iter().enumerate() {
+            if let RawComponent::Stimulus {
+                dst, start, period, ..
+            } = c
+            {
+                if usize::from(dst.node) >= total {
+                    return Err(ctx.err(format!(
+                        "components[{i}].dst.node: node {} does not exist",
+                        dst.node
+                    )));
+                }
+                if let Some(q) = start {
+                    duration(ctx, &format!("components[{i}].start"), q)?;
+                }
+                if let Some(q) = period {
+                    duration(ctx, &format!("components[{i}].period"), q)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Number of stations (nodes and components).
+    pub fn stations(&self) -> usize {
+        self.nodes.len() + self.components.len()
+    }
+
+    /// Kind of each component, by station id.
+    pub fn component_ids(&self) -> impl Iterator<Item = u16> + '_ {
+        self.components.iter().map(|(id, _)| *id)
+    }
+
+    /// Builds a fresh simulation with `seed`; `until` overrides the scenario's time limit.
+    pub fn build(
+        &self,
+        seed: u64,
+        until: Option<Time>,
+        stepping: Stepping,
+    ) -> Result<Simulation, ScenarioError> {
+        let err = |message: String| ScenarioError {
+            file: self.path.display().to_string(),
+            message,
+        };
+        let total = self.stations();
+        let mut stations: Vec<Option<Station>> = (0..total).map(|_| None).collect();
+        let mut decoded: BTreeMap<(String, *const TimingProfile), Arc<Program>> = BTreeMap::new();
+        for spec in &self.nodes {
+            let image = self.programs[&spec.program].clone();
+            let key = (spec.program.clone(), Arc::as_ptr(&spec.params.profile));
+            let program = decoded
+                .entry(key)
+                .or_insert_with(|| Arc::new(Program::new(image.clone(), &spec.params.profile)))
+                .clone();
+            let entry = image.entry(&spec.entry).unwrap_or_default();
+            let node = Node::new(
+                spec.id,
+                spec.params.clone(),
+                program,
+                entry,
+                total as u32,
+                seed,
+            )
+            .map_err(err)?;
+            stations[usize::from(spec.id)] = Some(Station::Node(Box::new(node)));
+        }
+        for (id, c) in &self.components {
+            let ctx = Ctx {
+                file: self.path.display().to_string(),
+                dir: Path::new("."),
+            };
+            let component: Box<dyn Component> = match c {
+                RawComponent::Stimulus {
+                    dst,
+                    reply_to,
+                    msg_type,
+                    payload,
+                    sequence,
+                    start,
+                    period,
+                    count,
+                    ..
+                } => Box::new(Stimulus::new(
+                    Address::new(dst.node, dst.inbox),
+                    reply_to.as_ref().map(|r| Address::new(r.node, r.inbox)),
+                    *msg_type,
+                    payload.clone(),
+                    *sequence,
+                    start
+                        .as_ref()
+                        .map(|q| duration(&ctx, "start", q))
+                        .transpose()?
+                        .unwrap_or(0),
+                    period
+                        .as_ref()
+                        .map(|q| duration(&ctx, "period", q))
+                        .transpose()?
+                        .unwrap_or(0),
+                    *count,
+                )),
+                RawComponent::Sink { .. } => Box::new(Sink::default()),
+            };
+            stations[usize::from(*id)] = Some(Station::Component(component));
+        }
+        let stations: Vec<Station> = stations.into_iter().flatten().collect();
+        let net =
+            Network::new(&self.network, total, seed).map_err(|e| err(format!("network: {e}")))?;
+        Ok(Simulation::new(
+            stations,
+            net,
+            stepping,
+            StopConditions {
+                until: until.or(self.until),
+                on_halt: self.stop_on_halt.clone(),
+                on_fault: self.stop_on_fault,
+                predicate: None,
+            },
+        ))
+    }
+}
