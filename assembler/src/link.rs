@@ -256,6 +256,7 @@ impl<'a> Linker<'a> {
         let mut section = Section::Code;
         let mut map = MapBuilder::default();
         let mut entries: Vec<(&'a str, usize, &'a crate::ast::Span)> = Vec::new();
+        let mut raw_code: Vec<(u32, u32, usize)> = Vec::new();
         if self
             .problems
             .iter()
@@ -312,21 +313,23 @@ impl<'a> Linker<'a> {
                             Err(Reported) => 0,
                         });
                     }
-                    self.own_data_loc(section, &mut map, here, item);
+                    if section == Section::Code {
+                        let site = origin.site(&(item.line.start..item.line.start));
+                        map.own(here, &site, self.files);
+                        raw_code.push((here, words.len() as u32, idx));
+                    }
                 }
                 ItemKind::Bytes(b) => {
+                    self.data_only(section, item, ".string");
                     words.extend_from_slice(b);
-                    self.own_data_loc(section, &mut map, here, item);
                 }
                 ItemKind::Space(e) => {
                     let n = self
                         .eval(e, origin, Some(i64::from(here)))
                         .unwrap_or(0)
                         .clamp(0, SECTION_LIMIT);
+                    self.data_only(section, item, ".space");
                     words.resize(n as usize, 0);
-                    if n > 0 {
-                        self.own_data_loc(section, &mut map, here, item);
-                    }
                 }
                 ItemKind::Const(name, _, _) => {
                     let value = self.const_value(name);
@@ -362,6 +365,7 @@ impl<'a> Linker<'a> {
                 Section::Data => image.data.extend_from_slice(&words),
             }
         }
+        self.check_code(&image, &raw_code);
         image.source_map = map.finish();
         image.entries = self.entries(&entries);
         image.symbols = self.symbols();
@@ -375,14 +379,89 @@ impl<'a> Linker<'a> {
             .collect();
         msgs.sort_by_key(|m| m.id);
         image.msg_types = msgs;
+        if self.problems.is_empty()
+            && let Err(e) = image.validate()
+        {
+            self.problems.push(Problem::nowhere(format!(
+                "the linked image is not valid: {e}"
+            )));
+        }
         (image, listing)
     }
 
-    /// `.word`, `.string` and `.space` in `.code` get a source location too.
-    fn own_data_loc(&self, section: Section, map: &mut MapBuilder, here: u32, item: &Item) {
+    /// Reports a data-only directive found in `.code`.
+    fn data_only(&mut self, section: Section, item: &Item, directive: &str) {
         if section == Section::Code {
-            let site = item.origin.site(&(item.line.start..item.line.start));
-            map.own(here, &site, self.files);
+            let _ = self.error(
+                &item.origin,
+                &item.line,
+                format!("`{directive}` is only allowed in the `.data` section"),
+            );
+        }
+    }
+
+    /// Checks what only the finished code shows: every word decodes, and no
+    /// label or entry sits on a `pushw` literal or past the end of the code.
+    fn check_code(&mut self, image: &Image, raw_code: &[(u32, u32, usize)]) {
+        let mut literals = std::collections::HashSet::new();
+        let mut addr = 0usize;
+        while addr < image.code.len() {
+            match Instruction::decode(&image.code[addr..]) {
+                Ok((_, n)) => {
+                    if n == 2 {
+                        literals.insert(addr as u32 + 1);
+                    }
+                    addr += n as usize;
+                }
+                Err(e) => {
+                    let at = raw_code
+                        .iter()
+                        .find(|(start, len, _)| (*start..start + len).contains(&(addr as u32)));
+                    let message = format!(
+                        "code word {:#010x} at code address {addr} is not an instruction: {e}",
+                        image.code[addr]
+                    );
+                    match at {
+                        Some(&(_, _, idx)) => {
+                            let item = &self.items[idx];
+                            let _ = self.error(&item.origin, &item.line, message);
+                        }
+                        None => self.problems.push(Problem::nowhere(message)),
+                    }
+                    addr += 1;
+                }
+            }
+        }
+        let items = self.items;
+        for item in items {
+            let ItemKind::Label(name, span) = &item.kind else {
+                continue;
+            };
+            let Some(DefEntry {
+                def:
+                    Def::Label {
+                        section: Section::Code,
+                        addr: Some(a),
+                    },
+                ..
+            }) = self.defs.get(name.as_str())
+            else {
+                continue;
+            };
+            let a = *a;
+            if a as usize >= image.code.len() {
+                let _ = self.error(
+                    &item.origin,
+                    span,
+                    format!("code label `{name}` is past the end of the code (add an instruction after it)"),
+                );
+            } else if literals.contains(&a) {
+                let _ = self.error(
+                    &item.origin,
+                    span,
+                    format!("code label `{name}` is inside a `pushw` instruction"),
+                );
+            }
         }
     }
 
