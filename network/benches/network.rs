@@ -84,7 +84,11 @@ fn bench(c: &mut Criterion) {
     println!(
         "mean hops per packet {:.2}, max link utilization {:.3}",
         hops as f64 / packets as f64,
-        stats.links.iter().map(|l| l.utilization).fold(0.0, f64::max)
+        stats
+            .links
+            .iter()
+            .map(|l| l.utilization)
+            .fold(0.0, f64::max)
     );
 }
 

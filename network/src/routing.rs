@@ -18,10 +18,11 @@ pub enum Routes {
         /// Number of nodes.
         nodes: u32,
     },
-    /// A generated table: `next[router * nodes + dst]` is a link id or [`NO_ROUTE`].
+    /// A generated table: `next[dst * routers + router]` is a link id or [`NO_ROUTE`].
+    /// One row per destination, so the hops of one packet read nearby entries.
     Table {
-        /// Number of destination nodes (the table's row length).
-        nodes: u32,
+        /// Number of routers (the table's row length).
+        routers: u32,
         /// Next link per (router, destination).
         next: Vec<u32>,
     },
@@ -36,7 +37,7 @@ impl Routes {
                 crate::topology::direct_link(*nodes, router, dst)
             }
             Routes::Direct { .. } => NO_ROUTE,
-            Routes::Table { nodes, next } => next[(router * nodes + dst) as usize],
+            Routes::Table { routers, next } => next[(dst * routers + router) as usize],
         }
     }
 
@@ -53,10 +54,10 @@ impl Routes {
         for router in 0..routers {
             for dst in (0..nodes).filter(|&d| d != router) {
                 let to = step(router, dst);
-                next[(router * nodes + dst) as usize] = adjacency.link(router, to);
+                next[(dst * routers + router) as usize] = adjacency.link(router, to);
             }
         }
-        Routes::Table { nodes, next }
+        Routes::Table { routers, next }
     }
 
     /// Shortest-path tables (Dijkstra, link weights `weights[link]`). Among equally
@@ -87,11 +88,11 @@ impl Routes {
                         .is_some_and(|d| d.saturating_add(weights[link as usize]) == here)
                 });
                 if let Some(&(_, link)) = best {
-                    next[(router * nodes + dst) as usize] = link;
+                    next[(dst * routers + router) as usize] = link;
                 }
             }
         }
-        Ok(Routes::Table { nodes, next })
+        Ok(Routes::Table { routers, next })
     }
 }
 
