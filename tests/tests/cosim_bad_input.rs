@@ -1,0 +1,125 @@
+//! Bad input through the real `aether` binary: clear errors naming the file and the key,
+//! exit code 2; faulting firmware gives a fault record with its source line and exit code 1.
+
+mod cosim_support;
+
+use cosim_support::{aether, report, scenario};
+
+const HALT: &str = ".entry main\nmain:\n    halt\n";
+
+fn fails_with(text: &str, files: &[(&str, &str)], needles: &[&str]) {
+    let (_dir, path) = scenario("bad.toml", text, files);
+    let out = aether(&["run", path.to_str().expect("utf-8")]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "stderr: {stderr}");
+    assert!(stderr.contains("bad.toml"), "names the file: {stderr}");
+    for needle in needles {
+        assert!(stderr.contains(needle), "mentions `{needle}`: {stderr}");
+    }
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn an_unknown_key_is_named() {
+    fails_with(
+        "[programs.p]\nsources = [\"p.s\"]\n[defaults]\nclok = \"1 GHz\"\n[[nodes]]\nprogram = \"p\"\n",
+        &[("p.s", HALT)],
+        &["clok"],
+    );
+}
+
+#[test]
+fn a_missing_program_file_is_named() {
+    fails_with(
+        "[programs.p]\nsources = [\"nope.s\"]\n[[nodes]]\nprogram = \"p\"\n",
+        &[],
+        &["programs.p.sources", "nope.s"],
+    );
+    fails_with(
+        "[programs.p]\nsources = [\"p.s\"]\n[[nodes]]\nprogram = \"q\"\n",
+        &[("p.s", HALT)],
+        &["`q`"],
+    );
+}
+
+#[test]
+fn bad_clocks_are_named() {
+    for clock in ["\"fast\"", "0", "\"1.5 Hz\""] {
+        fails_with(
+            &format!(
+                "[programs.p]\nsources = [\"p.s\"]\n[[nodes]]\nprogram = \"p\"\nclock = {clock}\n"
+            ),
+            &[("p.s", HALT)],
+            &["nodes[0].clock"],
+        );
+    }
+}
+
+#[test]
+fn bad_grids_and_gaps_are_named() {
+    fails_with(
+        "[programs.p]\nsources = [\"p.s\"]\n[[grids]]\nwidth = 0\nheight = 4\nprogram = \"p\"\n",
+        &[("p.s", HALT)],
+        &["grids[0]", "width"],
+    );
+    fails_with(
+        "[programs.p]\nsources = [\"p.s\"]\n[[nodes]]\nid = 0\nprogram = \"p\"\n[[nodes]]\nid = 2\nprogram = \"p\"\n",
+        &[("p.s", HALT)],
+        &["id 1 is missing"],
+    );
+}
+
+#[test]
+fn assembly_errors_are_reported_with_their_line() {
+    fails_with(
+        "[programs.p]\nsources = [\"p.s\"]\n[[nodes]]\nprogram = \"p\"\n",
+        &[("p.s", ".entry main\nmain:\n    frobnicate 3\n")],
+        &["programs.p", "p.s", "3"],
+    );
+}
+
+#[test]
+fn faulting_firmware_gives_a_fault_record_and_exit_code_1() {
+    let firmware = ".entry main\nmain:\n    push 1\n    push 0\n    div\n    halt\n";
+    let text = "[programs.p]\nsources = [\"p.s\"]\n[[nodes]]\ncount = 2\nprogram = \"p\"\n";
+    let (_dir, path) = scenario("fault.toml", text, &[("p.s", firmware)]);
+    let r = report(&path, &[], 1);
+    let faults = r["faults"].as_array().expect("faults");
+    assert_eq!(faults.len(), 2);
+    for (node, fault) in faults.iter().enumerate() {
+        assert_eq!(fault["node"].as_u64(), Some(node as u64));
+        assert_eq!(fault["kind"], "division_by_zero");
+        assert_eq!(fault["pc"].as_u64(), Some(2));
+        // push, push: the div issues at cycle 2 of a 1 GHz clock.
+        assert_eq!(fault["time_fs"].as_u64(), Some(2_000_000));
+        let source = fault["source"].as_str().expect("source");
+        assert!(source.ends_with("p.s:5:5"), "{source}");
+    }
+    assert_eq!(r["nodes"][0]["state"], "faulted");
+    let out = aether(&["run", path.to_str().expect("utf-8")]);
+    assert_eq!(out.status.code(), Some(1));
+    let summary = String::from_utf8_lossy(&out.stdout);
+    assert!(summary.contains("FAULT node 0"), "{summary}");
+    assert!(summary.contains("p.s:5:5"), "{summary}");
+}
+
+#[test]
+fn help_documents_the_run_command_and_its_options() {
+    let out = aether(&["run", "--help"]);
+    assert_eq!(out.status.code(), Some(0));
+    let help = String::from_utf8_lossy(&out.stdout);
+    for option in [
+        "--seed",
+        "--json",
+        "--until",
+        "--trace-node",
+        "--timeline",
+        "--single-step",
+        "Exit status",
+    ] {
+        assert!(help.contains(option), "{option} in {help}");
+    }
+    let out = aether(&["run", "no/such/scenario.toml"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no/such/scenario.toml"));
+}
