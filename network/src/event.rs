@@ -78,6 +78,7 @@ impl EventQueue {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
     use slotmap::KeyData;
 
     fn deliver(n: u64) -> Event {
@@ -104,6 +105,35 @@ mod tests {
                 (5, deliver(3))
             ]
         );
+    }
+
+    proptest! {
+        /// The queue gives the same order as sorting by (time, scheduling order).
+        #[test]
+        fn matches_a_sorted_reference(steps in proptest::collection::vec((0u64..50, 0u8..4), 1..400)) {
+            let mut q = EventQueue::default();
+            let mut reference = std::collections::BTreeSet::new();
+            let mut now = 0;
+            let mut seq = 0u64;
+            for (delta, pops) in steps {
+                q.push(now + delta, deliver(seq));
+                reference.insert((now + delta, seq));
+                seq += 1;
+                for _ in 0..pops {
+                    let until = now + 10;
+                    let expected = reference.first().copied().filter(|&(t, _)| t <= until);
+                    prop_assert_eq!(q.peek_time(), reference.first().map(|&(t, _)| t));
+                    let got = q.pop_until(until);
+                    prop_assert_eq!(got, expected.map(|(t, n)| (t, deliver(n))));
+                    if let Some(first) = expected {
+                        reference.remove(&first);
+                        now = first.0;
+                    } else {
+                        now = until;
+                    }
+                }
+            }
+        }
     }
 
     #[test]
