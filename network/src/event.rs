@@ -114,11 +114,9 @@ mod tests {
             let mut q = EventQueue::default();
             let mut reference = std::collections::BTreeSet::new();
             let mut now = 0;
-            let mut seq = 0u64;
-            for (delta, pops) in steps {
+            for (seq, (delta, pops)) in (0u64..).zip(steps) {
                 q.push(now + delta, deliver(seq));
                 reference.insert((now + delta, seq));
-                seq += 1;
                 for _ in 0..pops {
                     let until = now + 10;
                     let expected = reference.first().copied().filter(|&(t, _)| t <= until);
