@@ -76,12 +76,11 @@ pub enum Switching {
 }
 
 /// The shape of the network.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(tag = "kind", rename_all = "kebab-case", deny_unknown_fields)]
 pub enum TopologyConfig {
-    /// Every ordered pair of nodes has its own link.
-    #[default]
-    AllToAll,
+    /// Every ordered pair of nodes has its own link (braces, so stray keys are rejected).
+    AllToAll {},
     /// A 2D grid with dimension-order (XY) routing.
     Mesh(GridConfig),
     /// A 2D grid with wrap-around links; each dimension goes the shorter way.
@@ -102,6 +101,13 @@ pub enum TopologyConfig {
         /// The graph file (relative paths: see [`NetworkConfig::resolve_paths`]).
         file: PathBuf,
     },
+}
+
+impl Default for TopologyConfig {
+    /// All-to-all.
+    fn default() -> Self {
+        TopologyConfig::AllToAll {}
+    }
 }
 
 /// The size of a mesh or torus and the classes of its links.
@@ -233,6 +239,17 @@ mod tests {
             .is_err()
         );
         assert!(toml::from_str::<NetworkConfig>("topology = { kind = \"ring\" }").is_err());
+        assert!(
+            toml::from_str::<NetworkConfig>("topology = { kind = \"tree\", arity = 2, depth = 3 }")
+                .is_err()
+        );
+        let all: NetworkConfig =
+            toml::from_str("topology = { kind = \"all-to-all\" }").expect("parses");
+        assert_eq!(all.topology, TopologyConfig::default());
+        assert!(
+            toml::from_str::<NetworkConfig>("topology = { kind = \"all-to-all\", width = 3 }")
+                .is_err()
+        );
     }
 
     #[test]

@@ -58,7 +58,7 @@ impl Topology {
         class_of: ClassOf<'_>,
     ) -> Result<Topology, ConfigError> {
         match config {
-            TopologyConfig::AllToAll => Ok(all_to_all::build(nodes, class_of(None)?)),
+            TopologyConfig::AllToAll {} => Ok(all_to_all::build(nodes, class_of(None)?)),
             TopologyConfig::Mesh(grid) => build_grid(grid, false, nodes, class_of),
             TopologyConfig::Torus(grid) => build_grid(grid, true, nodes, class_of),
             TopologyConfig::Tree {
