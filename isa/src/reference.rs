@@ -94,7 +94,7 @@ pub fn isa_reference_markdown() -> String {
     }
     let _ = write!(
         out,
-        "\n### Other costs in the default profile\n\n| key | cycles | charged for |\n|---|---|---|\n| `nic.word` | {} | every word `send` or `recv` moves between data memory and the NIC |\n| `process.switch` | {} | running a different process than the one that ran last |\n",
+        "\n### Other costs in the default profile\n\n| key | cycles | charged for |\n|---|---|---|\n| `nic.word` | {} | every payload word `send` or `recv` moves between data memory and the NIC |\n| `process.switch` | {} | running a different process than the one that ran last |\n",
         profile.nic_word, profile.switch
     );
     out
