@@ -96,6 +96,16 @@ pub enum TopologyConfig {
         #[serde(default)]
         class: Option<String>,
     },
+    /// Nodes on a grid as the leaves of a spatial quadtree of switches.
+    Quadtree {
+        /// Columns of the leaf grid.
+        width: u32,
+        /// Rows of the leaf grid.
+        height: u32,
+        /// Class of the tree's links (default: the default class).
+        #[serde(default)]
+        class: Option<String>,
+    },
     /// A graph read from a file, routed along shortest paths.
     Graph {
         /// The graph file (relative paths: see [`NetworkConfig::resolve_paths`]).

@@ -6,6 +6,7 @@
 mod all_to_all;
 mod graph;
 mod grid;
+mod quadtree;
 mod tree;
 
 pub use all_to_all::link_id as direct_link;
@@ -51,6 +52,21 @@ impl Topology {
         })
     }
 
+    /// A tree of unit-weight wires given as `(child, parent)` router pairs.
+    pub fn tree(
+        nodes: u32,
+        routers: u32,
+        wires: &[(u32, u32)],
+        class: u16,
+    ) -> Result<Topology, ConfigError> {
+        let links: Vec<_> = wires
+            .iter()
+            .flat_map(|&(child, parent)| both_ways(child, parent, class))
+            .collect();
+        let weights = vec![1; links.len()];
+        Topology::shortest_paths(nodes, routers, links, &weights)
+    }
+
     /// Lays out `nodes` nodes as `config` asks.
     pub fn build(
         config: &TopologyConfig,
@@ -69,6 +85,20 @@ impl Topology {
                 let leaves_and_switches = u64::from(nodes) * 2;
                 check_table(leaves_and_switches, nodes)?;
                 tree::build(nodes, *arity, *switches, class_of(class.as_deref())?)
+            }
+            TopologyConfig::Quadtree {
+                width,
+                height,
+                class,
+            } => {
+                let positions = u64::from(*width) * u64::from(*height);
+                if positions < u64::from(nodes) {
+                    return Err(ConfigError::Topology(format!(
+                        "a {width}x{height} quadtree cannot hold {nodes} nodes"
+                    )));
+                }
+                check_table(u64::from(nodes) * 2, nodes)?;
+                quadtree::build(*width, *height, nodes, class_of(class.as_deref())?)
             }
             TopologyConfig::Graph { file } => {
                 let name = file.display().to_string();

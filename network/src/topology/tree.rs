@@ -3,7 +3,7 @@
 //! (a quadtree with arity 4): consecutive groups of `arity` leaves share a switch,
 //! groups of switches share the next level's switch, up to one root.
 
-use super::{Topology, both_ways};
+use super::Topology;
 use crate::error::ConfigError;
 
 /// Lays out `nodes` nodes as a tree; links get class `class`.
@@ -30,12 +30,7 @@ pub fn build(nodes: u32, arity: u32, switches: bool, class: u16) -> Result<Topol
     } else {
         edges.extend((1..nodes).map(|child| (child, (child - 1) / arity)));
     }
-    let links: Vec<_> = edges
-        .iter()
-        .flat_map(|&(child, parent)| both_ways(child, parent, class))
-        .collect();
-    let weights = vec![1; links.len()];
-    Topology::shortest_paths(nodes, routers, links, &weights)
+    Topology::tree(nodes, routers, &edges, class)
 }
 
 #[cfg(test)]
