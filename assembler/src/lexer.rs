@@ -378,6 +378,8 @@ pub struct Lexer<'a> {
     macro_pending: Option<(usize, usize)>,
     queue: std::collections::VecDeque<(usize, Tok<'a>, usize)>,
     last_was_newline: bool,
+    /// End of the last token that was not a newline (where "end of line" is reported).
+    last_end: usize,
     done: bool,
 }
 
@@ -391,6 +393,7 @@ impl<'a> Lexer<'a> {
             macro_pending: None,
             queue: std::collections::VecDeque::new(),
             last_was_newline: true,
+            last_end: 0,
             done: false,
         }
     }
@@ -440,7 +443,7 @@ impl<'a> Iterator for Lexer<'a> {
 
     fn next(&mut self) -> Option<Spanned<'a>> {
         if let Some(t) = self.queue.pop_front() {
-            self.last_was_newline = t.1 == Tok::Newline;
+            self.last_was_newline = false;
             return Some(Ok(t));
         }
         if self.done {
@@ -452,8 +455,7 @@ impl<'a> Iterator for Lexer<'a> {
                 return None;
             }
             self.last_was_newline = true;
-            let end = self.text.len();
-            return Some(Ok((end, Tok::Newline, end)));
+            return Some(Ok((self.last_end, Tok::Newline, self.last_end)));
         };
         let span = self.inner.span();
         let (l, r) = (self.base + span.start, self.base + span.end);
@@ -461,16 +463,21 @@ impl<'a> Iterator for Lexer<'a> {
             Ok(raw) => Tok::from(raw),
             Err(e) => Tok::Error(e),
         };
+        self.last_was_newline = tok == Tok::Newline;
         match tok {
             Tok::Macro => self.macro_pending = Some((l, r)),
             Tok::Newline => {
+                let at = self.last_end;
+                self.last_end = r;
                 if let Some(macro_span) = self.macro_pending.take() {
                     self.capture_body(r, macro_span);
+                    self.last_end = self.base;
                 }
+                return Some(Ok((at, Tok::Newline, at)));
             }
             _ => {}
         }
-        self.last_was_newline = tok == Tok::Newline;
+        self.last_end = r;
         Some(Ok((l, tok, r)))
     }
 }

@@ -57,6 +57,8 @@ struct Linker<'a> {
     files: &'a SimpleFiles<String, String>,
     defs: HashMap<&'a str, DefEntry>,
     msg_ids: HashMap<String, u32>,
+    /// The word count of each `.space` item, by item index, fixed in layout.
+    spaces: HashMap<usize, i64>,
     problems: Vec<Problem>,
 }
 
@@ -70,6 +72,7 @@ pub(crate) fn link(
         files,
         defs: HashMap::new(),
         msg_ids: HashMap::new(),
+        spaces: HashMap::new(),
         problems: Vec::new(),
     };
     let decls = linker.collect();
@@ -218,9 +221,13 @@ impl<'a> Linker<'a> {
                     i64::from(op.operand().words())
                 }
                 ItemKind::Words(w) => w.len() as i64,
+                ItemKind::Bytes(_) | ItemKind::Space(_) if section == Section::Code => 0,
                 ItemKind::Bytes(b) => b.len() as i64,
                 ItemKind::Space(e) => match self.eval(e, &item.origin, Some(here)) {
-                    Ok(n) if (0..=SECTION_LIMIT).contains(&n) => n,
+                    Ok(n) if (0..=SECTION_LIMIT).contains(&n) => {
+                        self.spaces.insert(idx, n);
+                        n
+                    }
                     Ok(n) => {
                         let _ = self.error(
                             &item.origin,
@@ -320,16 +327,15 @@ impl<'a> Linker<'a> {
                     }
                 }
                 ItemKind::Bytes(b) => {
-                    self.data_only(section, item, ".string");
-                    words.extend_from_slice(b);
+                    if self.data_only(section, item, ".string") {
+                        words.extend_from_slice(b);
+                    }
                 }
-                ItemKind::Space(e) => {
-                    let n = self
-                        .eval(e, origin, Some(i64::from(here)))
-                        .unwrap_or(0)
-                        .clamp(0, SECTION_LIMIT);
-                    self.data_only(section, item, ".space");
-                    words.resize(n as usize, 0);
+                ItemKind::Space(_) => {
+                    let n = self.spaces.get(&idx).copied().unwrap_or(0);
+                    if self.data_only(section, item, ".space") {
+                        words.resize(n as usize, 0);
+                    }
                 }
                 ItemKind::Const(name, _, _) => {
                     let value = self.const_value(name);
@@ -389,8 +395,8 @@ impl<'a> Linker<'a> {
         (image, listing)
     }
 
-    /// Reports a data-only directive found in `.code`.
-    fn data_only(&mut self, section: Section, item: &Item, directive: &str) {
+    /// Whether a data-only directive is in `.data`; reports it otherwise.
+    fn data_only(&mut self, section: Section, item: &Item, directive: &str) -> bool {
         if section == Section::Code {
             let _ = self.error(
                 &item.origin,
@@ -398,6 +404,7 @@ impl<'a> Linker<'a> {
                 format!("`{directive}` is only allowed in the `.data` section"),
             );
         }
+        section == Section::Data
     }
 
     /// Checks what only the finished code shows: every word decodes, and no

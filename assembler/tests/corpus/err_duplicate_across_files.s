@@ -1,0 +1,3 @@
+; with: inc/dup_first.s
+helper:               ; error@1: `helper` is defined twice
+    halt

@@ -1,0 +1,7 @@
+main:
+    push 1 # 2        ; error@12: unexpected character
+    push 2
+    push 12ab         ; error@10: bad number literal
+    push '\q'         ; error@10: unknown escape sequence
+    halt @            ; error@10: unexpected character
+    nop

@@ -1,0 +1,4 @@
+main:
+    halt
+.macro forever a      ; error@1: `.macro` without matching `.endm`
+    push \a

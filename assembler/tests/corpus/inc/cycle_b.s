@@ -1,0 +1,1 @@
+.include "cycle_a.s"  ; error@10: include cycle

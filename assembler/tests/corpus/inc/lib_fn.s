@@ -1,0 +1,5 @@
+; A routine imported by ok_include.s.
+double:
+    dup
+    add
+    ret

@@ -1,0 +1,3 @@
+; Message types shared with ok_msg.s.
+.msg PING
+.msg DATA = 0
