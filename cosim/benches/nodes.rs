@@ -1,0 +1,105 @@
+//! Simulated instructions per second: (a) one node in a tight ALU loop, (b) 1,024 nodes
+//! each running the same loop on one clock. Throughput is in retired instructions.
+
+use std::sync::Arc;
+
+use aether_cosim::node::{Node, NodeParams, Program};
+use aether_cosim::sim::{Simulation, Station, Stepping, StopConditions};
+use aether_isa::{Image, Instruction, Opcode};
+use aether_network::{Network, NetworkConfig};
+use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
+
+/// `push 0; loop: addi 1; dup; push 3; and; drop; jmp loop` (6 instructions per turn).
+fn alu_loop() -> Arc<Program> {
+    let mut code = Vec::new();
+    let program = [
+        (Opcode::Push, 0),
+        (Opcode::AddI, 1),
+        (Opcode::Dup, 0),
+        (Opcode::Push, 3),
+        (Opcode::And, 0),
+        (Opcode::Drop, 0),
+        (Opcode::Jmp, 1),
+    ];
+    for (op, v) in program {
+        Instruction::new(op, v)
+            .expect("valid")
+            .encode_into(&mut code);
+    }
+    let image = Arc::new(Image {
+        code,
+        ..Image::default()
+    });
+    Arc::new(Program::new(image, &NodeParams::default().profile))
+}
+
+fn simulation(nodes: usize, until: u64) -> Simulation {
+    let program = alu_loop();
+    let params = NodeParams::default();
+    let stations = (0..nodes)
+        .map(|id| {
+            let node = Node::new(
+                id as u16,
+                params.clone(),
+                program.clone(),
+                0,
+                nodes as u32,
+                1,
+            )
+            .expect("valid node");
+            Station::Node(Box::new(node))
+        })
+        .collect();
+    let config = NetworkConfig::default();
+    let net = Network::new(&config, nodes, 1).expect("network");
+    Simulation::new(
+        stations,
+        net,
+        Stepping::RunAhead,
+        StopConditions {
+            until: Some(until),
+            ..StopConditions::default()
+        },
+    )
+}
+
+fn retired(sim: &Simulation) -> u64 {
+    sim.world
+        .stations
+        .iter()
+        .map(|s| match s {
+            Station::Node(n) => n.counters.instructions,
+            Station::Component(_) => 0,
+        })
+        .sum()
+}
+
+fn bench(c: &mut Criterion, name: &str, nodes: usize, until: u64) {
+    let mut probe = simulation(nodes, until);
+    probe.run();
+    let instructions = retired(&probe);
+    let mut group = c.benchmark_group("simulated_instructions");
+    group.throughput(Throughput::Elements(instructions));
+    group.sample_size(10);
+    group.bench_function(name, |b| {
+        b.iter_batched(
+            || simulation(nodes, until),
+            |mut sim| {
+                sim.run();
+                sim
+            },
+            BatchSize::PerIteration,
+        )
+    });
+    group.finish();
+}
+
+fn nodes(c: &mut Criterion) {
+    // 10 ms at 1 GHz: 10,000,000 cycles of one node.
+    bench(c, "one_node_alu_loop", 1, 10_000_000_000_000);
+    // 100 us at 1 GHz: 100,000 cycles of each of 1,024 nodes.
+    bench(c, "1024_nodes_alu_loop", 1024, 100_000_000_000);
+}
+
+criterion_group!(benches, nodes);
+criterion_main!(benches);
