@@ -51,9 +51,9 @@ pub struct ComponentStats {
     pub received: u64,
 }
 
-/// Sends `count` messages of one type to one address, every `period` from `start`.
-#[derive(Clone, Debug)]
-pub struct Stimulus {
+/// What a [`Stimulus`] sends, and when.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StimulusSpec {
     /// Where messages go.
     pub dst: Address,
     /// Where replies go (`None`: no reply-to).
@@ -70,33 +70,22 @@ pub struct Stimulus {
     pub period: Time,
     /// Number of messages.
     pub count: u64,
+}
+
+/// Sends `count` messages of one type to one address, every `period` from `start`.
+#[derive(Clone, Debug)]
+pub struct Stimulus {
+    spec: StimulusSpec,
     next_at: Time,
     stats: ComponentStats,
 }
 
 impl Stimulus {
     /// A stimulus as described; nothing sent yet.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        dst: Address,
-        reply_to: Option<Address>,
-        msg_type: u32,
-        payload: Vec<u32>,
-        sequence: bool,
-        start: Time,
-        period: Time,
-        count: u64,
-    ) -> Stimulus {
+    pub fn new(spec: StimulusSpec) -> Stimulus {
         Stimulus {
-            dst,
-            reply_to,
-            msg_type,
-            payload,
-            sequence,
-            start,
-            period,
-            count,
-            next_at: start,
+            next_at: spec.start,
+            spec,
             stats: ComponentStats::default(),
         }
     }
@@ -108,19 +97,20 @@ impl Component for Stimulus {
     }
 
     fn start(&mut self) -> Option<Time> {
-        (self.count > 0).then_some(self.start)
+        (self.spec.count > 0).then_some(self.spec.start)
     }
 
     fn on_timer(&mut self, io: &mut ComponentIo<'_>) -> Option<Time> {
-        let mut payload = self.payload.clone();
-        if self.sequence {
+        let spec = &self.spec;
+        let mut payload = spec.payload.clone();
+        if spec.sequence {
             payload.push(self.stats.sent as u32);
         }
         let msg = Message {
             src: io.node,
-            dst: self.dst,
-            reply_to: self.reply_to,
-            msg_type: self.msg_type,
+            dst: spec.dst,
+            reply_to: spec.reply_to,
+            msg_type: spec.msg_type,
             payload,
         };
         match io.net.send(io.now, msg) {
@@ -134,8 +124,8 @@ impl Component for Stimulus {
             }
         }
         self.stats.sent += 1;
-        self.next_at = self.next_at.max(io.now) + self.period;
-        (self.stats.sent < self.count).then_some(self.next_at)
+        self.next_at = self.next_at.max(io.now) + spec.period;
+        (self.stats.sent < spec.count).then_some(self.next_at)
     }
 
     fn on_message(&mut self, _io: &mut ComponentIo<'_>, _msg: Message) {

@@ -9,7 +9,7 @@ use aether_isa::{Image, TimingProfile};
 use aether_network::{Address, Network, NetworkConfig};
 use serde::Deserialize;
 
-use crate::component::{Component, Sink, Stimulus};
+use crate::component::{Component, Sink, Stimulus, StimulusSpec};
 use crate::node::{Node, NodeParams, Program};
 use crate::sim::{Simulation, Station, Stepping, StopConditions};
 use crate::time::{Time, parse_duration, parse_frequency, period_fs};
@@ -144,6 +144,15 @@ struct RawStop {
     on_fault: Option<String>,
 }
 
+/// A behavioural component as the scenario describes it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ComponentSpec {
+    /// A [`Stimulus`].
+    Stimulus(StimulusSpec),
+    /// A [`Sink`].
+    Sink,
+}
+
 /// What one node runs and how it is built, after defaults are applied.
 #[derive(Clone, Debug)]
 pub struct NodeSpec {
@@ -170,7 +179,7 @@ pub struct Scenario {
     /// Emulated nodes, by id.
     pub nodes: Vec<NodeSpec>,
     /// Behavioural components by id.
-    components: Vec<(u16, RawComponent)>,
+    pub components: Vec<(u16, ComponentSpec)>,
     /// Network configuration.
     pub network: NetworkConfig,
     /// Time limit.
@@ -330,6 +339,55 @@ fn node_spec(
     })
 }
 
+fn address(a: &RawAddress) -> Address {
+    Address::new(a.node, a.inbox)
+}
+
+fn component_spec(
+    ctx: &Ctx<'_>,
+    key: &str,
+    raw: RawComponent,
+) -> Result<(u16, ComponentSpec), ScenarioError> {
+    let id = match &raw {
+        RawComponent::Stimulus { id, .. } | RawComponent::Sink { id } => *id,
+    };
+    let id = u16::try_from(id).map_err(|_| ctx.err(format!("{key}.id: {id} exceeds 65535")))?;
+    let spec = match raw {
+        RawComponent::Sink { .. } => ComponentSpec::Sink,
+        RawComponent::Stimulus {
+            dst,
+            reply_to,
+            msg_type,
+            payload,
+            sequence,
+            start,
+            period,
+            count,
+            ..
+        } => {
+            if period.is_none() && count > 1 {
+                return Err(ctx.err(format!("{key}.period: needed when count > 1")));
+            }
+            let time = |name: &str, q: Option<Quantity>| {
+                q.map(|q| duration(ctx, &format!("{key}.{name}"), &q))
+                    .transpose()
+                    .map(Option::unwrap_or_default)
+            };
+            ComponentSpec::Stimulus(StimulusSpec {
+                dst: address(&dst),
+                reply_to: reply_to.as_ref().map(address),
+                msg_type,
+                payload,
+                sequence,
+                start: time("start", start)?,
+                period: time("period", period)?,
+                count,
+            })
+        }
+    };
+    Ok((id, spec))
+}
+
 impl Scenario {
     /// Reads and checks a scenario file; `assemble` turns `sources` (with `lib` paths) into an image.
     pub fn load(path: &Path, assemble: Assembler<'_>) -> Result<Scenario, ScenarioError> {
@@ -429,21 +487,7 @@ impl Scenario {
 
         let mut components = Vec::new();
         for (i, c) in raw.components.into_iter().enumerate() {
-            let id = match &c {
-                RawComponent::Stimulus { id, .. } | RawComponent::Sink { id } => *id,
-            };
-            let id = u16::try_from(id)
-                .map_err(|_| ctx.err(format!("components[{i}].id: {id} exceeds 65535")))?;
-            if let RawComponent::Stimulus {
-                period: None,
-                count,
-                ..
-            } = &c
-                && *count > 1
-            {
-                return Err(ctx.err(format!("components[{i}].period: needed when count > 1")));
-            }
-            components.push((id, c));
+            components.push(component_spec(&ctx, &format!("components[{i}]"), c)?);
         }
 
         let mut taken = BTreeMap::new();
@@ -506,7 +550,17 @@ impl Scenario {
         }
         Network::new(&raw.network, total, raw.seed)
             .map_err(|e| ctx.err(format!("network: {e}")))?;
-        let mut scenario = Scenario {
+        for (i, (_, c)) in components.iter().enumerate() {
+            if let ComponentSpec::Stimulus(spec) = c
+                && usize::from(spec.dst.node) >= total
+            {
+                return Err(ctx.err(format!(
+                    "components[{i}].dst.node: node {} does not exist",
+                    spec.dst.node
+                )));
+            }
+        }
+        Ok(Scenario {
             path: PathBuf::from(file),
             seed: raw.seed,
             programs,
@@ -516,42 +570,12 @@ impl Scenario {
             until,
             stop_on_halt: raw.stop.halt,
             stop_on_fault,
-        };
-        scenario.check_components(&ctx, total)?;
-        Ok(scenario)
-    }
-
-    fn check_components(&mut self, ctx: &Ctx<'_>, total: usize) -> Result<(), ScenarioError> {
-        for (i, (_, c)) in self.components.iter().enumerate() {
-            if let RawComponent::Stimulus {
-                dst, start, period, ..
-            } = c
-            {
-                if usize::from(dst.node) >= total {
-                    return Err(ctx.err(format!(
-                        "components[{i}].dst.node: node {} does not exist",
-                        dst.node
-                    )));
-                }
-                if let Some(q) = start {
-                    duration(ctx, &format!("components[{i}].start"), q)?;
-                }
-                if let Some(q) = period {
-                    duration(ctx, &format!("components[{i}].period"), q)?;
-                }
-            }
-        }
-        Ok(())
+        })
     }
 
     /// Number of stations (nodes and components).
     pub fn stations(&self) -> usize {
         self.nodes.len() + self.components.len()
-    }
-
-    /// Kind of each component, by station id.
-    pub fn component_ids(&self) -> impl Iterator<Item = u16> + '_ {
-        self.components.iter().map(|(id, _)| *id)
     }
 
     /// Builds a fresh simulation with `seed`; `until` overrides the scenario's time limit.
@@ -588,40 +612,9 @@ impl Scenario {
             stations[usize::from(spec.id)] = Some(Station::Node(Box::new(node)));
         }
         for (id, c) in &self.components {
-            let ctx = Ctx {
-                file: self.path.display().to_string(),
-                dir: Path::new("."),
-            };
             let component: Box<dyn Component> = match c {
-                RawComponent::Stimulus {
-                    dst,
-                    reply_to,
-                    msg_type,
-                    payload,
-                    sequence,
-                    start,
-                    period,
-                    count,
-                    ..
-                } => Box::new(Stimulus::new(
-                    Address::new(dst.node, dst.inbox),
-                    reply_to.as_ref().map(|r| Address::new(r.node, r.inbox)),
-                    *msg_type,
-                    payload.clone(),
-                    *sequence,
-                    start
-                        .as_ref()
-                        .map(|q| duration(&ctx, "start", q))
-                        .transpose()?
-                        .unwrap_or(0),
-                    period
-                        .as_ref()
-                        .map(|q| duration(&ctx, "period", q))
-                        .transpose()?
-                        .unwrap_or(0),
-                    *count,
-                )),
-                RawComponent::Sink { .. } => Box::new(Sink::default()),
+                ComponentSpec::Stimulus(spec) => Box::new(Stimulus::new(spec.clone())),
+                ComponentSpec::Sink => Box::new(Sink::default()),
             };
             stations[usize::from(*id)] = Some(Station::Component(component));
         }
@@ -639,5 +632,150 @@ impl Scenario {
                 predicate: None,
             },
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn halt_image(_: &[PathBuf], _: &[PathBuf]) -> Result<Image, String> {
+        let mut code = Vec::new();
+        aether_isa::Instruction::bare(aether_isa::Opcode::Halt).encode_into(&mut code);
+        Ok(Image {
+            code,
+            entries: vec![aether_isa::Entry {
+                name: "main".into(),
+                addr: 0,
+            }],
+            ..Image::default()
+        })
+    }
+
+    fn parse(text: &str) -> Result<Scenario, ScenarioError> {
+        let dir = std::env::temp_dir();
+        let file = dir.join("aether-scenario-test.s");
+        std::fs::write(&file, "halt\n").expect("temp file");
+        let text = text.replace("SRC", &file.display().to_string());
+        Scenario::parse(&text, "t.toml", &dir, &halt_image)
+    }
+
+    #[test]
+    fn placements_defaults_and_components_resolve() {
+        let s = parse(
+            r#"
+seed = 9
+[programs.p]
+sources = ["SRC"]
+[defaults]
+program = "p"
+clock = "500 MHz"
+[[nodes]]
+count = 2
+memory = 128
+[[grids]]
+width = 3
+height = 2
+clock = 2000000000
+budget = 50
+budget_mode = "fault"
+[[components]]
+kind = "stimulus"
+id = 8
+dst = { node = 0 }
+type = 4
+payload = [1, 2]
+start = "1 ns"
+period = "2.5 ns"
+count = 3
+[[components]]
+kind = "sink"
+id = 9
+[stop]
+until = "3 us"
+halt = [2]
+"#,
+        )
+        .expect("valid scenario");
+        assert_eq!(s.seed, 9);
+        assert_eq!(
+            s.nodes.iter().map(|n| n.id).collect::<Vec<_>>(),
+            (0..8).collect::<Vec<_>>()
+        );
+        assert_eq!(s.nodes[0].params.period, 2_000_000);
+        assert_eq!(s.nodes[0].params.memory, 128);
+        assert_eq!(s.nodes[2].params.period, 500_000);
+        assert_eq!(s.nodes[2].params.memory, NodeParams::default().memory);
+        assert!(s.nodes[7].params.budget_faults);
+        assert_eq!(s.until, Some(3_000_000_000));
+        assert_eq!(s.stop_on_halt, vec![2]);
+        assert_eq!(
+            s.components[0],
+            (
+                8,
+                ComponentSpec::Stimulus(StimulusSpec {
+                    dst: Address::new(0, 0),
+                    reply_to: None,
+                    msg_type: 4,
+                    payload: vec![1, 2],
+                    sequence: false,
+                    start: 1_000_000,
+                    period: 2_500_000,
+                    count: 3,
+                })
+            )
+        );
+        assert_eq!(s.components[1], (9, ComponentSpec::Sink));
+        let mut sim = s.build(1, None, Stepping::RunAhead).expect("builds");
+        assert_eq!(sim.world.stations.len(), 10);
+        assert_eq!(sim.run().reason, crate::engine::StopReason::Model);
+    }
+
+    #[test]
+    fn errors_name_the_key() {
+        let cases = [
+            (
+                "[programs.p]\nsources = [\"SRC\"]\n[[nodes]]\nprogram = \"p\"\nmemory = 0\n",
+                "nodes[0].memory",
+            ),
+            (
+                "[programs.p]\nsources = [\"SRC\"]\nimage = \"x.img\"\n",
+                "programs.p",
+            ),
+            ("[programs.p]\nimage = \"nope.img\"\n", "programs.p.image"),
+            (
+                "[programs.p]\nsources = [\"SRC\"]\n[[nodes]]\nprogram = \"p\"\nbudget_mode = \"maybe\"\n",
+                "budget_mode",
+            ),
+            (
+                "[programs.p]\nsources = [\"SRC\"]\n[[nodes]]\nprogram = \"p\"\nentry = \"start\"\n",
+                "entry point `start`",
+            ),
+            (
+                "[programs.p]\nsources = [\"SRC\"]\n[[nodes]]\nprogram = \"p\"\n[[components]]\nkind = \"stimulus\"\nid = 1\ndst = { node = 5 }\ntype = 1\n",
+                "components[0].dst.node",
+            ),
+            (
+                "[programs.p]\nsources = [\"SRC\"]\n[[nodes]]\nprogram = \"p\"\n[stop]\nuntil = \"soon\"\n",
+                "stop.until",
+            ),
+            (
+                "[programs.p]\nsources = [\"SRC\"]\n[[nodes]]\nprogram = \"p\"\n[network.link]\nbandwidth = 0\n",
+                "network",
+            ),
+            ("[programs.p]\nsources = [\"SRC\"]\n", "nothing to simulate"),
+            (
+                "[programs.p]\nsources = [\"SRC\"]\n[[nodes]]\nid = 0\nprogram = \"p\"\n[[nodes]]\nid = 0\nprogram = \"p\"\n",
+                "placed twice",
+            ),
+        ];
+        for (text, needle) in cases {
+            let err = parse(text)
+                .err()
+                .unwrap_or_else(|| panic!("accepted: {text}"));
+            let message = err.to_string();
+            assert!(message.starts_with("t.toml: "), "{message}");
+            assert!(message.contains(needle), "`{needle}` not in: {message}");
+        }
     }
 }

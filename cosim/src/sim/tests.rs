@@ -8,7 +8,7 @@ use aether_network::{Network, NetworkConfig};
 use proptest::prelude::*;
 
 use super::*;
-use crate::component::{Sink, Stimulus};
+use crate::component::{Sink, Stimulus, StimulusSpec};
 use crate::node::tests::image;
 use crate::node::{NodeParams, Program};
 
@@ -19,7 +19,7 @@ fn node(id: u16, instrs: &[(Opcode, i64)], params: &NodeParams, nodes: u32) -> S
     ))
 }
 
-fn world(programs: &[&[(Opcode, i64)]], stepping: Stepping, until: Option<Time>) -> Simulation {
+fn build(programs: &[&[(Opcode, i64)]], stepping: Stepping, stop: StopConditions) -> Simulation {
     let params = NodeParams::default();
     let n = programs.len();
     let stations = programs
@@ -28,15 +28,15 @@ fn world(programs: &[&[(Opcode, i64)]], stepping: Stepping, until: Option<Time>)
         .map(|(i, p)| node(i as u16, p, &params, n as u32))
         .collect();
     let net = Network::new(&NetworkConfig::default(), n, 1).expect("network");
-    Simulation::new(
-        stations,
-        net,
-        stepping,
-        StopConditions {
-            until,
-            ..StopConditions::default()
-        },
-    )
+    Simulation::new(stations, net, stepping, stop)
+}
+
+fn world(programs: &[&[(Opcode, i64)]], stepping: Stepping, until: Option<Time>) -> Simulation {
+    let stop = StopConditions {
+        until,
+        ..StopConditions::default()
+    };
+    build(programs, stepping, stop)
 }
 
 fn node_ref(sim: &Simulation, i: usize) -> &Node {
@@ -157,16 +157,16 @@ fn processes_round_robin_with_switch_costs() {
 fn a_stimulus_feeds_a_sink_through_the_network() {
     let params = NodeParams::default();
     let stations = vec![
-        Station::Component(Box::new(Stimulus::new(
-            aether_network::Address::new(1, 0),
-            None,
-            3,
-            vec![7],
-            true,
-            1_000,
-            5_000_000,
-            3,
-        ))),
+        Station::Component(Box::new(Stimulus::new(StimulusSpec {
+            dst: aether_network::Address::new(1, 0),
+            reply_to: None,
+            msg_type: 3,
+            payload: vec![7],
+            sequence: true,
+            start: 1_000,
+            period: 5_000_000,
+            count: 3,
+        }))),
         Station::Component(Box::new(Sink::default())),
         node(2, &[(Halt, 0)], &params, 3),
     ];
@@ -274,4 +274,81 @@ proptest! {
         let (fast, slow) = both_ways(&[&a, &b, &c], Some(3_000_000_000));
         prop_assert_eq!(fast, slow);
     }
+}
+
+fn with_stop(programs: &[&[(Opcode, i64)]], stop: StopConditions) -> Simulation {
+    build(programs, Stepping::RunAhead, stop)
+}
+
+#[test]
+fn a_halting_node_stops_the_run_before_later_events() {
+    // Node 0 halts at cycle 4; node 1 spins with 1-cycle jumps. Events at one time run in
+    // target order, so node 1 has executed the instructions issuing at cycles 0..=3 only.
+    let halter: &[(Opcode, i64)] = &[(Nop, 0), (Nop, 0), (Nop, 0), (Nop, 0), (Halt, 0)];
+    let spinner: &[(Opcode, i64)] = &[(Jmp, 0)];
+    let mut sim = with_stop(
+        &[halter, spinner],
+        StopConditions {
+            on_halt: vec![0],
+            ..StopConditions::default()
+        },
+    );
+    let outcome = sim.run();
+    assert_eq!(outcome.reason, StopReason::Model);
+    assert_eq!(node_ref(&sim, 0).state, NodeState::Halted);
+    assert_eq!(node_ref(&sim, 1).counters.instructions, 4);
+    assert_eq!(outcome.end_time, 5_000_000);
+}
+
+#[test]
+fn a_user_predicate_stops_the_run_exactly() {
+    let spinner: &[(Opcode, i64)] = &[(Jmp, 0)];
+    let mut sim = with_stop(
+        &[spinner],
+        StopConditions {
+            predicate: Some(Box::new(|world: &World| match &world.stations[0] {
+                Station::Node(n) => n.counters.instructions >= 10,
+                Station::Component(_) => false,
+            })),
+            ..StopConditions::default()
+        },
+    );
+    assert_eq!(sim.run().reason, StopReason::Model);
+    assert_eq!(node_ref(&sim, 0).counters.instructions, 10);
+}
+
+#[test]
+fn a_full_transmit_queue_stalls_the_sender_until_it_drains() {
+    // tx_queue = 1: the second send waits until the first packet has left the NIC
+    // (22.4 ns of serialization for 2 words at 10 Gbit/s), counted as stalled cycles.
+    let sender: &[(Opcode, i64)] = &[
+        (Push, 0),
+        (Push, 2),
+        (Push, 1),
+        (Push, 1 << 16),
+        (Push, -1),
+        (Send, 0), // issues at 5, costs 8 + 2
+        (Push, 0),
+        (Push, 2),
+        (Push, 1),
+        (Push, 1 << 16),
+        (Push, -1),
+        (Send, 0), // reaches the NIC at 20, refused until the first packet is out
+        (Halt, 0),
+    ];
+    let params = NodeParams::default();
+    let stations = vec![
+        node(0, sender, &params, 2),
+        node(1, &[(Halt, 0)], &params, 2),
+    ];
+    let config: NetworkConfig = toml::from_str("tx_queue = 1").expect("config");
+    let net = Network::new(&config, 2, 1).expect("network");
+    let mut sim = Simulation::new(stations, net, Stepping::RunAhead, StopConditions::default());
+    sim.run();
+    let n = node_ref(&sim, 0);
+    let free: u64 = 5_000_000 + 22_400_000; // the first packet's last bit leaves at 27.4 ns
+    let retry_edge = free.div_ceil(1_000_000);
+    assert_eq!(n.counters.stalled, retry_edge - 20);
+    assert_eq!(n.cycle, retry_edge + 10 + 1);
+    assert_eq!(n.state, NodeState::Halted);
 }
