@@ -374,8 +374,8 @@ pub enum ImageError {
         /// Code length in words.
         code_len: usize,
     },
-    /// A code symbol lies outside code.
-    #[error("code symbol `{name}` = {addr} is outside code ({code_len} words)")]
+    /// A code symbol lies beyond the end of code.
+    #[error("code symbol `{name}` = {addr} is beyond the end of code ({code_len} words)")]
     CodeSymbolOutOfRange {
         /// Symbol name.
         name: String,
@@ -472,7 +472,7 @@ pub enum ImageError {
     },
     /// A message-type id has bit 31 set, which marks returned messages.
     #[error(
-        "message type `{name}` has id {id:#010x}; bit 31 marks returned messages, so ids must be below 0x80000000"
+        "message type `{name}` has id {id:#010x}; bit 31 marks returned messages, so ids must be at most 0x7ffffffe"
     )]
     MsgIdReturnBit {
         /// The name.

@@ -8,7 +8,9 @@ use super::{Image, SymbolKind};
 use crate::encoding::Instruction;
 
 /// Bit 31 of a message type marks a message returned to its sender.
-const RETURN_BIT: u32 = 0x8000_0000;
+/// Largest message-type id: bit 31 marks returned messages, and a returned
+/// 0x7fffffff would read as -1, `peek`'s "empty inbox" answer.
+const MAX_MSG_ID: u32 = 0x7FFF_FFFE;
 
 impl Image {
     /// Checks everything the binary layout cannot express: code decodes,
@@ -44,7 +46,7 @@ impl Image {
         }
         for s in &self.symbols {
             match s.kind {
-                SymbolKind::Code if s.value as usize >= self.code.len() => {
+                SymbolKind::Code if s.value as usize > self.code.len() => {
                     return Err(ImageError::CodeSymbolOutOfRange {
                         name: s.name.clone(),
                         addr: s.value,
@@ -125,7 +127,7 @@ impl Image {
     fn check_msg_ids(&self) -> Result<(), ImageError> {
         let mut seen: HashMap<u32, &str> = HashMap::with_capacity(self.msg_types.len());
         for m in &self.msg_types {
-            if m.id & RETURN_BIT != 0 {
+            if m.id > MAX_MSG_ID {
                 return Err(ImageError::MsgIdReturnBit {
                     name: m.name.clone(),
                     id: m.id,
@@ -261,8 +263,8 @@ mod tests {
     #[test]
     fn symbols_must_point_into_code_or_data() {
         rejects(
-            |image| image.symbols[1].value = 8,
-            "code symbol `square` = 8 is outside code (8 words)",
+            |image| image.symbols[1].value = 9,
+            "code symbol `square` = 9 is beyond the end of code (8 words)",
         );
         rejects(
             |image| image.symbols[1].value = 2,
@@ -352,7 +354,11 @@ mod tests {
         );
         rejects(
             |image| image.msg_types[0].id = 0x8000_0001,
-            "message type `ping` has id 0x80000001; bit 31 marks returned messages, so ids must be below 0x80000000",
+            "message type `ping` has id 0x80000001; bit 31 marks returned messages, so ids must be at most 0x7ffffffe",
+        );
+        rejects(
+            |image| image.msg_types[0].id = 0x7FFF_FFFF,
+            "message type `ping` has id 0x7fffffff; bit 31 marks returned messages, so ids must be at most 0x7ffffffe",
         );
     }
 }
