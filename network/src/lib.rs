@@ -8,6 +8,7 @@
 //! the formulas.
 
 mod address;
+mod class;
 mod config;
 mod error;
 mod event;

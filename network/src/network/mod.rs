@@ -4,12 +4,13 @@ use std::collections::BTreeMap;
 
 use slotmap::SlotMap;
 
+use crate::class::LinkClasses;
 use crate::config::{NetworkConfig, Switching};
 use crate::error::{ConfigError, NicError, SendError};
 use crate::event::{Event, EventQueue};
 use crate::fault::Faults;
 use crate::header::HeaderLayout;
-use crate::link::{LinkParams, LinkState};
+use crate::link::LinkState;
 use crate::message::{Message, RETURNED};
 use crate::nic::Nic;
 use crate::packet::{Packet, PacketKey};
@@ -38,8 +39,7 @@ pub struct Network {
     tx_capacity: usize,
     inbox_capacity: usize,
     topology: Topology,
-    classes: Vec<LinkParams>,
-    class_names: Vec<String>,
+    classes: LinkClasses,
     links: Vec<LinkState>,
     nics: Vec<Nic>,
     packets: SlotMap<PacketKey, Packet>,
@@ -66,26 +66,11 @@ impl Network {
                 "tx_queue and inbox_capacity must be at least 1".into(),
             ));
         }
-        let base = config.link.resolve("link", &LinkParams::default())?;
-        let mut classes = vec![base.clone()];
-        let mut class_names = vec!["link".to_string()];
-        for (name, class) in &config.classes {
-            classes.push(class.resolve(name, &base)?);
-            class_names.push(name.clone());
-        }
-        let class_of = |name: Option<&str>| -> Result<u16, ConfigError> {
-            let Some(name) = name else {
-                return Ok(0);
-            };
-            class_names
-                .iter()
-                .position(|n| n == name)
-                .map(|i| i as u16)
-                .ok_or_else(|| ConfigError::UnknownClass(name.to_string()))
-        };
+        let classes = LinkClasses::resolve(config)?;
+        let class_of = |name: Option<&str>| classes.index(name);
         let mut topology = Topology::build(&config.topology, nodes as u32, &class_of)?;
         for assignment in &config.links {
-            let class = class_of(Some(&assignment.class))?;
+            let class = classes.index(Some(&assignment.class))?;
             let mut ends = vec![(assignment.from, assignment.to)];
             if assignment.both {
                 ends.push((assignment.to, assignment.from));
@@ -106,7 +91,6 @@ impl Network {
             links: vec![LinkState::default(); topology.links.len()],
             topology,
             classes,
-            class_names,
             nics: (0..nodes).map(|n| Nic::new(n as u16)).collect(),
             packets: SlotMap::with_key(),
             events: EventQueue::default(),
@@ -284,7 +268,7 @@ impl Network {
 
     fn router_time(&self, link: u32) -> Time {
         let class = self.topology.links[link as usize].class;
-        self.classes[usize::from(class)].router
+        self.classes.params(class).router
     }
 
     /// The packet is ready at `time` for `link`: it waits for the link (and for the
@@ -295,7 +279,7 @@ impl Network {
             return;
         };
         let spec = self.topology.links[link as usize];
-        let params = &self.classes[usize::from(spec.class)];
+        let params = self.classes.params(spec.class);
         let state = &mut self.links[link as usize];
         let serialization = serialization_time(packet.bits, params.bandwidth);
         let start = params.up_at(time.max(state.free_at));
@@ -423,7 +407,7 @@ impl Network {
                 id: id as u32,
                 from: spec.from,
                 to: spec.to,
-                class: self.class_names[usize::from(spec.class)].clone(),
+                class: self.classes.name(spec.class).to_string(),
                 packets: state.packets,
                 bits: state.bits,
                 bytes: state.bits.div_ceil(8),
