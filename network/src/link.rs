@@ -2,8 +2,9 @@
 
 use serde::Deserialize;
 
+use crate::config::Switching;
 use crate::error::ConfigError;
-use crate::time::Time;
+use crate::time::{Time, serialization_time};
 
 /// A time window `[start, end)` (fs).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -124,6 +125,78 @@ pub struct LinkState {
     pub corrupted: u64,
 }
 
+/// A packet about to cross a link.
+#[derive(Debug, Clone, Copy)]
+pub struct Crossing {
+    /// When the packet is ready for the link.
+    pub ready: Time,
+    /// Packet size in bits.
+    pub bits: u64,
+    /// Header size in bits (cut-through forwards once these have arrived).
+    pub header_bits: u64,
+    /// When the packet's last bit reaches the router the link leaves.
+    pub tail_in: Time,
+    /// Extra latency drawn for this hop.
+    pub jitter: Time,
+}
+
+/// When a packet crossed a link.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Transmission {
+    /// First bit leaves.
+    pub start: Time,
+    /// Last bit leaves.
+    pub end: Time,
+    /// The router at the far end may forward it (last bit, or header for cut-through).
+    pub head: Time,
+    /// Last bit reaches the far end.
+    pub tail: Time,
+}
+
+impl LinkState {
+    /// Sends a packet over the link as soon as it is free and up (FIFO), updating
+    /// the link's counters; the formulas are those of `docs/network.md`.
+    pub fn transmit(
+        &mut self,
+        params: &LinkParams,
+        switching: Switching,
+        packet: Crossing,
+    ) -> Transmission {
+        let serialization = serialization_time(packet.bits, params.bandwidth);
+        let start = params.up_at(packet.ready.max(self.free_at));
+        let mut end = start.saturating_add(serialization);
+        if switching == Switching::CutThrough {
+            end = end.max(packet.tail_in);
+        }
+        // The wire is FIFO: neither the head nor the tail of a packet reaches the
+        // far end before those of the packet sent ahead of it, whatever the jitter.
+        let delay = params.latency.saturating_add(packet.jitter);
+        let tail = end.saturating_add(delay).max(self.last_tail);
+        let head = match switching {
+            Switching::StoreAndForward => tail,
+            Switching::CutThrough => start
+                .saturating_add(serialization_time(packet.header_bits, params.bandwidth))
+                .saturating_add(delay)
+                .max(self.last_head),
+        };
+        self.free_at = end;
+        self.last_head = head;
+        self.last_tail = tail;
+        self.packets += 1;
+        self.bits += packet.bits;
+        self.busy += end - start;
+        let wait = start - packet.ready;
+        self.queue_delay_sum += u128::from(wait);
+        self.queue_delay_max = self.queue_delay_max.max(wait);
+        Transmission {
+            start,
+            end,
+            head,
+            tail,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -147,6 +220,52 @@ mod tests {
         assert_eq!(p.up_at(20), 30);
         assert_eq!(p.up_at(30), 30);
         assert_eq!(p.up_at(45), 50);
+    }
+
+    fn crossing(ready: Time, bits: u64, tail_in: Time) -> Crossing {
+        Crossing {
+            ready,
+            bits,
+            header_bits: 100,
+            tail_in,
+            jitter: 0,
+        }
+    }
+
+    #[test]
+    fn back_to_back_transmissions_queue() {
+        // 1 Gbit/s: 1 bit = 1e6 fs.
+        let params = LinkParams {
+            bandwidth: 1_000_000_000,
+            latency: 5,
+            ..LinkParams::default()
+        };
+        let mut link = LinkState::default();
+        let saf = Switching::StoreAndForward;
+        let first = link.transmit(&params, saf, crossing(10, 1000, 0));
+        assert_eq!(first.start, 10);
+        assert_eq!(first.end, 10 + 1_000_000_000);
+        assert_eq!(first.head, first.end + 5);
+        let second = link.transmit(&params, saf, crossing(20, 500, 0));
+        assert_eq!(second.start, first.end);
+        assert_eq!(second.tail, first.end + 500_000_000 + 5);
+        assert_eq!(link.queue_delay_max, first.end - 20);
+        assert_eq!(link.busy, 1_500_000_000);
+    }
+
+    #[test]
+    fn cut_through_forwards_after_the_header_but_waits_for_the_tail() {
+        let params = LinkParams {
+            bandwidth: 1_000_000_000,
+            latency: 5,
+            ..LinkParams::default()
+        };
+        let mut link = LinkState::default();
+        let late_tail = 5_000_000_000;
+        let t = link.transmit(&params, Switching::CutThrough, crossing(0, 1000, late_tail));
+        assert_eq!(t.head, 100_000_000 + 5);
+        assert_eq!(t.end, late_tail);
+        assert_eq!(t.tail, late_tail + 5);
     }
 
     #[test]

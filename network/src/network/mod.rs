@@ -10,13 +10,13 @@ use crate::error::{ConfigError, NicError, SendError};
 use crate::event::{Event, EventQueue};
 use crate::fault::Faults;
 use crate::header::HeaderLayout;
-use crate::link::LinkState;
+use crate::link::{Crossing, LinkState};
 use crate::message::{Message, RETURNED};
 use crate::nic::Nic;
 use crate::packet::{Packet, PacketKey};
 use crate::routing::NO_ROUTE;
 use crate::stats::{DropStats, LinkStats, NetworkStats, NodeStats, TypeStats};
-use crate::time::{Time, serialization_time};
+use crate::time::Time;
 use crate::topology::Topology;
 
 /// A message placed in an inbox: the co-simulator wakes the inbox's owner.
@@ -281,56 +281,37 @@ impl Network {
         let spec = self.topology.links[link as usize];
         let params = self.classes.params(spec.class);
         let state = &mut self.links[link as usize];
-        let serialization = serialization_time(packet.bits, params.bandwidth);
-        let start = params.up_at(time.max(state.free_at));
-        let end = match self.switching {
-            Switching::StoreAndForward => start.saturating_add(serialization),
-            Switching::CutThrough => start.saturating_add(serialization).max(packet.tail_at),
+        let fate = self.faults.hop(params, packet.bits);
+        let crossing = Crossing {
+            ready: time,
+            bits: packet.bits,
+            header_bits: self.header.bits(),
+            tail_in: packet.tail_at,
+            jitter: fate.jitter,
         };
-        state.free_at = end;
-        state.packets += 1;
-        state.bits += packet.bits;
-        state.busy += end - start;
-        state.queue_delay_sum += u128::from(start - time);
-        state.queue_delay_max = state.queue_delay_max.max(start - time);
+        let sent = state.transmit(params, self.switching, crossing);
         if packet.in_tx_queue {
             packet.in_tx_queue = false;
-            self.nics[usize::from(packet.msg.src)].tx_scheduled(end);
+            self.nics[usize::from(packet.msg.src)].tx_scheduled(sent.end);
         }
-        let fate = self.faults.hop(params, packet.bits);
-        let corrupt_here = fate.corrupted && self.switching == Switching::StoreAndForward;
-        if fate.lost || corrupt_here {
-            if fate.lost {
-                state.lost += 1;
-                self.drops.lost += 1;
-            } else {
-                state.corrupted += 1;
-                self.drops.corrupted += 1;
-            }
+        if fate.lost {
+            state.lost += 1;
+            self.drops.lost += 1;
             self.packets.remove(key);
             return;
         }
         if fate.corrupted {
             state.corrupted += 1;
+            if self.switching == Switching::StoreAndForward {
+                // The next router checks the CRC before forwarding.
+                self.drops.corrupted += 1;
+                self.packets.remove(key);
+                return;
+            }
             packet.corrupt = true;
         }
-        // The wire is FIFO: neither the head nor the tail of a packet reaches the
-        // far end before those of the packet sent ahead of it, whatever the jitter.
-        let tail = end
-            .saturating_add(params.latency)
-            .saturating_add(fate.jitter)
-            .max(state.last_tail);
-        let head = match self.switching {
-            Switching::StoreAndForward => tail,
-            Switching::CutThrough => start
-                .saturating_add(serialization_time(self.header.bits(), params.bandwidth))
-                .saturating_add(params.latency)
-                .saturating_add(fate.jitter)
-                .max(state.last_head),
-        };
-        state.last_head = head;
-        state.last_tail = tail;
-        packet.tail_at = tail;
+        packet.tail_at = sent.tail;
+        let head = sent.head;
         let dst = u32::from(packet.msg.dst.node);
         if spec.to == dst {
             let at = packet.tail_at.saturating_add(self.nic_latency);

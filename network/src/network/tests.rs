@@ -5,6 +5,7 @@ use super::*;
 use crate::address::Address;
 use crate::config::{GridConfig, LinkClassConfig, TopologyConfig};
 use crate::link::Window;
+use crate::time::serialization_time;
 use proptest::prelude::*;
 
 const BW: u64 = 1_000_000_000; // 1 Gbit/s: 1 bit = 1 ns = 1_000_000 fs
