@@ -232,15 +232,19 @@ mod tests {
         }
     }
 
-    #[test]
-    fn back_to_back_transmissions_queue() {
-        // 1 Gbit/s: 1 bit = 1e6 fs.
+    /// A 1 Gbit/s link (1 bit = 1e6 fs) with 5 fs latency, idle.
+    fn gigabit_link() -> (LinkParams, LinkState) {
         let params = LinkParams {
             bandwidth: 1_000_000_000,
             latency: 5,
             ..LinkParams::default()
         };
-        let mut link = LinkState::default();
+        (params, LinkState::default())
+    }
+
+    #[test]
+    fn back_to_back_transmissions_queue() {
+        let (params, mut link) = gigabit_link();
         let saf = Switching::StoreAndForward;
         let first = link.transmit(&params, saf, crossing(10, 1000, 0));
         assert_eq!(first.start, 10);
@@ -255,12 +259,7 @@ mod tests {
 
     #[test]
     fn cut_through_forwards_after_the_header_but_waits_for_the_tail() {
-        let params = LinkParams {
-            bandwidth: 1_000_000_000,
-            latency: 5,
-            ..LinkParams::default()
-        };
-        let mut link = LinkState::default();
+        let (params, mut link) = gigabit_link();
         let late_tail = 5_000_000_000;
         let t = link.transmit(&params, Switching::CutThrough, crossing(0, 1000, late_tail));
         assert_eq!(t.head, 100_000_000 + 5);
