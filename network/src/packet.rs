@@ -15,6 +15,8 @@ new_key_type! {
 pub struct Packet {
     /// The message it carries.
     pub msg: Message,
+    /// When it was sent (or bounced).
+    pub sent_at: Time,
     /// Size in bits (header plus payload).
     pub bits: u64,
     /// Still in its sender's transmit queue (has not finished its first hop).

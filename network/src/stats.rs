@@ -57,7 +57,7 @@ pub struct LinkStats {
 }
 
 /// Counters of one node's NIC.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct NodeStats {
     /// Messages the node sent (accepted sends).
     pub sent: u64,
@@ -77,6 +77,10 @@ pub struct NodeStats {
     pub returned: u64,
     /// Sends refused because its transmit queue was full.
     pub refused: u64,
+    /// Longest time from a send (or a bounce) to placement in one of its inboxes (fs).
+    pub latency_max: Time,
+    /// Mean of that time over the messages it received (fs; 0 without any).
+    pub latency_mean: f64,
 }
 
 /// Counters of one message type.

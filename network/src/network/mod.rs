@@ -47,6 +47,8 @@ pub struct Network {
     faults: Faults,
     clock: Time,
     node_stats: Vec<NodeStats>,
+    /// Sum of delivery latencies per node (for the mean).
+    latency_sums: Vec<u128>,
     types: BTreeMap<u32, TypeStats>,
     drops: DropStats,
 }
@@ -97,6 +99,7 @@ impl Network {
             faults: Faults::new(seed),
             clock: 0,
             node_stats: vec![NodeStats::default(); nodes],
+            latency_sums: vec![0; nodes],
             types: BTreeMap::new(),
             drops: DropStats::default(),
         })
@@ -239,6 +242,7 @@ impl Network {
             bits: self.header.packet_bits(msg.payload.len()),
             msg,
             in_tx_queue: false,
+            sent_at: now,
             tail_at: now,
             corrupt: false,
         };
@@ -351,6 +355,9 @@ impl Network {
                 let stats = &mut self.node_stats[usize::from(node)];
                 stats.received += 1;
                 stats.bits_received += packet.bits;
+                let latency = time - packet.sent_at;
+                stats.latency_max = stats.latency_max.max(latency);
+                self.latency_sums[usize::from(node)] += u128::from(latency);
                 if msg.is_returned() {
                     stats.returned += 1;
                 } else {
@@ -411,9 +418,15 @@ impl Network {
             nodes: self
                 .node_stats
                 .iter()
-                .map(|n| NodeStats {
+                .zip(&self.latency_sums)
+                .map(|(n, &sum)| NodeStats {
                     bytes_sent: n.bits_sent.div_ceil(8),
                     bytes_received: n.bits_received.div_ceil(8),
+                    latency_mean: if n.received == 0 {
+                        0.0
+                    } else {
+                        sum as f64 / n.received as f64
+                    },
                     ..n.clone()
                 })
                 .collect(),

@@ -104,6 +104,8 @@ fn two_packets_queue_on_one_link() {
     let times: Vec<_> = drain(&mut net).iter().map(|d| d.time).collect();
     assert_eq!(times, vec![first, second]);
     let stats = net.stats();
+    assert_eq!(stats.nodes[1].latency_max, second);
+    assert_eq!(stats.nodes[1].latency_mean, (first + second) as f64 / 2.0);
     assert_eq!(stats.links.len(), 1);
     assert_eq!(stats.links[0].packets, 2);
     assert_eq!(stats.links[0].bits, b1 + b2);
