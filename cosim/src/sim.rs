@@ -230,15 +230,23 @@ impl Model for World {
                 }
                 self.timer_at[i] = None;
                 match &mut self.stations[i] {
-                    Station::Node(node) if node.is_stopped() => {}
                     Station::Node(node) => {
-                        let was_idle = matches!(node.state, NodeState::Idle(_));
-                        let edge = node.edge_at_or_after(now);
-                        node.fire_timers(edge);
-                        if was_idle && node.state == NodeState::Running {
-                            self.resume(i, sched);
-                        } else {
-                            self.arm_timer(i, sched);
+                        // A running or stalled node fires its own timers between instructions.
+                        if matches!(node.state, NodeState::Idle(_)) {
+                            self.sync_network(now, sched);
+                            let Station::Node(node) = &mut self.stations[i] else {
+                                return;
+                            };
+                            if !matches!(node.state, NodeState::Idle(_)) {
+                                return;
+                            }
+                            let edge = node.edge_at_or_after(now);
+                            node.fire_timers(edge);
+                            if node.state == NodeState::Running {
+                                self.resume(i, sched);
+                            } else {
+                                self.arm_timer(i, sched);
+                            }
                         }
                     }
                     Station::Component(c) => {
@@ -342,15 +350,14 @@ impl World {
         }
     }
 
-    /// Schedules a node's timer event for its earliest pending timer.
+    /// Schedules an idle node's timer event for its earliest pending timer.
     fn arm_timer(&mut self, i: usize, sched: &mut Scheduler<'_, Ev>) {
         let Some(node) = self.node_mut(i) else {
             return;
         };
-        let next = if node.is_stopped() {
-            None
-        } else {
-            node.next_timer().map(|c| c * node.params.period)
+        let next = match node.state {
+            NodeState::Idle(_) => node.next_timer().map(|c| c * node.params.period),
+            _ => None,
         };
         if next.is_some() && next != self.timer_at[i] {
             self.timer_at[i] = next;
@@ -371,6 +378,9 @@ impl World {
         }
         if let Some(limit) = node.budget_limit() {
             stop = stop.min(limit);
+        }
+        if let Some(timer) = node.next_timer() {
+            stop = stop.min(timer);
         }
         stop
     }
@@ -397,6 +407,23 @@ impl World {
             if node.state != NodeState::Running {
                 break;
             }
+            if node.next_timer().is_some_and(|t| t <= node.cycle) {
+                // A timer firing is visible: a delivery could wake the same process first,
+                // so it happens only in an event at the node's own time.
+                if node.time() != now {
+                    self.resume(i, sched);
+                    break;
+                }
+                self.sync_network(now, sched);
+                let Station::Node(node) = &mut self.stations[i] else {
+                    return;
+                };
+                let cycle = node.cycle;
+                node.fire_timers(cycle);
+            }
+            let Station::Node(node) = &self.stations[i] else {
+                return;
+            };
             let stop = self.stop_cycle(node);
             let Station::Node(node) = &mut self.stations[i] else {
                 return;

@@ -416,16 +416,23 @@ impl Node {
         }
     }
 
-    /// Wakes every process whose timer is due at edge `at` (in pid order).
+    /// Wakes every process whose timer is due at edge `at`, earliest deadline first
+    /// (then lowest pid).
     pub fn fire_timers(&mut self, at: u64) {
-        for pid in 0..self.procs.len() {
-            match self.procs[pid].state {
-                ProcState::Waiting(Some(deadline)) if deadline <= at => {
-                    self.wake(pid, deadline, Some(0))
-                }
-                ProcState::Sleeping(until) if until <= at => self.wake(pid, until, None),
-                _ => {}
-            }
+        while let Some((due, pid)) = self
+            .procs
+            .iter()
+            .enumerate()
+            .filter_map(|(pid, p)| match p.state {
+                ProcState::Waiting(Some(deadline)) => Some((deadline, pid)),
+                ProcState::Sleeping(until) => Some((until, pid)),
+                _ => None,
+            })
+            .filter(|&(due, _)| due <= at)
+            .min()
+        {
+            let got = matches!(self.procs[pid].state, ProcState::Waiting(_)).then_some(0);
+            self.wake(pid, due, got);
         }
     }
 
