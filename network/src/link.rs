@@ -1,5 +1,7 @@
 //! Links: one direction of a wire between two routers, its parameters and its state.
 
+use std::collections::HashMap;
+
 use serde::Deserialize;
 
 use crate::config::Switching;
@@ -123,6 +125,54 @@ pub struct LinkState {
     pub lost: u64,
     /// Packets corrupted on it.
     pub corrupted: u64,
+}
+
+/// Most links whose state is kept in a vector; larger topologies (a big
+/// all-to-all) keep only the links used so far, in a map.
+const DENSE_LINKS: u64 = 1 << 20;
+
+/// The running state of every link of a network.
+#[derive(Debug, Clone)]
+pub enum LinkStates {
+    /// One entry per link id.
+    Dense(Vec<LinkState>),
+    /// Entries for the links used so far.
+    Sparse(HashMap<u32, LinkState>),
+}
+
+impl LinkStates {
+    /// Idle state for `count` links.
+    pub fn new(count: u64) -> Self {
+        if count <= DENSE_LINKS {
+            LinkStates::Dense(vec![LinkState::default(); count as usize])
+        } else {
+            LinkStates::Sparse(HashMap::new())
+        }
+    }
+
+    /// The state of link `id`.
+    #[inline]
+    pub fn get_mut(&mut self, id: u32) -> &mut LinkState {
+        match self {
+            LinkStates::Dense(states) => &mut states[id as usize],
+            LinkStates::Sparse(states) => states.entry(id).or_default(),
+        }
+    }
+
+    /// The links that carried at least one packet, by id.
+    pub fn used(&self) -> Vec<(u32, &LinkState)> {
+        let mut used: Vec<(u32, &LinkState)> = match self {
+            LinkStates::Dense(states) => states
+                .iter()
+                .enumerate()
+                .map(|(id, state)| (id as u32, state))
+                .collect(),
+            LinkStates::Sparse(states) => states.iter().map(|(&id, state)| (id, state)).collect(),
+        };
+        used.retain(|(_, state)| state.packets > 0);
+        used.sort_unstable_by_key(|&(id, _)| id);
+        used
+    }
 }
 
 /// A packet about to cross a link.
@@ -265,6 +315,22 @@ mod tests {
         assert_eq!(t.head, 100_000_000 + 5);
         assert_eq!(t.end, late_tail);
         assert_eq!(t.tail, late_tail + 5);
+    }
+
+    #[test]
+    fn sparse_and_dense_states_agree() {
+        for count in [10, DENSE_LINKS + 1] {
+            let mut states = LinkStates::new(count);
+            for id in [7, 3, 7] {
+                states.get_mut(id).packets += 1;
+            }
+            let used: Vec<_> = states
+                .used()
+                .iter()
+                .map(|(id, s)| (*id, s.packets))
+                .collect();
+            assert_eq!(used, vec![(3, 1), (7, 2)]);
+        }
     }
 
     #[test]

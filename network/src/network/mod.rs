@@ -10,7 +10,7 @@ use crate::error::{ConfigError, NicError, SendError};
 use crate::event::{Event, EventQueue};
 use crate::fault::Faults;
 use crate::header::HeaderLayout;
-use crate::link::{Crossing, LinkState};
+use crate::link::{Crossing, LinkStates};
 use crate::message::{Message, RETURNED};
 use crate::nic::Nic;
 use crate::packet::{Packet, PacketKey};
@@ -40,7 +40,7 @@ pub struct Network {
     inbox_capacity: usize,
     topology: Topology,
     classes: LinkClasses,
-    links: Vec<LinkState>,
+    links: LinkStates,
     nics: Vec<Nic>,
     packets: SlotMap<PacketKey, Packet>,
     events: EventQueue,
@@ -79,9 +79,10 @@ impl Network {
             }
             for (from, to) in ends {
                 let id = topology
-                    .link_between(from, to)
+                    .links
+                    .between(from, to)
                     .ok_or(ConfigError::NoSuchLink { from, to })?;
-                topology.links[id as usize].class = class;
+                topology.links.set_class(id, class);
             }
         }
         Ok(Network {
@@ -90,7 +91,7 @@ impl Network {
             nic_latency: config.nic_latency,
             tx_capacity: config.tx_queue as usize,
             inbox_capacity: config.inbox_capacity as usize,
-            links: vec![LinkState::default(); topology.links.len()],
+            links: LinkStates::new(topology.links.len()),
             topology,
             classes,
             nics: (0..nodes).map(|n| Nic::new(n as u16)).collect(),
@@ -271,7 +272,7 @@ impl Network {
     }
 
     fn router_time(&self, link: u32) -> Time {
-        let class = self.topology.links[link as usize].class;
+        let class = self.topology.links.spec(link).class;
         self.classes.params(class).router
     }
 
@@ -282,9 +283,9 @@ impl Network {
         let Some(packet) = self.packets.get_mut(key) else {
             return;
         };
-        let spec = self.topology.links[link as usize];
+        let spec = self.topology.links.spec(link);
         let params = self.classes.params(spec.class);
-        let state = &mut self.links[link as usize];
+        let state = self.links.get_mut(link);
         let fate = self.faults.hop(params, packet.bits);
         let crossing = Crossing {
             ready: time,
@@ -387,12 +388,11 @@ impl Network {
     pub fn stats(&self) -> NetworkStats {
         let links = self
             .links
-            .iter()
-            .zip(&self.topology.links)
-            .enumerate()
-            .filter(|(_, (state, _))| state.packets > 0)
-            .map(|(id, (state, spec))| LinkStats {
-                id: id as u32,
+            .used()
+            .into_iter()
+            .map(|(id, state)| (id, state, self.topology.links.spec(id)))
+            .map(|(id, state, spec)| LinkStats {
+                id,
                 from: spec.from,
                 to: spec.to,
                 class: self.classes.name(spec.class).to_string(),

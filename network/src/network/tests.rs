@@ -742,3 +742,38 @@ proptest! {
         prop_assert_eq!(drain(&mut net)[0].time, expected);
     }
 }
+
+#[test]
+fn the_largest_all_to_all_keeps_only_used_links() {
+    let nodes = 1 << 16;
+    let mut cfg = config();
+    cfg.classes.insert(
+        "slow".into(),
+        LinkClassConfig {
+            latency: Some(2 * LAT),
+            ..LinkClassConfig::default()
+        },
+    );
+    cfg.links.push(crate::config::LinkAssignment {
+        from: 65_535,
+        to: 0,
+        class: "slow".into(),
+        both: false,
+    });
+    let mut net = Network::new(&cfg, nodes, 1).expect("valid");
+    net.send(0, msg(0, 65_535, 0, None, 0)).expect("sent");
+    net.send(0, msg(65_535, 0, 0, None, 0)).expect("sent");
+    let s = ser(HeaderLayout::default().bits());
+    let times: Vec<_> = drain(&mut net).iter().map(|d| d.time).collect();
+    assert_eq!(times, vec![ROUTER + s + LAT, ROUTER + s + 2 * LAT]);
+    let links = net.stats().links;
+    assert_eq!(links.len(), 2);
+    assert_eq!(
+        (links[0].from, links[0].to, links[0].class.as_str()),
+        (0, 65_535, "link")
+    );
+    assert_eq!(
+        (links[1].from, links[1].to, links[1].class.as_str()),
+        (65_535, 0, "slow")
+    );
+}

@@ -128,9 +128,9 @@ mod tests {
         assert_eq!(edges[1].class.as_deref(), Some("slow"));
         assert_eq!(edges[1].weight, 3);
         let topo = build(3, &edges, &default_class).expect("valid");
-        assert_eq!(topo.links[2].class, 1);
+        assert_eq!(topo.links.spec(2).class, 1);
         // 1 -> 2 costs 3 directly, 2 via 0.
-        assert_eq!(path(&topo.routes, &topo.links, 1, 2, 10).len(), 2);
+        assert_eq!(path(&topo.routes, topo.links.list(), 1, 2, 10).len(), 2);
     }
 
     #[test]
@@ -168,7 +168,7 @@ mod tests {
         let edges = parse("0 3\n1 3\n2 3\n", "g").expect("parses");
         let topo = build(3, &edges, &default_class).expect("valid");
         assert_eq!(topo.routers, 4);
-        assert_eq!(path(&topo.routes, &topo.links, 0, 2, 10).len(), 2);
+        assert_eq!(path(&topo.routes, topo.links.list(), 0, 2, 10).len(), 2);
     }
 
     /// Hop distances from `from` by breadth-first search (the reference model).
@@ -211,11 +211,11 @@ mod tests {
             let edges = parse(&text, "g").expect("valid");
             let topo = build(n, &edges, &default_class).expect("connected");
             for a in 0..n {
-                let dist = bfs(topo.routers, &topo.links, a);
+                let dist = bfs(topo.routers, topo.links.list(), a);
                 for b in 0..n {
-                    let hops = path(&topo.routes, &topo.links, a, b, 1000);
+                    let hops = path(&topo.routes, topo.links.list(), a, b, 1000);
                     prop_assert_eq!(Some(hops.len()), dist[b as usize]);
-                    let end = hops.last().map_or(a, |&l| topo.links[l as usize].to);
+                    let end = hops.last().map_or(a, |&l| topo.links.spec(l).to);
                     prop_assert_eq!(end, b);
                 }
             }

@@ -3,7 +3,7 @@
 //!
 //! Router `y * width + x` sits at column `x`, row `y`; nodes take the first ids.
 
-use super::Topology;
+use super::{Links, Topology};
 use crate::link::LinkSpec;
 use crate::routing::Routes;
 
@@ -101,9 +101,8 @@ impl Grid {
             .collect();
         let routes = Routes::from_step(routers, nodes, &links, |r, d| self.step(r, d));
         Topology {
-            nodes,
             routers,
-            links,
+            links: Links::List(links),
             routes,
         }
     }
@@ -155,7 +154,7 @@ mod tests {
         let n = g.width * g.height;
         let (a, b) = (a % n, b % n);
         let topo = g.build(n);
-        let hops = path(&topo.routes, &topo.links, a, b, 1000);
+        let hops = path(&topo.routes, topo.links.list(), a, b, 1000);
         let ((ax, ay), (bx, by)) = (g.coords(a), g.coords(b));
         let (dx, dy) = if ring {
             (
@@ -177,7 +176,7 @@ mod tests {
             let mut at = a;
             let mut turned = false;
             for link in hops {
-                let spec = topo.links[link as usize];
+                let spec = topo.links.spec(link);
                 prop_assert_eq!(spec.from, at);
                 let along_x = g.coords(spec.from).1 == g.coords(spec.to).1;
                 prop_assert!(!(turned && along_x), "x after y");
@@ -192,7 +191,7 @@ mod tests {
         fn torus_routes_are_minimal(w in 1u32..9, h in 1u32..9, a in 0u32..64, b in 0u32..64) {
             let (topo, hops, a, b, distance) = route(grid(w, h, true), a, b, true);
             prop_assert_eq!(hops.len() as u32, distance);
-            let end = hops.last().map_or(a, |&l| topo.links[l as usize].to);
+            let end = hops.last().map_or(a, |&l| topo.links.spec(l).to);
             prop_assert_eq!(end, b);
         }
 
@@ -203,8 +202,8 @@ mod tests {
             let n = (w * h).div_ceil(2);
             let (a, b) = (a % n, b % n);
             let topo = g.build(n);
-            let hops = path(&topo.routes, &topo.links, a, b, 1000);
-            let end = hops.last().map_or(a, |&l| topo.links[l as usize].to);
+            let hops = path(&topo.routes, topo.links.list(), a, b, 1000);
+            let end = hops.last().map_or(a, |&l| topo.links.spec(l).to);
             prop_assert_eq!(end, b);
         }
     }

@@ -6,10 +6,12 @@
 mod all_to_all;
 mod graph;
 mod grid;
+mod links;
 mod quadtree;
 mod tree;
 
 pub use all_to_all::link_id as direct_link;
+pub use links::Links;
 
 use crate::config::{GridConfig, TopologyConfig};
 use crate::error::ConfigError;
@@ -19,18 +21,19 @@ use crate::routing::Routes;
 /// Most routing-table entries (routers times nodes) a topology may need.
 const MAX_TABLE: u64 = 1 << 26;
 
+/// Most routers a topology may have.
+const MAX_ROUTERS: u64 = 1 << 20;
+
 /// Resolves a link class name (`None`: the default class) to its index.
 pub type ClassOf<'a> = &'a dyn Fn(Option<&str>) -> Result<u16, ConfigError>;
 
 /// A laid-out network: routers, directed links and the routing function.
 #[derive(Debug, Clone)]
 pub struct Topology {
-    /// Number of nodes (routers with a NIC).
-    pub nodes: u32,
     /// Number of routers, nodes included.
     pub routers: u32,
     /// Directed links, indexed by link id.
-    pub links: Vec<LinkSpec>,
+    pub links: Links,
     /// Next link for every (router, destination node).
     pub routes: Routes,
 }
@@ -45,9 +48,8 @@ impl Topology {
     ) -> Result<Topology, ConfigError> {
         let routes = Routes::shortest_paths(routers, nodes, &links, weights)?;
         Ok(Topology {
-            nodes,
             routers,
-            links,
+            links: Links::List(links),
             routes,
         })
     }
@@ -113,21 +115,6 @@ impl Topology {
             }
         }
     }
-
-    /// The id of the link from router `from` to router `to`, if there is one.
-    pub fn link_between(&self, from: u32, to: u32) -> Option<u32> {
-        match &self.routes {
-            Routes::Direct { .. } if from < self.nodes && to < self.nodes && from != to => {
-                Some(direct_link(self.nodes, from, to))
-            }
-            Routes::Direct { .. } => None,
-            Routes::Table { .. } => self
-                .links
-                .iter()
-                .position(|l| l.from == from && l.to == to)
-                .map(|i| i as u32),
-        }
-    }
 }
 
 /// The two directions of a wire between routers `a` and `b`.
@@ -147,6 +134,11 @@ pub fn both_ways(a: u32, b: u32, class: u16) -> [LinkSpec; 2] {
 }
 
 fn check_table(routers: u64, nodes: u32) -> Result<(), ConfigError> {
+    if routers > MAX_ROUTERS {
+        return Err(ConfigError::Topology(format!(
+            "{routers} routers are more than the {MAX_ROUTERS} a topology may have"
+        )));
+    }
     if routers * u64::from(nodes) > MAX_TABLE {
         return Err(ConfigError::Topology(format!(
             "{routers} routers and {nodes} nodes need a routing table of more than {MAX_TABLE} entries"

@@ -53,9 +53,9 @@ mod tests {
         let topo = build(4, 4, 16, 0).expect("valid");
         // 4 switches over the 2x2 blocks, then the root.
         assert_eq!(topo.routers, 16 + 4 + 1);
-        assert_eq!(path(&topo.routes, &topo.links, 0, 5, 100).len(), 2);
-        assert_eq!(path(&topo.routes, &topo.links, 0, 2, 100).len(), 4);
-        assert_eq!(path(&topo.routes, &topo.links, 0, 15, 100).len(), 4);
+        assert_eq!(path(&topo.routes, topo.links.list(), 0, 5, 100).len(), 2);
+        assert_eq!(path(&topo.routes, topo.links.list(), 0, 2, 100).len(), 4);
+        assert_eq!(path(&topo.routes, topo.links.list(), 0, 15, 100).len(), 4);
     }
 
     proptest! {
@@ -70,9 +70,9 @@ mod tests {
             let topo = build(w, h, nodes, 0).expect("valid");
             let (ax, ay, bx, by) = (a % w, a / w, b % w, b / w);
             let level = (0..32).find(|&l| (ax >> l, ay >> l) == (bx >> l, by >> l)).expect("meets");
-            let hops = path(&topo.routes, &topo.links, a, b, 1000);
+            let hops = path(&topo.routes, topo.links.list(), a, b, 1000);
             prop_assert_eq!(hops.len() as u32, 2 * level);
-            let end = hops.last().map_or(a, |&l| topo.links[l as usize].to);
+            let end = hops.last().map_or(a, |&l| topo.links.spec(l).to);
             prop_assert_eq!(end, b);
         }
     }

@@ -42,7 +42,7 @@ mod tests {
     /// Parent of every router, found from the up links.
     fn parents(topo: &Topology) -> Vec<Option<u32>> {
         let mut parent = vec![None; topo.routers as usize];
-        for pair in topo.links.chunks(2) {
+        for pair in topo.links.list().chunks(2) {
             parent[pair[0].from as usize] = Some(pair[0].to);
         }
         parent
@@ -63,8 +63,8 @@ mod tests {
         // 4 switches above the leaves, 1 root.
         assert_eq!(topo.routers, 16 + 5);
         // Leaves 0 and 15 are 4 hops apart (up two, down two).
-        assert_eq!(path(&topo.routes, &topo.links, 0, 15, 100).len(), 4);
-        assert_eq!(path(&topo.routes, &topo.links, 0, 3, 100).len(), 2);
+        assert_eq!(path(&topo.routes, topo.links.list(), 0, 15, 100).len(), 4);
+        assert_eq!(path(&topo.routes, topo.links.list(), 0, 3, 100).len(), 2);
     }
 
     #[test]
@@ -84,9 +84,9 @@ mod tests {
             let up_b = ancestors(&parent, b);
             let lca = *up_a.iter().find(|r| up_b.contains(r)).expect("common root");
             let depth = |chain: &[u32]| chain.iter().position(|&r| r == lca).expect("on chain");
-            let hops = path(&topo.routes, &topo.links, a, b, 1000);
+            let hops = path(&topo.routes, topo.links.list(), a, b, 1000);
             prop_assert_eq!(hops.len(), depth(&up_a) + depth(&up_b));
-            let end = hops.last().map_or(a, |&l| topo.links[l as usize].to);
+            let end = hops.last().map_or(a, |&l| topo.links.spec(l).to);
             prop_assert_eq!(end, b);
         }
     }
