@@ -6,6 +6,29 @@
 //! NIC call, `until` on [`Network::advance`]) and it answers with delivery times
 //! and statistics. All times are integer femtoseconds; see `docs/network.md` for
 //! the formulas.
+//!
+//! ```
+//! use aether_network::{Address, Message, Network, NetworkConfig, serialization_time};
+//!
+//! // Two nodes, all-to-all, default links: 10 Gbit/s, 10 ns, no router time.
+//! let mut net = Network::new(&NetworkConfig::default(), 2, 42).unwrap();
+//! let msg = Message {
+//!     src: 0,
+//!     dst: Address::new(1, 0),
+//!     reply_to: None,
+//!     msg_type: 7,
+//!     payload: vec![1, 2, 3],
+//! };
+//! net.send(0, msg).unwrap();
+//! let mut delivered = Vec::new();
+//! while let Some(t) = net.next_event_time() {
+//!     net.advance(t, &mut delivered);
+//! }
+//! // 160 header bits + 3 words: serialization plus 10 ns of latency.
+//! let expected = serialization_time(160 + 96, 10_000_000_000) + 10_000_000;
+//! assert_eq!(delivered[0].time, expected);
+//! assert_eq!(net.recv(1, 0).unwrap().unwrap().payload, vec![1, 2, 3]);
+//! ```
 
 mod address;
 mod class;
