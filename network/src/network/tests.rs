@@ -777,3 +777,9 @@ fn the_largest_all_to_all_keeps_only_used_links() {
         (65_535, 0, "slow")
     );
 }
+
+#[test]
+fn a_network_can_move_between_threads() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Network>();
+}
