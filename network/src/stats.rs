@@ -88,6 +88,8 @@ pub struct NodeStats {
 pub struct TypeStats {
     /// Messages of this type sent by firmware.
     pub sent: u64,
+    /// Bits of those messages (header and payload, as the links charge them once).
+    pub bits: u64,
     /// Messages of this type placed in an inbox (not counting returned ones).
     pub delivered: u64,
     /// Messages of this type returned to sender.

@@ -183,10 +183,13 @@ impl Network {
             self.node_stats[node].refused += 1;
             return Err(SendError::Full);
         }
+        let bits = self.header.packet_bits(msg.payload.len());
         let stats = &mut self.node_stats[node];
         stats.sent += 1;
-        stats.bits_sent += self.header.packet_bits(msg.payload.len());
-        self.types.entry(msg.msg_type).or_default().sent += 1;
+        stats.bits_sent += bits;
+        let by_type = self.types.entry(msg.msg_type).or_default();
+        by_type.sent += 1;
+        by_type.bits += bits;
         self.inject(now, msg, true);
         Ok(())
     }
@@ -215,6 +218,27 @@ impl Network {
     /// True when `inbox` on `node` exists and is open.
     pub fn is_open(&self, node: u16, inbox: u16) -> bool {
         self.nic(node).is_ok_and(|nic| nic.is_open(inbox))
+    }
+
+    /// The routers a message from node `src` to node `dst` passes, both ends
+    /// included (just `[src]` when they are the same node); empty for a node that
+    /// does not exist.
+    pub fn route(&self, src: u16, dst: u16) -> Vec<u32> {
+        let (mut at, dst) = (u32::from(src), u32::from(dst));
+        let nodes = self.nics.len() as u32;
+        if at >= nodes || dst >= nodes {
+            return Vec::new();
+        }
+        let mut routers = vec![at];
+        while at != dst && routers.len() <= self.topology.routers as usize {
+            let link = self.topology.routes.next(at, dst);
+            if link == NO_ROUTE {
+                break;
+            }
+            at = self.topology.links.spec(link).to;
+            routers.push(at);
+        }
+        routers
     }
 
     /// The time of the earliest internal event (a hop starting, a delivery).

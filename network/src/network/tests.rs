@@ -582,6 +582,7 @@ fn stats_serialize_to_json() {
     // 160 header bits + 32 payload bits = 24 bytes.
     assert_eq!(json["nodes"][1]["bytes_received"], 24);
     assert_eq!(json["types"]["5"]["delivered"], 1);
+    assert_eq!(json["types"]["5"]["bits"], 192);
     assert_eq!(json["links"][0]["packets"], 1);
 }
 
@@ -628,6 +629,7 @@ fn graph_file_topology_end_to_end() {
     let expected = 3 * (ROUTER + s) + LAT + 5 * LAT + LAT;
     assert_eq!(drain(&mut net)[0].time, expected);
     assert_eq!(net.stats().routers, 5);
+    assert_eq!(net.route(0, 3), vec![0, 4, 2, 3]);
     std::fs::remove_dir_all(&dir).expect("cleaned");
     let missing = NetworkConfig {
         topology: TopologyConfig::Graph {
