@@ -400,6 +400,7 @@ impl World {
 
     /// Runs node `i`, whose local time is `now`, until it needs another event.
     fn drive(&mut self, i: usize, now: Time, sched: &mut Scheduler<'_, Ev>) {
+        let _span = tracing::trace_span!("drive", node = i, now).entered();
         loop {
             let Station::Node(node) = &self.stations[i] else {
                 return;

@@ -106,3 +106,35 @@ fn budgets_count_misses_or_fault() {
         }
     }
 }
+
+#[test]
+fn a_node_with_its_own_timing_profile_takes_its_costs() {
+    // Node 1 runs on a profile where `addi` costs 5 cycles instead of the default's.
+    let default =
+        std::fs::read_to_string(aether_tests::workspace_root().join("isa/profiles/default.toml"))
+            .expect("default profile");
+    let slow = default.replace("\naddi = 1\n", "\naddi = 5\n");
+    assert_ne!(slow, default, "the default profile has `addi = 1`");
+    let program = LOOP.replace("ITERATIONS", "100");
+    let text = r#"
+[programs.loop]
+sources = ["loop.s"]
+[defaults]
+program = "loop"
+[[nodes]]
+id = 0
+[[nodes]]
+id = 1
+profile = "slow.toml"
+"#;
+    let (_dir, path) = scenario(
+        "loop.toml",
+        text,
+        &[("loop.s", &program), ("slow.toml", &slow)],
+    );
+    let r = report(&path, &[], 0);
+    let (emit, _) = loop_cycles(100);
+    let extra = 100 * (5 - costs(&["addi"]));
+    let times: Vec<u64> = log(&r).iter().map(|(_, t, _, _)| *t).collect();
+    assert_eq!(times, vec![emit * 1_000_000, (emit + extra) * 1_000_000]);
+}

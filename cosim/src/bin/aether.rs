@@ -4,7 +4,7 @@
 //! and at least one node faulted; 2 bad input (command line, scenario,
 //! program, network) or an output file could not be written.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -164,10 +164,18 @@ fn run(
         &outcome,
         &program_of,
     );
-    if json {
-        println!("{}", report.to_json());
+    let text = if json {
+        report.to_json() + "\n"
     } else {
-        print!("{}", report.summary());
+        report.summary()
+    };
+    let mut stdout = std::io::stdout().lock();
+    if let Err(e) = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+        && e.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        return fail(format!("cannot write the report: {e}"));
     }
     if report.faults.is_empty() {
         ExitCode::SUCCESS

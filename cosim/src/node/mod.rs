@@ -461,12 +461,29 @@ impl Node {
         self.owners[i] = pid.map_or(u32::MAX, |p| p as u32);
     }
 
-    /// Ends the run for this node at edge `end`: idle or stalled time up to it is counted.
+    /// Ends the run for this node at edge `end`: idle or stalled time up to it is counted,
+    /// and an activation still in progress counts towards the largest activation and the
+    /// deadline misses (but not towards the completed activations).
     pub fn finish(&mut self, end: u64) {
-        match self.state {
-            NodeState::Idle(since) => self.counters.idle += end.saturating_sub(since),
-            NodeState::Stalled(since) => self.counters.stalled += end.saturating_sub(since),
-            _ => {}
+        let in_progress = match self.state {
+            NodeState::Idle(since) => {
+                self.counters.idle += end.saturating_sub(since);
+                None
+            }
+            NodeState::Stalled(since) => {
+                self.counters.stalled += end.saturating_sub(since);
+                Some(end.max(since))
+            }
+            NodeState::Running => Some(self.cycle),
+            NodeState::Halted | NodeState::Faulted => None,
+        };
+        if let Some(last) = in_progress {
+            let length = last.saturating_sub(self.activation_start);
+            let c = &mut self.counters;
+            c.largest_activation = c.largest_activation.max(length);
+            if self.params.budget.is_some_and(|b| length > b) {
+                c.deadline_misses += 1;
+            }
         }
     }
 }
