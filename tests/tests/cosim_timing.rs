@@ -26,25 +26,19 @@ fn loop_cycles(iterations: u64) -> (u64, u64) {
     (to_emit, to_emit + costs(&["emit", "halt"]))
 }
 
+/// A scenario of two nodes running `loop.s`, each with extra keys.
+fn two_nodes(first: &str, second: &str) -> String {
+    format!(
+        "[programs.loop]\nsources = [\"loop.s\"]\n[defaults]\nprogram = \"loop\"\n\
+         [[nodes]]\nid = 0\n{first}\n[[nodes]]\nid = 1\n{second}\n"
+    )
+}
+
 #[test]
 fn counted_loops_finish_at_exact_times_on_two_clocks() {
     let program = LOOP.replace("ITERATIONS", "1000");
-    let text = r#"
-[programs.loop]
-sources = ["loop.s"]
-
-[defaults]
-program = "loop"
-
-[[nodes]]
-id = 0
-clock = "300 MHz"
-
-[[nodes]]
-id = 1
-clock = 7000000
-"#;
-    let (_dir, path) = scenario("loop.toml", text, &[("loop.s", &program)]);
+    let text = two_nodes("clock = \"300 MHz\"", "clock = 7000000");
+    let (_dir, path) = scenario("loop.toml", &text, &[("loop.s", &program)]);
     let r = report(&path, &[], 0);
     // 300 MHz -> round(1e15 / 3e8) = 3,333,333 fs; 7 MHz -> round(142,857,142.86) = 142,857,143 fs.
     let (emit, end) = loop_cycles(1000);
@@ -116,20 +110,10 @@ fn a_node_with_its_own_timing_profile_takes_its_costs() {
     let slow = default.replace("\naddi = 1\n", "\naddi = 5\n");
     assert_ne!(slow, default, "the default profile has `addi = 1`");
     let program = LOOP.replace("ITERATIONS", "100");
-    let text = r#"
-[programs.loop]
-sources = ["loop.s"]
-[defaults]
-program = "loop"
-[[nodes]]
-id = 0
-[[nodes]]
-id = 1
-profile = "slow.toml"
-"#;
+    let text = two_nodes("", "profile = \"slow.toml\"");
     let (_dir, path) = scenario(
         "loop.toml",
-        text,
+        &text,
         &[("loop.s", &program), ("slow.toml", &slow)],
     );
     let r = report(&path, &[], 0);
