@@ -123,3 +123,51 @@ fn help_documents_the_run_command_and_its_options() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no/such/scenario.toml"));
 }
+
+/// An image file (as `aether-asm -o` writes it) of `push 42; push 1; emit 1; halt`.
+fn image_bytes() -> Vec<u8> {
+    use aether_isa::{Entry, Image, Instruction, Opcode};
+    let mut code = Vec::new();
+    for (op, v) in [
+        (Opcode::Push, 42),
+        (Opcode::Push, 1),
+        (Opcode::Emit, 1),
+        (Opcode::Halt, 0),
+    ] {
+        Instruction::new(op, v)
+            .expect("valid")
+            .encode_into(&mut code);
+    }
+    Image {
+        code,
+        entries: vec![Entry {
+            name: "main".into(),
+            addr: 0,
+        }],
+        ..Image::default()
+    }
+    .to_bytes()
+}
+
+#[test]
+fn image_programs_run_and_broken_images_are_rejected() {
+    let text = "[programs.p]\nimage = \"p.img\"\n[[nodes]]\nprogram = \"p\"\n";
+    let bytes = image_bytes();
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("p.img"), &bytes).expect("write image");
+    let path = dir.path().join("img.toml");
+    std::fs::write(&path, text).expect("write scenario");
+    let r = report(&path, &[], 0);
+    assert_eq!(r["log"][0]["values"][0].as_u64(), Some(42));
+    // push, push: the emit issues at cycle 2.
+    assert_eq!(r["log"][0]["time_fs"].as_u64(), Some(2_000_000));
+    std::fs::write(dir.path().join("p.img"), &bytes[..bytes.len() - 3]).expect("write image");
+    std::fs::copy(&path, dir.path().join("bad.toml")).expect("copy");
+    let out = aether(&["run", dir.path().join("bad.toml").to_str().expect("utf-8")]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("bad.toml") && stderr.contains("programs.p.image"),
+        "{stderr}"
+    );
+}
