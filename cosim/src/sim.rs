@@ -52,6 +52,9 @@ pub enum Ev {
     Timer,
 }
 
+/// Where instruction-trace lines go.
+pub type TraceSink = Box<dyn FnMut(&str)>;
+
 /// A user stop condition, checked after every event.
 pub type Predicate = Box<dyn Fn(&World) -> bool>;
 
@@ -74,6 +77,8 @@ pub struct World {
     predicate: Option<Predicate>,
     stop_requested: bool,
     last_activity: Time,
+    /// Receives the instruction-trace lines of traced nodes as they are produced.
+    pub trace_sink: Option<TraceSink>,
 }
 
 /// A ready-to-run simulation.
@@ -137,6 +142,7 @@ impl Simulation {
             predicate: stop.predicate,
             stop_requested: false,
             last_activity: 0,
+            trace_sink: None,
         };
         let mut engine = Engine::new();
         for i in 0..n {
@@ -486,6 +492,18 @@ impl World {
         }
         self.note_stop(i);
         self.arm_timer(i, sched);
+        self.flush_trace(i);
+    }
+
+    /// Hands the trace lines node `i` has produced to the trace sink.
+    fn flush_trace(&mut self, i: usize) {
+        if let (Some(sink), Station::Node(node)) = (self.trace_sink.as_mut(), &mut self.stations[i])
+            && let Some(lines) = node.trace.as_mut()
+        {
+            for line in lines.drain(..) {
+                sink(&line);
+            }
+        }
     }
 }
 

@@ -114,6 +114,9 @@ fn run(
             _ => return fail(format!("--trace-node: {id} is not an emulated node")),
         }
     }
+    if !trace_nodes.is_empty() {
+        sim.world.trace_sink = Some(Box::new(|line: &str| eprintln!("{line}")));
+    }
     if timeline.is_some() {
         for station in &mut sim.world.stations {
             if let Station::Node(node) = station {
@@ -130,15 +133,6 @@ fn run(
     };
     if let Some(p) = progress {
         p.finish();
-    }
-    for station in &sim.world.stations {
-        if let Station::Node(node) = station
-            && let Some(lines) = &node.trace
-        {
-            for line in lines {
-                eprintln!("{line}");
-            }
-        }
     }
     if let Some(file) = timeline
         && let Err(e) = std::fs::write(&file, timeline_json(&sim, &outcome))

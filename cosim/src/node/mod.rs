@@ -179,7 +179,7 @@ pub struct Node {
     pub fault: Option<Fault>,
     /// Owner pid of each inbox id (index); `u32::MAX` when closed or never opened.
     owners: Vec<u32>,
-    /// Instruction trace lines, when tracing is on.
+    /// Instruction trace lines not yet handed to the simulation's trace sink, when tracing is on.
     pub trace: Option<Vec<String>>,
     /// Activations as `(start, end)` clock edges, when a timeline is recorded.
     pub timeline: Option<Vec<(u64, u64)>>,
