@@ -31,6 +31,9 @@ pub struct NetworkConfig {
     /// Time from the last bit reaching the destination NIC to the message being in its inbox (fs).
     #[serde(deserialize_with = "units::duration")]
     pub nic_latency: Time,
+    /// Bandwidth of each NIC's input and output port (bits/s); unset: ports not modelled.
+    #[serde(deserialize_with = "units::opt_bandwidth")]
+    pub nic_bandwidth: Option<u64>,
     /// Packets a node may have in its transmit queue before `send` is refused.
     pub tx_queue: u32,
     /// Messages an inbox holds; a message arriving at a full inbox is returned to sender.
@@ -47,6 +50,7 @@ impl Default for NetworkConfig {
             classes: BTreeMap::new(),
             links: Vec::new(),
             nic_latency: 0,
+            nic_bandwidth: None,
             tx_queue: 16,
             inbox_capacity: 1024,
         }

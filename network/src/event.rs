@@ -4,6 +4,7 @@ use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
 use crate::packet::PacketKey;
+use crate::port::Direction;
 use crate::time::Time;
 
 /// Something the network does at a given time.
@@ -15,6 +16,15 @@ pub enum Event {
         packet: PacketKey,
         /// The link id it takes next.
         link: u32,
+    },
+    /// The packet is ready for a NIC port.
+    Port {
+        /// The packet.
+        packet: PacketKey,
+        /// The node whose NIC it is.
+        node: u16,
+        /// Out of the sender or into the receiver.
+        direction: Direction,
     },
     /// The packet's last bit has reached its destination NIC (plus NIC latency).
     Deliver {

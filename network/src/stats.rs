@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::link::LinkState;
 use crate::time::Time;
 
 /// A snapshot of the network's counters.
@@ -81,6 +82,56 @@ pub struct NodeStats {
     pub latency_max: Time,
     /// Mean of that time over the messages it received (fs; 0 without any).
     pub latency_mean: f64,
+    /// Its NIC's output port (when `nic_bandwidth` is set).
+    pub nic_out: Option<PortStats>,
+    /// Its NIC's input port (when `nic_bandwidth` is set).
+    pub nic_in: Option<PortStats>,
+}
+
+/// Counters of one NIC port.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct PortStats {
+    /// Packets through it.
+    pub packets: u64,
+    /// Time spent transmitting (fs).
+    pub busy: Time,
+    /// `busy` over the network clock (at most 1).
+    pub utilization: f64,
+    /// Longest wait for the port (fs).
+    pub queue_delay_max: Time,
+    /// Mean wait for the port (fs).
+    pub queue_delay_mean: f64,
+}
+
+impl PortStats {
+    /// The counters of a port's state at network time `clock`.
+    pub fn of(state: &LinkState, clock: Time) -> Self {
+        Self {
+            packets: state.packets,
+            busy: state.busy,
+            utilization: utilization(state.busy, clock),
+            queue_delay_max: state.queue_delay_max,
+            queue_delay_mean: mean(state.queue_delay_sum, state.packets),
+        }
+    }
+}
+
+/// `busy / clock`, at most 1 (0 when the clock is 0).
+pub fn utilization(busy: Time, clock: Time) -> f64 {
+    if clock == 0 {
+        0.0
+    } else {
+        (busy as f64 / clock as f64).min(1.0)
+    }
+}
+
+/// `sum / count` (0 when the count is 0).
+pub fn mean(sum: u128, count: u64) -> f64 {
+    if count == 0 {
+        0.0
+    } else {
+        sum as f64 / count as f64
+    }
 }
 
 /// Counters of one message type.

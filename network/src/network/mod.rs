@@ -14,8 +14,11 @@ use crate::link::{Crossing, LinkStates};
 use crate::message::{Message, RETURNED};
 use crate::nic::Nic;
 use crate::packet::{Packet, PacketKey};
+use crate::port::{Direction, Ports};
 use crate::routing::NO_ROUTE;
-use crate::stats::{DropStats, LinkStats, NetworkStats, NodeStats, TypeStats};
+use crate::stats::{
+    DropStats, LinkStats, NetworkStats, NodeStats, PortStats, TypeStats, mean, utilization,
+};
 use crate::time::Time;
 use crate::topology::Topology;
 
@@ -41,6 +44,7 @@ pub struct Network {
     topology: Topology,
     classes: LinkClasses,
     links: LinkStates,
+    ports: Option<Ports>,
     nics: Vec<Nic>,
     packets: SlotMap<PacketKey, Packet>,
     events: EventQueue,
@@ -63,6 +67,9 @@ impl Network {
             )));
         }
         config.header.validate()?;
+        if config.nic_bandwidth == Some(0) {
+            return Err(ConfigError::Nodes("nic_bandwidth must be positive".into()));
+        }
         if config.tx_queue == 0 || config.inbox_capacity == 0 {
             return Err(ConfigError::Nodes(
                 "tx_queue and inbox_capacity must be at least 1".into(),
@@ -92,6 +99,7 @@ impl Network {
             tx_capacity: config.tx_queue as usize,
             inbox_capacity: config.inbox_capacity as usize,
             links: LinkStates::new(topology.links.len()),
+            ports: config.nic_bandwidth.map(|w| Ports::new(w, nodes)),
             topology,
             classes,
             nics: (0..nodes).map(|n| Nic::new(n as u16)).collect(),
@@ -253,6 +261,11 @@ impl Network {
         while let Some((time, event)) = self.events.pop_until(until) {
             match event {
                 Event::Ready { packet, link } => self.start_hop(time, packet, link),
+                Event::Port {
+                    packet,
+                    node,
+                    direction,
+                } => self.cross_port(time, packet, node, direction),
                 Event::Deliver { packet } => self.deliver(time, packet, delivered),
             }
         }
@@ -261,38 +274,108 @@ impl Network {
 
     /// Puts a packet for `msg` on the network at node `msg.src` at `now`.
     fn inject(&mut self, now: Time, msg: Message, via_tx: bool) {
-        let src = msg.src;
-        let dst = msg.dst.node;
-        let packet = Packet {
+        let (src, dst) = (msg.src, msg.dst.node);
+        let key = self.packets.insert(Packet {
             bits: self.header.packet_bits(msg.payload.len()),
             msg,
-            in_tx_queue: false,
+            in_tx_queue: via_tx && src != dst,
             sent_at: now,
             tail_at: now,
             corrupt: false,
-        };
+        });
         if src == dst {
-            let key = self.packets.insert(packet);
-            self.events.push(
-                now.saturating_add(self.nic_latency),
-                Event::Deliver { packet: key },
-            );
+            let at = now.saturating_add(self.nic_latency);
+            self.events.push(at, Event::Deliver { packet: key });
             return;
         }
-        let link = self.topology.routes.next(u32::from(src), u32::from(dst));
-        if link == NO_ROUTE {
-            self.drops.undeliverable += 1;
-            return;
-        }
-        let ready = now.saturating_add(self.router_time(link));
-        if via_tx {
+        let first = if self.ports.is_some() {
+            let event = Event::Port {
+                packet: key,
+                node: src,
+                direction: Direction::Out,
+            };
+            self.events.push(now, event);
+            Some(now)
+        } else {
+            self.forward(key, u32::from(src), u32::from(dst), now, now)
+        };
+        if let Some(ready) = first
+            && via_tx
+        {
             self.nics[usize::from(src)].tx_enter(ready);
         }
-        let key = self.packets.insert(Packet {
-            in_tx_queue: via_tx,
-            ..packet
-        });
+    }
+
+    /// Moves a packet whose header is at router `at` at `head` (last bit at `tail`)
+    /// on towards node `dst`: onto its next link, into the destination NIC's input
+    /// port, or into the inbox. Returns when its next step is due, or `None` when
+    /// there is no route (the packet is dropped and counted).
+    fn forward(
+        &mut self,
+        key: PacketKey,
+        at: u32,
+        dst: u32,
+        head: Time,
+        tail: Time,
+    ) -> Option<Time> {
+        if at == dst {
+            let (time, event) = if self.ports.is_some() {
+                let node = dst as u16;
+                let direction = Direction::In;
+                (
+                    head,
+                    Event::Port {
+                        packet: key,
+                        node,
+                        direction,
+                    },
+                )
+            } else {
+                let time = tail.saturating_add(self.nic_latency);
+                (time, Event::Deliver { packet: key })
+            };
+            self.events.push(time, event);
+            return Some(time);
+        }
+        let link = self.topology.routes.next(at, dst);
+        if link == NO_ROUTE {
+            self.packets.remove(key);
+            self.drops.undeliverable += 1;
+            return None;
+        }
+        let ready = head.saturating_add(self.router_time(link));
         self.events.push(ready, Event::Ready { packet: key, link });
+        Some(ready)
+    }
+
+    /// The packet is ready at `time` for a NIC port.
+    fn cross_port(&mut self, time: Time, key: PacketKey, node: u16, direction: Direction) {
+        let (Some(packet), Some(ports)) = (self.packets.get_mut(key), self.ports.as_mut()) else {
+            return;
+        };
+        let crossing = Crossing {
+            ready: time,
+            bits: packet.bits,
+            header_bits: self.header.bits(),
+            tail_in: packet.tail_at,
+            jitter: 0,
+        };
+        let sent = ports.transmit(node, direction, self.switching, crossing);
+        packet.tail_at = sent.tail;
+        match direction {
+            Direction::Out => {
+                if packet.in_tx_queue {
+                    packet.in_tx_queue = false;
+                    self.nics[usize::from(node)].tx_scheduled(sent.end);
+                }
+                let dst = u32::from(packet.msg.dst.node);
+                self.forward(key, u32::from(node), dst, sent.head, sent.tail);
+            }
+            Direction::In => {
+                let at = sent.tail.saturating_add(self.nic_latency);
+                self.events.push(at, Event::Deliver { packet: key });
+            }
+        }
     }
 
     fn router_time(&self, link: u32) -> Time {
@@ -340,27 +423,8 @@ impl Network {
             packet.corrupt = true;
         }
         packet.tail_at = sent.tail;
-        let head = sent.head;
         let dst = u32::from(packet.msg.dst.node);
-        if spec.to == dst {
-            let at = packet.tail_at.saturating_add(self.nic_latency);
-            self.events.push(at, Event::Deliver { packet: key });
-        } else {
-            let next = self.topology.routes.next(spec.to, dst);
-            if next == NO_ROUTE {
-                self.packets.remove(key);
-                self.drops.undeliverable += 1;
-                return;
-            }
-            let ready = head.saturating_add(self.router_time(next));
-            self.events.push(
-                ready,
-                Event::Ready {
-                    packet: key,
-                    link: next,
-                },
-            );
-        }
+        self.forward(key, spec.to, dst, sent.head, sent.tail);
     }
 
     /// The packet has fully arrived at its destination NIC at `time`.
@@ -408,6 +472,11 @@ impl Network {
         }
     }
 
+    fn port_stats(&self, node: u16, direction: Direction) -> Option<PortStats> {
+        let ports = self.ports.as_ref()?;
+        Some(ports.stats(node, direction, self.clock))
+    }
+
     /// A snapshot of the statistics.
     pub fn stats(&self) -> NetworkStats {
         let links = self
@@ -424,13 +493,9 @@ impl Network {
                 bits: state.bits,
                 bytes: state.bits.div_ceil(8),
                 busy: state.busy,
-                utilization: if self.clock == 0 {
-                    0.0
-                } else {
-                    (state.busy as f64 / self.clock as f64).min(1.0)
-                },
+                utilization: utilization(state.busy, self.clock),
                 queue_delay_max: state.queue_delay_max,
-                queue_delay_mean: state.queue_delay_sum as f64 / state.packets as f64,
+                queue_delay_mean: mean(state.queue_delay_sum, state.packets),
                 lost: state.lost,
                 corrupted: state.corrupted,
             })
@@ -443,14 +508,13 @@ impl Network {
                 .node_stats
                 .iter()
                 .zip(&self.latency_sums)
-                .map(|(n, &sum)| NodeStats {
+                .enumerate()
+                .map(|(node, (n, &sum))| NodeStats {
                     bytes_sent: n.bits_sent.div_ceil(8),
                     bytes_received: n.bits_received.div_ceil(8),
-                    latency_mean: if n.received == 0 {
-                        0.0
-                    } else {
-                        sum as f64 / n.received as f64
-                    },
+                    latency_mean: mean(sum, n.received),
+                    nic_out: self.port_stats(node as u16, Direction::Out),
+                    nic_in: self.port_stats(node as u16, Direction::In),
                     ..n.clone()
                 })
                 .collect(),

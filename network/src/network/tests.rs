@@ -718,10 +718,12 @@ proptest! {
         nic in 0u64..10_000_000,
         t0 in 0u64..1_000_000_000,
         cut_through: bool,
+        ports: bool,
     ) {
         let cfg = NetworkConfig {
             switching: if cut_through { Switching::CutThrough } else { Switching::StoreAndForward },
             nic_latency: nic,
+            nic_bandwidth: ports.then_some(bandwidth),
             link: LinkClassConfig {
                 bandwidth: Some(bandwidth),
                 latency: Some(latency),
@@ -736,10 +738,13 @@ proptest! {
         let s = serialization_time(header + 32 * words as u64, bandwidth);
         let h = serialization_time(header, bandwidth);
         let k = u64::from(k);
+        // NIC ports as fast as the links add a header each (cut-through) or a
+        // whole packet each (store-and-forward).
+        let port = u64::from(ports);
         let expected = if cut_through {
-            t0 + k * (router + latency) + (k - 1) * h + s + nic
+            t0 + k * (router + latency) + (k - 1 + 2 * port) * h + s + nic
         } else {
-            t0 + k * (router + s + latency) + nic
+            t0 + k * (router + s + latency) + 2 * port * s + nic
         };
         prop_assert_eq!(drain(&mut net)[0].time, expected);
     }
@@ -835,10 +840,12 @@ proptest! {
     fn every_packet_is_accounted_for(
         ops in proptest::collection::vec(op(6), 1..200),
         cut_through: bool,
+        ports: bool,
         seed: u64,
     ) {
         let mut cfg = NetworkConfig {
             switching: if cut_through { Switching::CutThrough } else { Switching::StoreAndForward },
+            nic_bandwidth: ports.then_some(BW / 3),
             tx_queue: 3,
             inbox_capacity: 2,
             ..mesh(3, 2)
@@ -895,4 +902,91 @@ proptest! {
             received + s.drops.lost + s.drops.corrupted + s.drops.undeliverable
         );
     }
+}
+
+/// `config()` with NIC ports of bandwidth `BW / 2`.
+fn with_ports(cfg: NetworkConfig) -> NetworkConfig {
+    NetworkConfig {
+        nic_bandwidth: Some(BW / 2),
+        ..cfg
+    }
+}
+
+#[test]
+fn nic_ports_add_their_serialization_at_both_ends() {
+    let mut net = Network::new(&with_ports(config()), 2, 1).expect("valid");
+    net.send(5, msg(0, 1, 0, None, 3)).expect("sent");
+    let bits = HeaderLayout::default().bits() + 96;
+    let port = serialization_time(bits, BW / 2);
+    // t = t0 + 2 S_nic + k (R + S + L), k = 1
+    assert_eq!(
+        drain(&mut net)[0].time,
+        5 + 2 * port + ROUTER + ser(bits) + LAT
+    );
+    let stats = net.stats();
+    let out = stats.nodes[0].nic_out.clone().expect("modelled");
+    assert_eq!((out.packets, out.busy), (1, port));
+    assert_eq!(stats.nodes[1].nic_in.clone().expect("modelled").packets, 1);
+    assert_eq!(
+        Network::new(&config(), 2, 1).expect("valid").stats().nodes[0].nic_out,
+        None
+    );
+}
+
+#[test]
+fn nic_output_port_serializes_sends_to_different_nodes() {
+    let mut net = Network::new(&with_ports(config()), 3, 1).expect("valid");
+    net.send(0, msg(0, 1, 0, None, 0)).expect("sent");
+    net.send(0, msg(0, 2, 0, None, 0)).expect("sent");
+    let bits = HeaderLayout::default().bits();
+    let port = serialization_time(bits, BW / 2);
+    let one_way = ROUTER + ser(bits) + LAT + port;
+    let times: Vec<_> = drain(&mut net).iter().map(|d| d.time).collect();
+    assert_eq!(times, vec![port + one_way, 2 * port + one_way]);
+}
+
+#[test]
+fn nic_input_port_serializes_arrivals_from_different_nodes() {
+    let mut net = Network::new(&with_ports(config()), 3, 1).expect("valid");
+    net.send(0, msg(1, 0, 0, None, 0)).expect("sent");
+    net.send(0, msg(2, 0, 0, None, 0)).expect("sent");
+    let bits = HeaderLayout::default().bits();
+    let port = serialization_time(bits, BW / 2);
+    let first = 2 * port + ROUTER + ser(bits) + LAT;
+    let times: Vec<_> = drain(&mut net).iter().map(|d| d.time).collect();
+    assert_eq!(times, vec![first, first + port]);
+    let stats = net.stats();
+    let input = stats.nodes[0].nic_in.as_ref().expect("modelled");
+    assert_eq!(input.queue_delay_max, port);
+}
+
+#[test]
+fn nic_ports_under_cut_through_cost_a_header_each() {
+    // Ports as fast as the links: t = t0 + k (R + L) + (k + 1) H + S.
+    let cfg = NetworkConfig {
+        switching: Switching::CutThrough,
+        nic_bandwidth: Some(BW),
+        ..mesh(4, 1)
+    };
+    let mut net = Network::new(&cfg, 4, 1).expect("valid");
+    net.send(0, msg(0, 3, 0, None, 9)).expect("sent");
+    let header = HeaderLayout::default().bits();
+    let (h, s) = (ser(header), ser(header + 32 * 9));
+    assert_eq!(drain(&mut net)[0].time, 3 * (ROUTER + LAT) + 4 * h + s);
+}
+
+#[test]
+fn with_nic_ports_a_transmit_slot_frees_when_the_packet_leaves_the_nic() {
+    let cfg = NetworkConfig {
+        tx_queue: 1,
+        ..with_ports(config())
+    };
+    let mut net = Network::new(&cfg, 2, 1).expect("valid");
+    net.send(0, msg(0, 1, 0, None, 0)).expect("sent");
+    assert_eq!(net.send(0, msg(0, 1, 0, None, 0)), Err(SendError::Full));
+    assert_eq!(net.tx_free_at(0), Some(0));
+    net.advance(0, &mut Vec::new());
+    let port = serialization_time(HeaderLayout::default().bits(), BW / 2);
+    assert_eq!(net.tx_free_at(0), Some(port));
+    net.send(port, msg(0, 1, 0, None, 0)).expect("room again");
 }

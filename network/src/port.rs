@@ -1,0 +1,66 @@
+//! NIC ports: when `nic_bandwidth` is set, every packet leaves its sender's NIC
+//! through one output channel and enters its receiver's NIC through one input
+//! channel, each carrying one packet at a time at that bandwidth.
+
+use crate::config::Switching;
+use crate::link::{Crossing, LinkParams, LinkState, Transmission};
+use crate::stats::PortStats;
+use crate::time::Time;
+
+/// Which way a packet crosses a NIC port.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// Out of the sending NIC, towards its router.
+    Out,
+    /// From the router into the receiving NIC.
+    In,
+}
+
+/// The input and output channels of every NIC.
+#[derive(Debug, Clone)]
+pub struct Ports {
+    params: LinkParams,
+    out: Vec<LinkState>,
+    into: Vec<LinkState>,
+}
+
+impl Ports {
+    /// Idle ports of `bandwidth` bits per second for `nodes` NICs.
+    pub fn new(bandwidth: u64, nodes: usize) -> Self {
+        Self {
+            params: LinkParams {
+                bandwidth,
+                latency: 0,
+                router: 0,
+                ..LinkParams::default()
+            },
+            out: vec![LinkState::default(); nodes],
+            into: vec![LinkState::default(); nodes],
+        }
+    }
+
+    /// Sends a packet through a port (FIFO, no latency).
+    pub fn transmit(
+        &mut self,
+        node: u16,
+        direction: Direction,
+        switching: Switching,
+        packet: Crossing,
+    ) -> Transmission {
+        let Ports { params, out, into } = self;
+        let state = match direction {
+            Direction::Out => &mut out[usize::from(node)],
+            Direction::In => &mut into[usize::from(node)],
+        };
+        state.transmit(params, switching, packet)
+    }
+
+    /// The counters of a port; `clock` is the network clock for the utilization.
+    pub fn stats(&self, node: u16, direction: Direction, clock: Time) -> PortStats {
+        let state = match direction {
+            Direction::Out => &self.out[usize::from(node)],
+            Direction::In => &self.into[usize::from(node)],
+        };
+        PortStats::of(state, clock)
+    }
+}
