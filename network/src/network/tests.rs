@@ -933,28 +933,34 @@ fn nic_ports_add_their_serialization_at_both_ends() {
     );
 }
 
+/// Sends two header-only messages at time 0 between the given (src, dst) pairs on
+/// a 3-node all-to-all network with NIC ports; returns the network, the delivery
+/// times, one port serialization time and the one-way time without ports.
+fn two_through_ports(pairs: [(u16, u16); 2]) -> (Network, Vec<Time>, Time, Time) {
+    let mut net = Network::new(&with_ports(config()), 3, 1).expect("valid");
+    for (src, dst) in pairs {
+        net.send(0, msg(src, dst, 0, None, 0)).expect("sent");
+    }
+    let bits = HeaderLayout::default().bits();
+    let times = drain(&mut net).iter().map(|d| d.time).collect();
+    (
+        net,
+        times,
+        serialization_time(bits, BW / 2),
+        ROUTER + ser(bits) + LAT,
+    )
+}
+
 #[test]
 fn nic_output_port_serializes_sends_to_different_nodes() {
-    let mut net = Network::new(&with_ports(config()), 3, 1).expect("valid");
-    net.send(0, msg(0, 1, 0, None, 0)).expect("sent");
-    net.send(0, msg(0, 2, 0, None, 0)).expect("sent");
-    let bits = HeaderLayout::default().bits();
-    let port = serialization_time(bits, BW / 2);
-    let one_way = ROUTER + ser(bits) + LAT + port;
-    let times: Vec<_> = drain(&mut net).iter().map(|d| d.time).collect();
-    assert_eq!(times, vec![port + one_way, 2 * port + one_way]);
+    let (_, times, port, link) = two_through_ports([(0, 1), (0, 2)]);
+    assert_eq!(times, vec![2 * port + link, 3 * port + link]);
 }
 
 #[test]
 fn nic_input_port_serializes_arrivals_from_different_nodes() {
-    let mut net = Network::new(&with_ports(config()), 3, 1).expect("valid");
-    net.send(0, msg(1, 0, 0, None, 0)).expect("sent");
-    net.send(0, msg(2, 0, 0, None, 0)).expect("sent");
-    let bits = HeaderLayout::default().bits();
-    let port = serialization_time(bits, BW / 2);
-    let first = 2 * port + ROUTER + ser(bits) + LAT;
-    let times: Vec<_> = drain(&mut net).iter().map(|d| d.time).collect();
-    assert_eq!(times, vec![first, first + port]);
+    let (net, times, port, link) = two_through_ports([(1, 0), (2, 0)]);
+    assert_eq!(times, vec![2 * port + link, 3 * port + link]);
     let stats = net.stats();
     let input = stats.nodes[0].nic_in.as_ref().expect("modelled");
     assert_eq!(input.queue_delay_max, port);
