@@ -375,10 +375,10 @@ impl World {
 
     /// The first cycle at which the node must stop running ahead.
     fn stop_cycle(&self, node: &Node) -> u64 {
-        if self.stepping == Stepping::Single {
-            return node.cycle + 1;
-        }
-        let mut stop = u64::MAX;
+        let mut stop = match self.stepping {
+            Stepping::Single => node.cycle + 1,
+            Stepping::RunAhead => u64::MAX,
+        };
         if let Some(until) = self.until {
             stop = stop.min(node.edge_at_or_after(until));
         }
@@ -465,18 +465,12 @@ impl World {
                     let period = node.params.period;
                     self.arm_network(sched);
                     match outcome {
+                        // Still running: the next iteration runs ahead of `now`; an outside
+                        // instruction there reschedules the node at its own time.
                         NicOutcome::Continue | NicOutcome::Blocked if running => {
                             if self.stepping == Stepping::Single {
                                 self.resume(i, sched);
                                 break;
-                            }
-                            let Station::Node(node) = &mut self.stations[i] else {
-                                return;
-                            };
-                            if node.time() != now {
-                                // Later instructions run ahead of `now` in the next iteration;
-                                // an outside instruction there reschedules itself.
-                                continue;
                             }
                         }
                         NicOutcome::Stall(_) => {

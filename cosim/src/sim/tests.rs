@@ -20,12 +20,20 @@ fn node(id: u16, instrs: &[(Opcode, i64)], params: &NodeParams, nodes: u32) -> S
 }
 
 fn build(programs: &[&[(Opcode, i64)]], stepping: Stepping, stop: StopConditions) -> Simulation {
-    let params = NodeParams::default();
+    build_with(programs, stepping, stop, &NodeParams::default())
+}
+
+fn build_with(
+    programs: &[&[(Opcode, i64)]],
+    stepping: Stepping,
+    stop: StopConditions,
+    params: &NodeParams,
+) -> Simulation {
     let n = programs.len();
     let stations = programs
         .iter()
         .enumerate()
-        .map(|(i, p)| node(i as u16, p, &params, n as u32))
+        .map(|(i, p)| node(i as u16, p, params, n as u32))
         .collect();
     let net = Network::new(&NetworkConfig::default(), n, 1).expect("network");
     Simulation::new(stations, net, stepping, stop)
@@ -221,11 +229,24 @@ fn digest(sim: &Simulation, outcome: &Outcome) -> String {
 }
 
 fn both_ways(programs: &[&[(Opcode, i64)]], until: Option<Time>) -> (String, String) {
-    let mut fast = world(programs, Stepping::RunAhead, until);
-    let fast_out = fast.run();
-    let mut slow = world(programs, Stepping::Single, until);
-    let slow_out = slow.run();
-    (digest(&fast, &fast_out), digest(&slow, &slow_out))
+    both_ways_with(programs, until, &NodeParams::default())
+}
+
+fn both_ways_with(
+    programs: &[&[(Opcode, i64)]],
+    until: Option<Time>,
+    params: &NodeParams,
+) -> (String, String) {
+    let run = |stepping| {
+        let stop = StopConditions {
+            until,
+            ..StopConditions::default()
+        };
+        let mut sim = build_with(programs, stepping, stop, params);
+        let outcome = sim.run();
+        digest(&sim, &outcome)
+    };
+    (run(Stepping::RunAhead), run(Stepping::Single))
 }
 
 #[test]
@@ -311,6 +332,27 @@ proptest! {
         c in random_program(),
     ) {
         let (fast, slow) = both_ways(&[&a, &b, &c], Some(3_000_000_000));
+        prop_assert_eq!(fast, slow);
+    }
+
+    #[test]
+    fn run_ahead_equals_single_stepping_with_budgets_and_small_nodes(
+        a in random_program(),
+        b in random_program(),
+        budget in 5u64..60,
+        faults: bool,
+    ) {
+        let params = NodeParams {
+            budget: Some(budget),
+            budget_faults: faults,
+            data_stack: 12,
+            return_stack: 4,
+            processes: 2,
+            memory: 32,
+            period: 700_001,
+            ..NodeParams::default()
+        };
+        let (fast, slow) = both_ways_with(&[&a, &b], Some(2_000_000_000), &params);
         prop_assert_eq!(fast, slow);
     }
 }
