@@ -1,4 +1,5 @@
-//! Packets routed per second on a 32x32 mesh under uniform random traffic.
+//! Packets routed per second under uniform random traffic between 1024 nodes:
+//! on a 32x32 mesh (the headline figure) and all-to-all (the default topology).
 
 use std::hint::black_box;
 
@@ -14,19 +15,14 @@ const PACKETS: usize = 20_000;
 /// One packet enters the network every nanosecond (about 15 % link load).
 const SPACING: Time = 1_000_000;
 
-fn mesh() -> Network {
+fn network(topology: TopologyConfig) -> Network {
     let config = NetworkConfig {
-        topology: TopologyConfig::Mesh(GridConfig {
-            width: u32::from(SIDE),
-            height: u32::from(SIDE),
-            x_class: None,
-            y_class: None,
-        }),
+        topology,
         tx_queue: 1 << 16,
         inbox_capacity: 1 << 16,
         ..NetworkConfig::default()
     };
-    Network::new(&config, usize::from(SIDE * SIDE), 1).expect("valid mesh")
+    Network::new(&config, usize::from(SIDE * SIDE), 1).expect("valid network")
 }
 
 /// Uniform random (source, destination) pairs, distinct nodes.
@@ -70,26 +66,37 @@ fn run(net: &mut Network, pairs: &[(u16, u16)], delivered: &mut Vec<Delivery>) -
 
 fn bench(c: &mut Criterion) {
     let pairs = traffic();
-    let mut net = mesh();
-    let mut delivered = Vec::with_capacity(PACKETS);
-    let mut group = c.benchmark_group("mesh32x32");
-    group.throughput(Throughput::Elements(PACKETS as u64));
-    group.bench_function("uniform_random_packets", |b| {
-        b.iter(|| assert_eq!(run(&mut net, &pairs, &mut delivered), PACKETS));
+    let mesh = TopologyConfig::Mesh(GridConfig {
+        width: u32::from(SIDE),
+        height: u32::from(SIDE),
+        x_class: None,
+        y_class: None,
     });
-    group.finish();
-    let stats = net.stats();
-    let hops: u64 = stats.links.iter().map(|l| l.packets).sum();
-    let packets: u64 = stats.nodes.iter().map(|n| n.received).sum();
-    println!(
-        "mean hops per packet {:.2}, max link utilization {:.3}",
-        hops as f64 / packets as f64,
-        stats
-            .links
-            .iter()
-            .map(|l| l.utilization)
-            .fold(0.0, f64::max)
-    );
+    for (name, topology) in [
+        ("mesh32x32", mesh),
+        ("all_to_all_1024", TopologyConfig::default()),
+    ] {
+        let mut net = network(topology);
+        let mut delivered = Vec::with_capacity(PACKETS);
+        let mut group = c.benchmark_group(name);
+        group.throughput(Throughput::Elements(PACKETS as u64));
+        group.bench_function("uniform_random_packets", |b| {
+            b.iter(|| assert_eq!(run(&mut net, &pairs, &mut delivered), PACKETS));
+        });
+        group.finish();
+        let stats = net.stats();
+        let hops: u64 = stats.links.iter().map(|l| l.packets).sum();
+        let packets: u64 = stats.nodes.iter().map(|n| n.received).sum();
+        println!(
+            "{name}: mean hops per packet {:.2}, max link utilization {:.3}",
+            hops as f64 / packets as f64,
+            stats
+                .links
+                .iter()
+                .map(|l| l.utilization)
+                .fold(0.0, f64::max)
+        );
+    }
 }
 
 criterion_group!(benches, bench);
