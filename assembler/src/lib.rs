@@ -109,3 +109,143 @@ fn run(
     }
     Err(Diagnostics::new(front.files, problems))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aether_isa::{SourceLoc, SymbolKind};
+
+    fn mem(files: &[(&str, &str)], roots: usize) -> Result<Image, Diagnostics> {
+        assemble_in_memory(files, roots, &Options::default()).map(|(i, _)| i)
+    }
+
+    fn loc(addr: u32, file: u32, line: u32, col: u32) -> SourceLoc {
+        SourceLoc {
+            addr,
+            file,
+            line,
+            col,
+        }
+    }
+
+    #[test]
+    fn source_map_records_each_instruction_and_macro_invocation_sites() {
+        let src = ".macro two\n    nop\n    nop\n.endm\nmain: push 1\n    two\n  halt\n";
+        let image = mem(&[("a.s", src)], 1).unwrap();
+        assert_eq!(image.source_map.files, vec!["a.s".to_string()]);
+        // push at 5:7; both words of `two` at its invocation 6:5; halt at 7:3.
+        assert_eq!(
+            image.source_map.locs,
+            vec![loc(0, 0, 5, 7), loc(1, 0, 6, 5), loc(3, 0, 7, 3)]
+        );
+    }
+
+    #[test]
+    fn loc_directives_set_the_source_map_exactly() {
+        let src = "main:\n.loc \"x.s\" 9 2\n nop\n nop\n.loc \"x.s\" 9 2\n nop\n.loc \"y.s\" 1 1\n halt\n";
+        let image = mem(&[("a.s", src)], 1).unwrap();
+        assert_eq!(
+            image.source_map.files,
+            vec!["x.s".to_string(), "y.s".to_string()]
+        );
+        assert_eq!(
+            image.source_map.locs,
+            vec![loc(0, 0, 9, 2), loc(2, 0, 9, 2), loc(3, 1, 1, 1)]
+        );
+    }
+
+    #[test]
+    fn loc_ends_with_its_file() {
+        let inc = ".loc \"gen.s\" 4 4\n nop\n";
+        let src = "main:\n.include \"inc.s\"\n halt\n";
+        let image = mem(&[("a.s", src), ("inc.s", inc)], 1).unwrap();
+        assert_eq!(
+            image.source_map.locs,
+            vec![loc(0, 0, 4, 4), loc(1, 1, 3, 2)]
+        );
+        assert_eq!(
+            image.source_map.files,
+            vec!["gen.s".to_string(), "a.s".to_string()]
+        );
+    }
+
+    #[test]
+    fn imports_are_linked_once() {
+        let lib = "f:\n ret\n";
+        let a = ".import \"lib.s\"\nmain:\n call f\n halt\n";
+        let b = ".import \"lib.s\"\ng:\n call f\n ret\n";
+        let image = mem(&[("a.s", a), ("b.s", b), ("lib.s", lib)], 3).unwrap();
+        // a.s (2 words), b.s (2 words), lib.s (1 word): f is at 4.
+        assert_eq!(image.code.len(), 5);
+        assert_eq!(image.symbol("f").map(|s| s.value), Some(4));
+    }
+
+    #[test]
+    fn symbols_hold_labels_and_constants_sorted_by_name() {
+        let src = ".msg M\n.const K = -1\nmain: nop\n.l: halt\n.data\nd: .word 1\n";
+        let image = mem(&[("a.s", src)], 1).unwrap();
+        let got: Vec<(&str, SymbolKind, u32)> = image
+            .symbols
+            .iter()
+            .map(|s| (s.name.as_str(), s.kind, s.value))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("K", SymbolKind::Const, 0xFFFF_FFFF),
+                ("d", SymbolKind::Data, 0),
+                ("main", SymbolKind::Code, 0),
+                ("main.l", SymbolKind::Code, 1),
+            ]
+        );
+        assert_eq!(image.msg_type_name(0), Some("M"));
+    }
+
+    #[test]
+    fn entries_default_to_main_and_keep_declaration_order() {
+        let image = mem(&[("a.s", "nop\nmain: halt\n")], 1).unwrap();
+        assert_eq!(image.entry("main"), Some(1));
+        let two = ".entry server\n.entry client\nclient: halt\nserver: halt\nmain: halt\n";
+        let image = mem(&[("a.s", two)], 1).unwrap();
+        let names: Vec<&str> = image.entries.iter().map(|e| e.name.as_str()).collect();
+        assert_eq!(names, vec!["server", "client"]);
+        assert_eq!(image.entry("server"), Some(1));
+        let none = mem(&[("a.s", "start: halt\n")], 1).unwrap();
+        assert!(none.entries.is_empty());
+    }
+
+    #[test]
+    fn diagnostics_carry_file_line_column_and_a_snippet() {
+        let err = mem(&[("a.s", "main:\n  nope 1\n  halt\n")], 1).unwrap_err();
+        let d: Vec<&Diagnostic> = err.iter().collect();
+        assert_eq!(d.len(), 1);
+        assert_eq!((d[0].file.as_str(), d[0].line, d[0].col), ("a.s", 2, 3));
+        let text = err.render();
+        assert!(text.contains("┌─ a.s:2:3"), "{text}");
+        assert!(text.contains("2 │   nope 1"), "{text}");
+    }
+
+    #[test]
+    fn duplicate_definitions_across_files_name_both_places() {
+        let err = mem(&[("a.s", "x: nop\n"), ("b.s", "nop\nx: halt\n")], 2).unwrap_err();
+        let text = err.render();
+        assert!(text.contains("b.s:2:1"), "{text}");
+        assert!(text.contains("first defined here"), "{text}");
+        assert!(text.contains("a.s:1:1"), "{text}");
+    }
+
+    #[test]
+    fn assemble_str_finds_includes_next_to_its_name_on_disk() {
+        let dir = std::env::temp_dir().join(format!("aether-asm-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("k.s"), ".const K = 5\n").unwrap();
+        let name = dir.join("main.s");
+        let image = assemble_str(
+            name.to_str().unwrap(),
+            ".include \"k.s\"\nmain: push K\n halt\n",
+            &Options::default(),
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(image.unwrap().code[0], 0x1000_0005);
+    }
+}

@@ -148,3 +148,50 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Fragments that make random input look like assembly often enough to
+    /// reach deep into the grammar.
+    fn fragment() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just("\n".to_string()),
+            Just(" ".to_string()),
+            Just(".macro m a\n push \\a\n.endm\n".to_string()),
+            Just(".endm".to_string()),
+            Just("main:".to_string()),
+            Just(".l:".to_string()),
+            Just("push".to_string()),
+            Just(".word".to_string()),
+            Just(".string \"x\\n\"".to_string()),
+            Just(".loc \"f\" 1 2".to_string()),
+            Just(".msg M = 3".to_string()),
+            Just("0x1f".to_string()),
+            Just("'a'".to_string()),
+            Just("\"".to_string()),
+            Just(";c".to_string()),
+            "[-+*/%&|^~<>(),:=$.@#\\\\a-z0-9 ]{1,6}",
+            any::<char>().prop_map(|c| c.to_string()),
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn arbitrary_text_never_panics(text in "\\PC{0,200}") {
+            let _ = parse(&text);
+        }
+
+        #[test]
+        fn assembly_like_text_never_panics(parts in proptest::collection::vec(fragment(), 0..40)) {
+            let text = parts.concat();
+            let (_, errors) = parse(&text);
+            for e in errors {
+                prop_assert!(e.span.start <= e.span.end && e.span.end <= text.len());
+            }
+            let _ = crate::assemble_in_memory(&[("p.s", &text)], 1, &crate::Options::default());
+        }
+    }
+}
