@@ -162,6 +162,13 @@ impl Simulation {
         Simulation { engine, world }
     }
 
+    /// Adds a user stop condition, checked after every event; the run becomes single-step
+    /// so that the state at the stop is exact.
+    pub fn stop_when(&mut self, predicate: Predicate) {
+        self.world.predicate = Some(predicate);
+        self.world.stepping = Stepping::Single;
+    }
+
     /// Runs to a stop condition.
     pub fn run(&mut self) -> Outcome {
         self.run_with(&|_, _| {})

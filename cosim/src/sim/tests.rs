@@ -384,16 +384,11 @@ fn a_halting_node_stops_the_run_before_later_events() {
 #[test]
 fn a_user_predicate_stops_the_run_exactly() {
     let spinner: &[(Opcode, i64)] = &[(Jmp, 0)];
-    let mut sim = with_stop(
-        &[spinner],
-        StopConditions {
-            predicate: Some(Box::new(|world: &World| match &world.stations[0] {
-                Station::Node(n) => n.counters.instructions >= 10,
-                Station::Component(_) => false,
-            })),
-            ..StopConditions::default()
-        },
-    );
+    let mut sim = with_stop(&[spinner], StopConditions::default());
+    sim.stop_when(Box::new(|world: &World| match &world.stations[0] {
+        Station::Node(n) => n.counters.instructions >= 10,
+        Station::Component(_) => false,
+    }));
     assert_eq!(sim.run().reason, StopReason::Model);
     assert_eq!(node_ref(&sim, 0).counters.instructions, 10);
 }
