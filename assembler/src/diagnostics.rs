@@ -81,7 +81,10 @@ pub struct Diagnostics {
 
 impl Diagnostics {
     /// Diagnostics for `problems`, ordered by file and position.
-    pub(crate) fn new(files: SimpleFiles<String, String>, mut problems: Vec<Problem>) -> Diagnostics {
+    pub(crate) fn new(
+        files: SimpleFiles<String, String>,
+        mut problems: Vec<Problem>,
+    ) -> Diagnostics {
         problems.sort_by_key(|p| p.primary.as_ref().map(|s| (s.file, s.span.start)));
         let items = problems.into_iter().map(|p| locate(&files, p)).collect();
         Diagnostics { files, items }

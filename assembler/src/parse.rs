@@ -26,7 +26,8 @@ pub fn parse(text: &str) -> (Vec<Line>, Vec<SyntaxError>) {
     let result = grammar::FileParser::new().parse(&mut recovered, Lexer::new(text));
     let mut errors: Vec<SyntaxError> = recovered
         .into_iter()
-        .map(|r: ErrorRecovery<usize, Tok<'_>, LexError>| convert(r.error, text.len()))
+        .filter(|r: &ErrorRecovery<usize, Tok<'_>, LexError>| !is_orphan_body(&r.error))
+        .map(|r| convert(r.error, text.len()))
         .collect();
     let lines = match result {
         Ok(lines) => lines,
@@ -36,6 +37,17 @@ pub fn parse(text: &str) -> (Vec<Line>, Vec<SyntaxError>) {
         }
     };
     (lines, errors)
+}
+
+/// The body of a `.macro` line that had an error itself: already reported.
+fn is_orphan_body(error: &ParseError<usize, Tok<'_>, LexError>) -> bool {
+    matches!(
+        error,
+        ParseError::UnrecognizedToken {
+            token: (_, Tok::MacroBody, _),
+            ..
+        }
+    )
 }
 
 fn convert(error: ParseError<usize, Tok<'_>, LexError>, len: usize) -> SyntaxError {
@@ -145,6 +157,19 @@ mod tests {
             lines
                 .iter()
                 .any(|l| matches!(&l.stmt, Some(Stmt::Op { name, .. }) if name == "nop"))
+        );
+    }
+
+    #[test]
+    fn a_broken_macro_line_is_one_error() {
+        let (lines, errors) = parse(".macro 5\n push 1\n.endm\nnop\n");
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(
+            lines
+                .last()
+                .and_then(|l| l.stmt.clone())
+                .map(|s| matches!(s, Stmt::Op { .. })),
+            Some(true)
         );
     }
 }
