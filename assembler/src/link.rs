@@ -77,7 +77,9 @@ pub(crate) fn link(
     };
     let decls = linker.collect();
     linker.assign_msg_ids(&decls);
-    linker.layout();
+    if !linker.layout() {
+        return Err(linker.problems);
+    }
     let out = linker.emit();
     if linker.problems.is_empty() {
         Ok(out)
@@ -177,8 +179,9 @@ impl<'a> Linker<'a> {
         }
     }
 
-    /// Gives every label its address and every constant its `$`.
-    fn layout(&mut self) {
+    /// Gives every label its address and every constant its `$`; `false` if
+    /// a section outgrew its address space (nothing more can be placed).
+    fn layout(&mut self) -> bool {
         let mut section = Section::Code;
         let mut counters = [0i64; 2];
         let mut overflowed = [false; 2];
@@ -254,6 +257,7 @@ impl<'a> Linker<'a> {
                 );
             }
         }
+        !overflowed.contains(&true)
     }
 
     /// Evaluates and encodes everything, building the image and the listing.
@@ -264,13 +268,6 @@ impl<'a> Linker<'a> {
         let mut map = MapBuilder::default();
         let mut entries: Vec<(&'a str, usize, &'a crate::ast::Span)> = Vec::new();
         let mut raw_code: Vec<(u32, u32, usize)> = Vec::new();
-        if self
-            .problems
-            .iter()
-            .any(|p| p.message.contains("section grows past"))
-        {
-            return (image, listing);
-        }
         for (idx, item) in self.items.iter().enumerate() {
             let origin = &item.origin;
             let here = match section {
