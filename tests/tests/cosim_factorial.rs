@@ -27,12 +27,7 @@ fn the_client_gets_10_12_and_8_factorial_from_the_server() {
     assert_eq!(r["nodes"][0]["state"], "idle");
     assert!(r["faults"].as_array().expect("faults").is_empty());
     // Three requests and three replies crossed the network.
-    let sent: u64 = r["network"]["nodes"]
-        .as_array()
-        .expect("nodes")
-        .iter()
-        .map(|n| n["sent"].as_u64().expect("sent"))
-        .sum();
+    let sent = cosim_support::messages_sent(&r);
     assert_eq!(sent, 6);
 }
 

@@ -102,3 +102,13 @@ pub fn log(report: &serde_json::Value) -> Vec<(u64, u64, u64, Vec<u64>)> {
         })
         .collect()
 }
+
+/// Messages sent by all nodes, from the report's network statistics.
+pub fn messages_sent(report: &serde_json::Value) -> u64 {
+    report["network"]["nodes"]
+        .as_array()
+        .expect("network nodes")
+        .iter()
+        .map(|n| n["sent"].as_u64().expect("sent"))
+        .sum()
+}
