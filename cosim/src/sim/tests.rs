@@ -443,6 +443,7 @@ fn run_ahead_equals_single_stepping_on_the_example_programs() {
     for example in [
         "programs/examples/ring/ring.toml",
         "programs/examples/factorial-server/factorial.toml",
+        "programs/examples/halo/halo.toml",
     ] {
         let scenario = crate::scenario::Scenario::load(&root.join(example), &assemble)
             .unwrap_or_else(|e| panic!("{e}"));
