@@ -5,3 +5,7 @@ main:
     push '\q'         ; error@10: unknown escape sequence
     halt @            ; error@10: unexpected character
     nop
+.data
+    .string "abc      ; error@13: string literal without closing
+    .word 0b102       ; error@11: is not a base-2 number
+    .word 1
