@@ -5,10 +5,11 @@
 //! network's deliveries are handled before any station runs.
 //!
 //! Run-ahead: an emulated node executes as many instructions per event as it
-//! can, until its next NIC or process instruction, until the time limit, or
-//! until its budget is exhausted. Its instructions touch nothing outside the
-//! node, and a NIC instruction is only performed in an event at the node's own
-//! time, after every earlier event (so after every delivery up to then). In
+//! can, until its next NIC or process instruction, a timer of one of its
+//! processes, the time limit, or the end of its budget. Its instructions touch
+//! nothing outside the node, and a NIC instruction or a timer is only handled
+//! in an event at the node's own time, after every earlier event (so after
+//! every delivery up to then). In
 //! [`Stepping::Single`] mode every node executes exactly one instruction per
 //! event instead; both modes give identical results (see the differential
 //! tests). Stop conditions other than the time limit and exhaustion (a node
@@ -214,68 +215,14 @@ impl Model for World {
     type Event = Ev;
 
     fn handle(&mut self, now: Time, target: u32, event: Ev, sched: &mut Scheduler<'_, Ev>) {
-        if target == 0 {
-            self.net_wakes.remove(&now);
-            self.sync_network(now, sched);
-            return;
-        }
-        let i = (target - 1) as usize;
+        let station = target.saturating_sub(1) as usize;
         match event {
-            Ev::Network => {}
-            Ev::Resume => {
-                if self.resume_at[i] != Some(now) {
-                    return;
-                }
-                self.resume_at[i] = None;
-                if let Station::Node(node) = &mut self.stations[i]
-                    && let NodeState::Stalled(since) = node.state
-                {
-                    let at = node.edge_at_or_after(now);
-                    node.counters.stalled += at - since;
-                    node.cycle = at;
-                    node.state = NodeState::Running;
-                }
-                self.drive(i, now, sched);
+            Ev::Network => {
+                self.net_wakes.remove(&now);
+                self.sync_network(now, sched);
             }
-            Ev::Timer => {
-                if self.timer_at[i] != Some(now) {
-                    return;
-                }
-                self.timer_at[i] = None;
-                match &mut self.stations[i] {
-                    Station::Node(node) => {
-                        // A running or stalled node fires its own timers between instructions.
-                        if matches!(node.state, NodeState::Idle(_)) {
-                            self.sync_network(now, sched);
-                            let Station::Node(node) = &mut self.stations[i] else {
-                                return;
-                            };
-                            if !matches!(node.state, NodeState::Idle(_)) {
-                                return;
-                            }
-                            let edge = node.edge_at_or_after(now);
-                            node.fire_timers(edge);
-                            if node.state == NodeState::Running {
-                                self.resume(i, sched);
-                            } else {
-                                self.arm_timer(i, sched);
-                            }
-                        }
-                    }
-                    Station::Component(c) => {
-                        let mut io = ComponentIo {
-                            now,
-                            node: i as u16,
-                            net: &mut self.net,
-                            log: &mut self.component_log,
-                        };
-                        let next = c.on_timer(&mut io);
-                        self.last_activity = now;
-                        self.set_component_timer(i, next, sched);
-                        self.arm_network(sched);
-                    }
-                }
-            }
+            Ev::Resume => self.on_resume(station, now, sched),
+            Ev::Timer => self.on_timer(station, now, sched),
         }
     }
 
@@ -285,6 +232,66 @@ impl Model for World {
 }
 
 impl World {
+    /// A node continues at its own time `now` (a stalled one retries its `send`).
+    fn on_resume(&mut self, i: usize, now: Time, sched: &mut Scheduler<'_, Ev>) {
+        if self.resume_at[i] != Some(now) {
+            return;
+        }
+        self.resume_at[i] = None;
+        if let Station::Node(node) = &mut self.stations[i]
+            && let NodeState::Stalled(since) = node.state
+        {
+            let at = node.edge_at_or_after(now);
+            node.counters.stalled += at - since;
+            node.cycle = at;
+            node.state = NodeState::Running;
+        }
+        self.drive(i, now, sched);
+    }
+
+    /// A station's timer expires. A running or stalled node fires its own timers between
+    /// instructions, so only an idle node is handled here.
+    fn on_timer(&mut self, i: usize, now: Time, sched: &mut Scheduler<'_, Ev>) {
+        if self.timer_at[i] != Some(now) {
+            return;
+        }
+        self.timer_at[i] = None;
+        match &mut self.stations[i] {
+            Station::Node(node) => {
+                if !matches!(node.state, NodeState::Idle(_)) {
+                    return;
+                }
+                // A delivery at this very time wakes its process before the timer does.
+                self.sync_network(now, sched);
+                let Some(node) = self.node_mut(i) else {
+                    return;
+                };
+                if !matches!(node.state, NodeState::Idle(_)) {
+                    return;
+                }
+                let edge = node.edge_at_or_after(now);
+                node.fire_timers(edge);
+                if node.state == NodeState::Running {
+                    self.resume(i, sched);
+                } else {
+                    self.arm_timer(i, sched);
+                }
+            }
+            Station::Component(c) => {
+                let mut io = ComponentIo {
+                    now,
+                    node: i as u16,
+                    net: &mut self.net,
+                    log: &mut self.component_log,
+                };
+                let next = c.on_timer(&mut io);
+                self.last_activity = now;
+                self.set_component_timer(i, next, sched);
+                self.arm_network(sched);
+            }
+        }
+    }
+
     fn node_mut(&mut self, i: usize) -> Option<&mut Node> {
         match &mut self.stations[i] {
             Station::Node(node) => Some(node),
