@@ -42,6 +42,15 @@ pub struct Report {
     pub network: NetworkStats,
 }
 
+/// How the scenario names a node: its program and its clock as configured.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct NodeLabel {
+    /// Program name.
+    pub program: String,
+    /// Clock (Hz) as configured.
+    pub clock_hz: u64,
+}
+
 /// Per-node figures.
 #[derive(Debug, Serialize)]
 pub struct NodeReport {
@@ -49,7 +58,7 @@ pub struct NodeReport {
     pub id: u16,
     /// Program name.
     pub program: String,
-    /// Clock (Hz).
+    /// Clock (Hz) as configured.
     pub clock_hz: u64,
     /// Clock period (fs).
     pub period_fs: Time,
@@ -128,13 +137,13 @@ fn state_name(state: NodeState) -> &'static str {
 }
 
 impl Report {
-    /// Builds the report of a finished run; `programs[i]` names node `i`'s program.
+    /// Builds the report of a finished run; `label(id)` names node `id`'s program and clock.
     pub fn new(
         scenario: &str,
         seed: u64,
         sim: &Simulation,
         outcome: &Outcome,
-        programs: &dyn Fn(u16) -> String,
+        label: &dyn Fn(u16) -> NodeLabel,
     ) -> Report {
         let mut nodes = Vec::new();
         let mut components = Vec::new();
@@ -145,10 +154,11 @@ impl Report {
                 Station::Node(n) => {
                     let c = &n.counters;
                     let period = n.params.period;
+                    let NodeLabel { program, clock_hz } = label(n.id);
                     nodes.push(NodeReport {
                         id: n.id,
-                        program: programs(n.id),
-                        clock_hz: (crate::time::FS_PER_SECOND + period / 2) / period,
+                        program,
+                        clock_hz,
                         period_fs: period,
                         state: state_name(n.state),
                         instructions: c.instructions,

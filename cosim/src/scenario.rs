@@ -573,6 +573,18 @@ impl Scenario {
         })
     }
 
+    /// The program and clock of node `id` (empty for a component).
+    pub fn label(&self, id: u16) -> crate::report::NodeLabel {
+        self.nodes
+            .iter()
+            .find(|n| n.id == id)
+            .map(|n| crate::report::NodeLabel {
+                program: n.program.clone(),
+                clock_hz: n.clock_hz,
+            })
+            .unwrap_or_default()
+    }
+
     /// Number of stations (nodes and components).
     pub fn stations(&self) -> usize {
         self.nodes.len() + self.components.len()

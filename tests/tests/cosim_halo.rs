@@ -98,6 +98,10 @@ latency = "40 ns"
     let (_dir, path) = scenario("halo.toml", &text, &[]);
     let fast = report(&path, &[], 0);
     assert_eq!(results(&fast), reference(5));
+    // The second grid (ids 12..20) runs at 1.5 GHz: period round(1e15 / 1.5e9) = 666,667 fs.
+    assert_eq!(fast["nodes"][12]["clock_hz"].as_u64(), Some(1_500_000_000));
+    assert_eq!(fast["nodes"][12]["period_fs"].as_u64(), Some(666_667));
+    assert_eq!(fast["nodes"][11]["period_fs"].as_u64(), Some(4_000_000));
     let mut slow = report(&path, &["--single-step"], 0);
     let mut fast = fast;
     fast.as_object_mut().expect("object").remove("events");

@@ -139,25 +139,9 @@ fn run(
     {
         return fail(format!("--timeline {}: {e}", file.display()));
     }
-    let names: Vec<(u16, String)> = scenario
-        .nodes
-        .iter()
-        .map(|n| (n.id, n.program.clone()))
-        .collect();
-    let program_of = |id: u16| {
-        names
-            .iter()
-            .find(|(n, _)| *n == id)
-            .map(|(_, p)| p.clone())
-            .unwrap_or_default()
-    };
-    let report = Report::new(
-        &path.display().to_string(),
-        seed,
-        &sim,
-        &outcome,
-        &program_of,
-    );
+    let report = Report::new(&path.display().to_string(), seed, &sim, &outcome, &|id| {
+        scenario.label(id)
+    });
     let text = if json {
         report.to_json() + "\n"
     } else {
