@@ -548,8 +548,9 @@ impl Scenario {
                 return Err(ctx.err(format!("stop.halt: {h} is not an emulated node")));
             }
         }
-        Network::new(&raw.network, total, raw.seed)
-            .map_err(|e| ctx.err(format!("network: {e}")))?;
+        let mut network = raw.network;
+        network.resolve_paths(ctx.dir);
+        Network::new(&network, total, raw.seed).map_err(|e| ctx.err(format!("network: {e}")))?;
         for (i, (_, c)) in components.iter().enumerate() {
             if let ComponentSpec::Stimulus(spec) = c
                 && usize::from(spec.dst.node) >= total
@@ -566,7 +567,7 @@ impl Scenario {
             programs,
             nodes,
             components,
-            network: raw.network,
+            network,
             until,
             stop_on_halt: raw.stop.halt,
             stop_on_fault,

@@ -117,3 +117,23 @@ router = "2 ns"
     assert_eq!(log(&r), vec![(0, ring.finish(), 100, vec![5 * LAPS])]);
     assert_eq!(r["nodes"][3]["period_fs"].as_u64(), Some(3_333_333));
 }
+
+#[test]
+fn a_ring_on_a_ring_shaped_graph_takes_one_hop_per_pass() {
+    // The graph file (relative to the scenario) links each node to the next, so every
+    // pass of the token crosses exactly one default link, as on the all-to-all network.
+    let text = format!(
+        "[programs.ring]\nsources = [\"{}\"]\n[[nodes]]\ncount = 5\nprogram = \"ring\"\nentry = \"ring\"\n\
+         [network.topology]\nkind = \"graph\"\nfile = \"ring.graph\"\n",
+        example("ring/ring.s")
+    );
+    let graph = "# five nodes in a cycle\n0 1\n1 2\n2 3\n3 4\n4 0\n";
+    let (_dir, path) = scenario("graph-ring.toml", &text, &[("ring.graph", graph)]);
+    let ring = Ring {
+        nodes: 5,
+        period: 1_000_000,
+        flight: (one_word_bits() * 1_000_000_000_000_000).div_ceil(10_000_000_000) + 10_000_000,
+    };
+    let r = report(&path, &[], 0);
+    assert_eq!(log(&r), vec![(0, ring.finish(), 100, vec![5 * LAPS])]);
+}
