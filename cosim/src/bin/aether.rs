@@ -18,7 +18,12 @@ use clap::{Parser, Subcommand};
 
 /// aether co-simulator: cycle-timed stack-CPU nodes on a packet network.
 #[derive(Parser)]
-#[command(name = "aether", version, about, long_about = None)]
+#[command(
+    name = "aether",
+    version,
+    after_help = "Example:\n  aether run programs/examples/ring/ring.toml --json\n\n\
+                  Exit status: 0 ok, 1 a node faulted, 2 bad input. See docs/scenario.md and docs/report.md."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
