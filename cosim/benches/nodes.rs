@@ -33,7 +33,7 @@ fn alu_loop() -> Arc<Program> {
     Arc::new(Program::new(image, &NodeParams::default().profile))
 }
 
-fn simulation(nodes: usize, until: u64) -> Simulation {
+fn simulation(nodes: usize, until: u64, stepping: Stepping) -> Simulation {
     let program = alu_loop();
     let params = NodeParams::default();
     let stations = (0..nodes)
@@ -55,7 +55,7 @@ fn simulation(nodes: usize, until: u64) -> Simulation {
     Simulation::new(
         stations,
         net,
-        Stepping::RunAhead,
+        stepping,
         StopConditions {
             until: Some(until),
             ..StopConditions::default()
@@ -74,8 +74,8 @@ fn retired(sim: &Simulation) -> u64 {
         .sum()
 }
 
-fn bench(c: &mut Criterion, name: &str, nodes: usize, until: u64) {
-    let mut probe = simulation(nodes, until);
+fn bench(c: &mut Criterion, name: &str, nodes: usize, until: u64, stepping: Stepping) {
+    let mut probe = simulation(nodes, until, stepping);
     probe.run();
     let instructions = retired(&probe);
     let mut group = c.benchmark_group("simulated_instructions");
@@ -83,7 +83,7 @@ fn bench(c: &mut Criterion, name: &str, nodes: usize, until: u64) {
     group.sample_size(10);
     group.bench_function(name, |b| {
         b.iter_batched(
-            || simulation(nodes, until),
+            || simulation(nodes, until, stepping),
             |mut sim| {
                 sim.run();
                 sim
@@ -96,9 +96,29 @@ fn bench(c: &mut Criterion, name: &str, nodes: usize, until: u64) {
 
 fn nodes(c: &mut Criterion) {
     // 10 ms at 1 GHz: 10,000,000 cycles of one node.
-    bench(c, "one_node_alu_loop", 1, 10_000_000_000_000);
+    bench(
+        c,
+        "one_node_alu_loop",
+        1,
+        10_000_000_000_000,
+        Stepping::RunAhead,
+    );
     // 100 us at 1 GHz: 100,000 cycles of each of 1,024 nodes.
-    bench(c, "1024_nodes_alu_loop", 1024, 100_000_000_000);
+    bench(
+        c,
+        "1024_nodes_alu_loop",
+        1024,
+        100_000_000_000,
+        Stepping::RunAhead,
+    );
+    // The reference path for comparison: one engine event per instruction (2 us).
+    bench(
+        c,
+        "1024_nodes_alu_loop_single_step",
+        1024,
+        2_000_000_000,
+        Stepping::Single,
+    );
 }
 
 criterion_group!(benches, nodes);
