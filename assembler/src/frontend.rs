@@ -15,7 +15,7 @@ use std::rc::Rc;
 /// How deeply macro invocations may nest.
 pub const MAX_MACRO_DEPTH: usize = 64;
 /// How many bytes of macro expansion text one run may produce.
-pub const MAX_EXPANSION_BYTES: usize = 64 << 20;
+pub const MAX_EXPANSION_BYTES: usize = 16 << 20;
 
 /// A macro definition.
 struct MacroDef {
@@ -52,6 +52,8 @@ pub(crate) struct Frontend<'a> {
     queue: VecDeque<(PathBuf, usize)>,
     expansions: u32,
     expansion_bytes: usize,
+    /// Set once runaway expansion was reported: no further macro is expanded.
+    expansion_stopped: bool,
     loc_ids: u32,
 }
 
@@ -70,6 +72,7 @@ impl<'a> Frontend<'a> {
             queue: VecDeque::new(),
             expansions: 0,
             expansion_bytes: 0,
+            expansion_stopped: false,
             loc_ids: 0,
         }
     }
@@ -436,7 +439,11 @@ impl<'a> Frontend<'a> {
         depth: usize,
     ) {
         let name = call.name;
+        if self.expansion_stopped {
+            return;
+        }
         if depth >= MAX_MACRO_DEPTH {
+            self.expansion_stopped = true;
             self.problems.push(call.origin.problem(
                 call.name_span,
                 format!(
@@ -471,6 +478,7 @@ impl<'a> Frontend<'a> {
         let text = substitute(&mac.body, &mac.params, &args, number);
         self.expansion_bytes += text.len();
         if self.expansion_bytes > MAX_EXPANSION_BYTES {
+            self.expansion_stopped = true;
             self.problems.push(call.origin.problem(
                 call.name_span,
                 format!("macro expansions exceed {MAX_EXPANSION_BYTES} bytes in total"),
