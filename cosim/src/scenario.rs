@@ -24,7 +24,8 @@ pub struct ScenarioError {
     pub message: String,
 }
 
-/// A frequency written as a string with a unit (`"250 MHz"`) or a number of Hz.
+/// A frequency or a duration: a string with a unit (`"250 MHz"`, `"10 us"`) or a bare
+/// number (Hz, fs).
 #[derive(Clone, Debug, Deserialize)]
 #[serde(untagged)]
 enum Quantity {
@@ -42,9 +43,9 @@ struct RawScenario {
     #[serde(default)]
     defaults: RawParams,
     #[serde(default)]
-    nodes: Vec<RawNodes>,
+    nodes: Vec<RawParams>,
     #[serde(default)]
-    grids: Vec<RawGrid>,
+    grids: Vec<RawParams>,
     #[serde(default)]
     components: Vec<RawComponent>,
     #[serde(default)]
@@ -63,6 +64,8 @@ struct RawProgram {
     lib: Vec<PathBuf>,
 }
 
+/// Node parameters and placement keys, as written in `[defaults]`, `[[nodes]]` and
+/// `[[grids]]` (one flat table each, so that serde errors name the key).
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawParams {
@@ -76,26 +79,32 @@ struct RawParams {
     budget: Option<u64>,
     budget_mode: Option<String>,
     profile: Option<PathBuf>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawNodes {
     id: Option<u32>,
     ids: Option<Vec<u32>>,
     count: Option<u32>,
-    #[serde(flatten)]
-    params: RawParams,
+    width: Option<u32>,
+    height: Option<u32>,
+    first_id: Option<u32>,
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawGrid {
-    width: u32,
-    height: u32,
-    first_id: Option<u32>,
-    #[serde(flatten)]
-    params: RawParams,
+impl RawParams {
+    /// Fails naming the first of `keys` that is set: it does not belong in table `key`.
+    fn forbid(&self, ctx: &Ctx<'_>, key: &str, keys: &[&str]) -> Result<(), ScenarioError> {
+        for name in keys {
+            let set = match *name {
+                "id" => self.id.is_some(),
+                "ids" => self.ids.is_some(),
+                "count" => self.count.is_some(),
+                "width" => self.width.is_some(),
+                "height" => self.height.is_some(),
+                _ => self.first_id.is_some(),
+            };
+            if set {
+                return Err(ctx.err(format!("{key}.{name}: not allowed here")));
+            }
+        }
+        Ok(())
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -140,8 +149,17 @@ struct RawStop {
     until: Option<Quantity>,
     #[serde(default)]
     halt: Vec<u16>,
-    #[serde(default)]
-    on_fault: Option<String>,
+    on_fault: Option<OnFault>,
+}
+
+/// What a fault stops.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+enum OnFault {
+    /// Only the faulting node.
+    StopNode,
+    /// The whole run.
+    StopRun,
 }
 
 /// A behavioural component as the scenario describes it.
@@ -190,7 +208,8 @@ pub struct Scenario {
     pub stop_on_fault: bool,
 }
 
-/// Loads the image of a program: assembles its sources or reads its image file.
+/// Assembles and links `sources` (searching the library folders `libs`) into an image;
+/// the `aether` binary passes `aether-asm`, and errors are rendered diagnostics.
 pub type Assembler<'a> = &'a dyn Fn(&[PathBuf], &[PathBuf]) -> Result<Image, String>;
 
 struct Ctx<'a> {
@@ -243,6 +262,7 @@ fn merge(base: &RawParams, over: &RawParams) -> RawParams {
             .clone()
             .or_else(|| base.budget_mode.clone()),
         profile: over.profile.clone().or_else(|| base.profile.clone()),
+        ..RawParams::default()
     }
 }
 
@@ -448,8 +468,14 @@ impl Scenario {
         let mut profiles = BTreeMap::new();
         let mut nodes: Vec<NodeSpec> = Vec::new();
         let mut next_id = 0u32;
+        raw.defaults.forbid(
+            &ctx,
+            "defaults",
+            &["id", "ids", "count", "width", "height", "first_id"],
+        )?;
         for (i, entry) in raw.nodes.iter().enumerate() {
             let key = format!("nodes[{i}]");
+            entry.forbid(&ctx, &key, &["width", "height", "first_id"])?;
             let ids: Vec<u32> = match (&entry.id, &entry.ids, entry.count) {
                 (Some(id), None, None) => vec![*id],
                 (None, Some(ids), None) => ids.clone(),
@@ -457,7 +483,7 @@ impl Scenario {
                 (None, None, None) => vec![next_id],
                 _ => return Err(ctx.err(format!("{key}: give one of `id`, `ids` or `count`"))),
             };
-            let params = merge(&raw.defaults, &entry.params);
+            let params = merge(&raw.defaults, entry);
             for id in ids {
                 nodes.push(node_spec(&ctx, &key, id, &params, &mut profiles)?);
                 next_id = id + 1;
@@ -465,20 +491,23 @@ impl Scenario {
         }
         for (i, grid) in raw.grids.iter().enumerate() {
             let key = format!("grids[{i}]");
-            if grid.width == 0 || grid.height == 0 {
+            grid.forbid(&ctx, &key, &["id", "ids", "count"])?;
+            let (Some(width), Some(height)) = (grid.width, grid.height) else {
+                return Err(ctx.err(format!("{key}: needs `width` and `height`")));
+            };
+            if width == 0 || height == 0 {
                 return Err(ctx.err(format!(
-                    "{key}: width and height must be at least 1 (got {}x{})",
-                    grid.width, grid.height
+                    "{key}: width and height must be at least 1 (got {width}x{height})"
                 )));
             }
             let first = grid.first_id.unwrap_or(next_id);
-            let count = u64::from(grid.width) * u64::from(grid.height);
+            let count = u64::from(width) * u64::from(height);
             if u64::from(first) + count > 1 << 16 {
                 return Err(ctx.err(format!(
                     "{key}: {count} nodes from id {first} exceed 65536 nodes"
                 )));
             }
-            let params = merge(&raw.defaults, &grid.params);
+            let params = merge(&raw.defaults, grid);
             for id in first..first + count as u32 {
                 nodes.push(node_spec(&ctx, &key, id, &params, &mut profiles)?);
             }
@@ -534,15 +563,7 @@ impl Scenario {
             .as_ref()
             .map(|q| duration(&ctx, "stop.until", q))
             .transpose()?;
-        let stop_on_fault = match raw.stop.on_fault.as_deref() {
-            None | Some("stop-node") => false,
-            Some("stop-run") => true,
-            Some(other) => {
-                return Err(ctx.err(format!(
-                    "stop.on_fault: `{other}` is not `stop-node` or `stop-run`"
-                )));
-            }
-        };
+        let stop_on_fault = raw.stop.on_fault == Some(OnFault::StopRun);
         for h in &raw.stop.halt {
             if !nodes.iter().any(|n| n.id == *h) {
                 return Err(ctx.err(format!("stop.halt: {h} is not an emulated node")));
