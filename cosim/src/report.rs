@@ -10,6 +10,9 @@ use crate::node::{Fault, LogRecord, NodeState};
 use crate::sim::{Outcome, Simulation, Station};
 use crate::time::{FS_PER_NS, Time};
 
+/// Above this many nodes the human summary lists only those with the longest activations.
+pub const SUMMARY_NODES: usize = 32;
+
 /// Version of the JSON report schema.
 pub const SCHEMA_VERSION: u32 = 1;
 
@@ -245,7 +248,13 @@ impl Report {
             "max activation",
             "misses"
         );
-        for n in &self.nodes {
+        let mut shown: Vec<&NodeReport> = self.nodes.iter().collect();
+        if shown.len() > SUMMARY_NODES {
+            // The nodes that matter for a deadline: the longest activations first.
+            shown.sort_by_key(|n| (std::cmp::Reverse(n.largest_activation.cycles), n.id));
+            shown.truncate(SUMMARY_NODES / 2);
+        }
+        for n in shown {
             let _ = writeln!(
                 out,
                 "{:>5} {:<12} {:>9} {:>12} {:>12} {:>12} {:>10} {:>8} cyc {:>9.1} ns {:>4}",
@@ -259,6 +268,17 @@ impl Report {
                 n.largest_activation.cycles,
                 n.largest_activation.ns,
                 n.deadline_misses
+            );
+        }
+        if self.nodes.len() > SUMMARY_NODES {
+            let instructions: u64 = self.nodes.iter().map(|n| n.instructions).sum();
+            let misses: u64 = self.nodes.iter().map(|n| n.deadline_misses).sum();
+            let _ = writeln!(
+                out,
+                "  ... {} nodes in all (the {} with the longest activations shown; all in --json): \
+                 {instructions} instructions, {misses} deadline misses",
+                self.nodes.len(),
+                SUMMARY_NODES / 2
             );
         }
         for c in &self.components {
