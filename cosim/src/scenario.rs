@@ -765,6 +765,25 @@ halt = [2]
         assert_eq!(sim.run().reason, crate::engine::StopReason::Model);
     }
 
+    proptest::proptest! {
+        #[test]
+        fn arbitrary_text_is_an_error_or_a_scenario_never_a_panic(text in "\\PC{0,200}") {
+            let _ = parse(&text);
+        }
+
+        #[test]
+        fn mangled_scenarios_never_panic(cut in 0usize..400, junk in "[a-z0-9=\\[\\]\" .\n-]{0,12}") {
+            let valid = "[programs.p]\nsources = [\"SRC\"]\n[defaults]\nprogram = \"p\"\nclock = \"1 GHz\"\n\
+                         [[grids]]\nwidth = 2\nheight = 2\n[[components]]\nkind = \"sink\"\nid = 4\n\
+                         [stop]\nuntil = \"1 us\"\n";
+            let at = valid.char_indices().map(|(i, _)| i).nth(cut % valid.len()).unwrap_or(0);
+            let text = format!("{}{}{}", &valid[..at], junk, &valid[at..]);
+            if let Ok(s) = parse(&text) {
+                let _ = s.build(1, Some(1_000_000), Stepping::RunAhead).map(|mut sim| sim.run());
+            }
+        }
+    }
+
     #[test]
     fn errors_name_the_key() {
         let cases = [

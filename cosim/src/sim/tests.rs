@@ -336,6 +336,36 @@ proptest! {
     }
 
     #[test]
+    fn raw_code_words_never_panic_and_agree_across_stepping_modes(
+        words in prop::collection::vec(any::<u32>(), 1..40),
+        opcodes in prop::collection::vec(0usize..aether_isa::INSTRUCTIONS.len(), 1..40),
+    ) {
+        // Half arbitrary words, half valid opcodes with arbitrary operand bits.
+        let mut code: Vec<u32> = words;
+        code.extend(opcodes.iter().zip(code.clone()).map(|(&i, w)| {
+            (u32::from(aether_isa::INSTRUCTIONS[i].code) << 24) | (w & 0x00FF_FFFF)
+        }));
+        let run = |stepping| {
+            let params = NodeParams::default();
+            let image = Arc::new(aether_isa::Image { code: code.clone(), ..Default::default() });
+            let program = Arc::new(Program::new(image, &params.profile));
+            let stations = (0..2)
+                .map(|id| {
+                    Station::Node(Box::new(
+                        Node::new(id, params.clone(), program.clone(), 0, 2, 3).expect("node"),
+                    ))
+                })
+                .collect();
+            let net = Network::new(&NetworkConfig::default(), 2, 1).expect("network");
+            let stop = StopConditions { until: Some(500_000_000), ..StopConditions::default() };
+            let mut sim = Simulation::new(stations, net, stepping, stop);
+            let outcome = sim.run();
+            digest(&sim, &outcome)
+        };
+        prop_assert_eq!(run(Stepping::RunAhead), run(Stepping::Single));
+    }
+
+    #[test]
     fn run_ahead_equals_single_stepping_with_budgets_and_small_nodes(
         a in random_program(),
         b in random_program(),
