@@ -474,6 +474,7 @@ fn run_ahead_equals_single_stepping_on_the_example_programs() {
         "programs/examples/ring/ring.toml",
         "programs/examples/factorial-server/factorial.toml",
         "programs/examples/halo/halo.toml",
+        "programs/examples/workers/workers.toml",
     ] {
         let scenario = crate::scenario::Scenario::load(&root.join(example), &assemble)
             .unwrap_or_else(|e| panic!("{e}"));
