@@ -19,6 +19,8 @@ pub struct Site {
 #[derive(Clone, Debug)]
 pub(crate) struct Problem {
     pub message: String,
+    /// The file an unlocated problem is about (an unreadable input).
+    pub file: Option<String>,
     pub primary: Option<Site>,
     pub secondary: Vec<(Site, String)>,
     pub notes: Vec<String>,
@@ -29,6 +31,7 @@ impl Problem {
     pub fn at(site: Site, message: impl Into<String>) -> Problem {
         Problem {
             message: message.into(),
+            file: None,
             primary: Some(site),
             secondary: Vec::new(),
             notes: Vec::new(),
@@ -39,9 +42,18 @@ impl Problem {
     pub fn nowhere(message: impl Into<String>) -> Problem {
         Problem {
             message: message.into(),
+            file: None,
             primary: None,
             secondary: Vec::new(),
             notes: Vec::new(),
+        }
+    }
+
+    /// An error about a whole file, such as one that cannot be read.
+    pub fn about_file(file: impl Into<String>, message: impl Into<String>) -> Problem {
+        Problem {
+            file: Some(file.into()),
+            ..Problem::nowhere(message)
         }
     }
 
@@ -61,7 +73,7 @@ impl Problem {
 /// One error, located.
 #[derive(Clone, Debug)]
 pub struct Diagnostic {
-    /// The file it is in (empty when it belongs to no file).
+    /// The file it is in or about (empty when it concerns no file).
     pub file: String,
     /// 1-based line (0 when it belongs to no place).
     pub line: usize,
@@ -127,7 +139,7 @@ impl Diagnostics {
 fn locate(files: &SimpleFiles<String, String>, p: Problem) -> Diagnostic {
     let mut report = Report::error().with_message(p.message.clone());
     let mut labels = Vec::new();
-    let (mut file, mut line, mut col) = (String::new(), 0, 0);
+    let (mut file, mut line, mut col) = (p.file.clone().unwrap_or_default(), 0, 0);
     if let Some(site) = &p.primary {
         labels.push(Label::primary(site.file, site.span.clone()));
         if let (Ok(name), Ok(loc)) = (

@@ -81,15 +81,17 @@ impl<'a> Frontend<'a> {
     pub fn run(&mut self, inputs: &[PathBuf]) {
         for input in inputs {
             let Some(identity) = self.loader.identity(input) else {
-                self.problems.push(Problem::nowhere(format!(
-                    "cannot read `{}`: file not found",
-                    input.display()
-                )));
+                self.problems.push(Problem::about_file(
+                    input.display().to_string(),
+                    format!("cannot read `{}`: file not found", input.display()),
+                ));
                 continue;
             };
             match self.load(input, &identity) {
                 Ok(id) => self.enqueue(identity, id),
-                Err(e) => self.problems.push(Problem::nowhere(e)),
+                Err(e) => self
+                    .problems
+                    .push(Problem::about_file(input.display().to_string(), e)),
             }
         }
         while let Some((identity, file)) = self.queue.pop_front() {

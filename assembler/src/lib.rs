@@ -226,6 +226,15 @@ mod tests {
     }
 
     #[test]
+    fn an_unreadable_input_is_named() {
+        let err =
+            assemble_files(&[PathBuf::from("/no/such/x.s")], &Options::default()).unwrap_err();
+        let d: Vec<&Diagnostic> = err.iter().collect();
+        assert_eq!((d[0].file.as_str(), d[0].line), ("/no/such/x.s", 0));
+        assert!(d[0].message.contains("file not found"), "{}", d[0].message);
+    }
+
+    #[test]
     fn duplicate_definitions_across_files_name_both_places() {
         let err = mem(&[("a.s", "x: nop\n"), ("b.s", "nop\nx: halt\n")], 2).unwrap_err();
         let text = err.render();
