@@ -53,6 +53,9 @@ pub enum Ev {
     Timer,
 }
 
+/// Most cycles a node runs ahead per event while progress is reported.
+pub const PROGRESS_SLICE: u64 = 1 << 20;
+
 /// Where instruction-trace lines go.
 pub type TraceSink = Box<dyn FnMut(&str)>;
 
@@ -80,6 +83,8 @@ pub struct World {
     last_activity: Time,
     /// Receives the instruction-trace lines of traced nodes as they are produced.
     pub trace_sink: Option<TraceSink>,
+    /// Most cycles a node runs ahead per event, if limited.
+    slice: Option<u64>,
 }
 
 /// A ready-to-run simulation.
@@ -144,6 +149,7 @@ impl Simulation {
             stop_requested: false,
             last_activity: 0,
             trace_sink: None,
+            slice: None,
         };
         let mut engine = Engine::new();
         for i in 0..n {
@@ -172,18 +178,30 @@ impl Simulation {
 
     /// Runs to a stop condition.
     pub fn run(&mut self) -> Outcome {
-        self.run_with(&|_, _| {})
+        let until = self.world.until;
+        let reason = self.engine.run(&mut self.world, until);
+        self.finish(reason)
     }
 
-    /// Runs to a stop condition, calling `progress(now, events)` every 65,536 events or so.
+    /// Runs to a stop condition, calling `progress(now, events)` every few hundred events.
+    ///
+    /// So that progress shows even when nodes compute for long without an event, a node
+    /// runs ahead at most [`PROGRESS_SLICE`] cycles per event; results are the same.
     pub fn run_with(&mut self, progress: &dyn Fn(Time, u64)) -> Outcome {
         let until = self.world.until;
+        self.world.slice = Some(PROGRESS_SLICE);
         let reason = loop {
-            if let Some(reason) = self.engine.run_for(&mut self.world, until, 1 << 16) {
+            if let Some(reason) = self.engine.run_for(&mut self.world, until, 1 << 8) {
                 break reason;
             }
             progress(self.engine.now(), self.engine.processed());
         };
+        self.world.slice = None;
+        self.finish(reason)
+    }
+
+    /// The outcome of a run that stopped for `reason`; idle time is counted up to its end.
+    fn finish(&mut self, reason: StopReason) -> Outcome {
         let mut end_time = self.world.last_activity;
         for station in &self.world.stations {
             if let Station::Node(node) = station {
@@ -191,7 +209,7 @@ impl Simulation {
             }
         }
         if reason == StopReason::TimeLimit {
-            end_time = until.unwrap_or(end_time);
+            end_time = self.world.until.unwrap_or(end_time);
         }
         for station in &mut self.world.stations {
             if let Station::Node(node) = station {
@@ -401,6 +419,9 @@ impl World {
         }
         if let Some(timer) = node.next_timer() {
             stop = stop.min(timer);
+        }
+        if let Some(slice) = self.slice {
+            stop = stop.min(node.cycle + slice);
         }
         stop
     }

@@ -486,6 +486,26 @@ fn run_ahead_equals_single_stepping_on_the_example_programs() {
             let outcome = sim.run();
             digests.push(digest(&sim, &outcome));
         }
+        // With progress reporting, run-ahead is cut into slices: same results.
+        let mut sim = scenario
+            .build(scenario.seed, None, Stepping::RunAhead)
+            .expect("builds");
+        let outcome = sim.run_with(&|_, _| {});
+        digests.push(digest(&sim, &outcome));
         assert_eq!(digests[0], digests[1], "{example}");
+        assert_eq!(digests[0], digests[2], "{example}");
     }
+}
+
+#[test]
+fn progress_slices_do_not_change_a_long_computation() {
+    // 3 million cycles of a counting loop: cut into 2^20-cycle slices when progress is shown.
+    let prog: &[(Opcode, i64)] = &[(Push, 1_000_000), (AddI, -1), (Dup, 0), (Jnz, 1), (Halt, 0)];
+    let mut plain = world(&[prog], Stepping::RunAhead, None);
+    let plain_out = plain.run();
+    let mut sliced = world(&[prog], Stepping::RunAhead, None);
+    let sliced_out = sliced.run_with(&|_, _| {});
+    assert_eq!(digest(&plain, &plain_out), digest(&sliced, &sliced_out));
+    assert_eq!(plain_out.events, 1);
+    assert_eq!(sliced_out.events, 3_000_002_u64.div_ceil(PROGRESS_SLICE));
 }
