@@ -262,10 +262,16 @@ impl Node {
                     ds.pop();
                 }
                 Op::Jmp(t) => next = jump_to!(t),
-                Op::Jz(t) | Op::Jnz(t) => {
+                Op::Jz(t) => {
                     need!(1);
-                    let flag = top!();
-                    if (flag == 0) == (d.op == Op::Jz(t)) {
+                    if top!() == 0 {
+                        next = jump_to!(t);
+                    }
+                    ds.pop();
+                }
+                Op::Jnz(t) => {
+                    need!(1);
+                    if top!() != 0 {
                         next = jump_to!(t);
                     }
                     ds.pop();
