@@ -29,6 +29,11 @@ pub enum NicOutcome {
 /// The word firmware uses for "no address".
 const NONE: u32 = u32::MAX;
 
+/// An inbox id from a stack word (ids are 16 bits).
+fn inbox_id(word: u32) -> Result<u16, FaultKind> {
+    u16::try_from(word).map_err(|_| FaultKind::Nic(format!("inbox {word} does not exist")))
+}
+
 impl Node {
     fn pop_args<const N: usize>(&mut self) -> Result<[u32; N], FaultKind> {
         let ds = &mut self.procs[self.current].ds;
@@ -117,8 +122,7 @@ impl Node {
             }
             Opcode::Close => {
                 let [inbox] = self.pop_args()?;
-                let inbox = u16::try_from(inbox)
-                    .map_err(|_| FaultKind::Nic(format!("inbox {inbox} does not exist")))?;
+                let inbox = inbox_id(inbox)?;
                 net.close(now, node, inbox).map_err(Self::nic_fault)?;
                 self.set_owner(inbox, None);
             }
@@ -148,8 +152,7 @@ impl Node {
             }
             Opcode::Recv => {
                 let [buf, max, inbox] = self.peek_args()?;
-                let inbox16 = u16::try_from(inbox)
-                    .map_err(|_| FaultKind::Nic(format!("inbox {inbox} does not exist")))?;
+                let inbox16 = inbox_id(inbox)?;
                 let waiting = net.peek(node, inbox16).map_err(Self::nic_fault)?;
                 let Some(len) = waiting.map(|m| m.payload.len() as u32) else {
                     self.pop_args::<3>()?;
@@ -175,8 +178,7 @@ impl Node {
             }
             Opcode::Poll | Opcode::Peek => {
                 let [inbox] = self.peek_args()?;
-                let inbox16 = u16::try_from(inbox)
-                    .map_err(|_| FaultKind::Nic(format!("inbox {inbox} does not exist")))?;
+                let inbox16 = inbox_id(inbox)?;
                 let value = if opcode == Opcode::Poll {
                     net.poll(node, inbox16).map_err(Self::nic_fault)? as u32
                 } else {
