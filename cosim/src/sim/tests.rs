@@ -509,3 +509,35 @@ fn progress_slices_do_not_change_a_long_computation() {
     assert_eq!(plain_out.events, 1);
     assert_eq!(sliced_out.events, 3_000_002_u64.div_ceil(PROGRESS_SLICE));
 }
+
+#[test]
+fn nic_misuse_faults_the_node() {
+    let cases: &[(&[(Opcode, i64)], &str)] = &[
+        (
+            &[(Push, 0), (Push, 4), (Push, 7), (Recv, 0)],
+            "never opened",
+        ),
+        (&[(Push, 5), (Close, 0)], "never opened"),
+        (&[(Push, 70_000), (Poll, 0)], "does not exist"),
+        (
+            &[
+                (Push, 0),
+                (Push, 1),
+                (Push, 1),
+                (Push, 9 << 16),
+                (Push, -1),
+                (Send, 0),
+            ],
+            "not on the network",
+        ),
+    ];
+    for (prog, needle) in cases {
+        let mut sim = world(&[prog], Stepping::RunAhead, None);
+        sim.run();
+        let n = node_ref(&sim, 0);
+        let fault = n.fault.as_ref().expect("a fault");
+        assert_eq!(fault.kind, "nic", "{prog:?}");
+        assert!(fault.message.contains(needle), "{}", fault.message);
+        assert_eq!(fault.pc as usize, prog.len() - 1);
+    }
+}
