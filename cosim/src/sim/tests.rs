@@ -541,3 +541,36 @@ fn nic_misuse_faults_the_node() {
         assert_eq!(fault.pc as usize, prog.len() - 1);
     }
 }
+
+#[test]
+fn a_message_to_a_closed_inbox_comes_back_marked_as_returned() {
+    // Node 0 sends type 7 to node 1's inbox 9 (never opened) with reply-to (0, 0), then
+    // receives the returned message and emits its header words.
+    let sender: &[(Opcode, i64)] = &[
+        (Push, 10),
+        (Push, 1),
+        (Push, 7),
+        (Push, (1 << 16) | 9),
+        (Push, 0),
+        (Send, 0),
+        (Push, -1),
+        (Wait, 0),
+        (Drop, 0),
+        (Push, 20),
+        (Push, 4),
+        (Push, 0),
+        (Recv, 0),
+        (LoadI, 20),
+        (LoadI, 21),
+        (LoadI, 22),
+        (Push, 1),
+        (Emit, 4),
+        (Halt, 0),
+    ];
+    let mut sim = world(&[sender, &[(Halt, 0)]], Stepping::RunAhead, None);
+    sim.run();
+    let n = node_ref(&sim, 0);
+    assert_eq!(n.fault, None);
+    // [len, type | bit 31, source = the bouncing node, reply-to = -1]
+    assert_eq!(n.log[0].values, vec![1, 7 | 0x8000_0000, 1, u32::MAX]);
+}
