@@ -171,3 +171,20 @@ fn image_programs_run_and_broken_images_are_rejected() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_fault_can_stop_the_whole_run() {
+    // Node 0 divides by zero; node 1 would count for a long time.
+    let firmware = ".entry main\nmain:\n    nodeid\n    jnz .count\n    push 1\n    push 0\n    div\n.count:\n    push 100000\n.loop:\n    addi -1\n    dup\n    jnz .loop\n    halt\n";
+    let text = "[programs.p]\nsources = [\"p.s\"]\n[[nodes]]\ncount = 2\nprogram = \"p\"\n[stop]\non_fault = \"stop-run\"\n";
+    let (_dir, path) = scenario("stop.toml", text, &[("p.s", firmware)]);
+    let r = report(&path, &[], 1);
+    assert_eq!(r["stop_reason"], "model");
+    // nodeid, jnz, push, push: the div faults at cycle 4. Events at one time run in node
+    // order, so node 1 ran exactly the instructions issuing at cycles 0..=3.
+    assert_eq!(r["faults"][0]["kind"], "division_by_zero");
+    assert_eq!(r["faults"][0]["time_fs"].as_u64(), Some(4_000_000));
+    assert_eq!(r["nodes"][1]["state"], "running");
+    assert_eq!(r["nodes"][1]["instructions"].as_u64(), Some(4));
+    assert_eq!(r["nodes"][1]["cycles"]["busy"].as_u64(), Some(4));
+}
