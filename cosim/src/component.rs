@@ -116,7 +116,12 @@ impl Component for Stimulus {
         match io.net.send(io.now, msg) {
             Ok(()) => {}
             Err(SendError::Full) => {
-                return Some(io.net.tx_free_at(io.node).unwrap_or(io.now).max(io.now + 1));
+                return Some(
+                    io.net
+                        .tx_free_at(io.node)
+                        .unwrap_or(io.now)
+                        .max(io.now.saturating_add(1)),
+                );
             }
             Err(e) => {
                 tracing::warn!(node = io.node, error = %e, "stimulus send failed");
@@ -124,7 +129,7 @@ impl Component for Stimulus {
             }
         }
         self.stats.sent += 1;
-        self.next_at = self.next_at.max(io.now) + spec.period;
+        self.next_at = self.next_at.max(io.now).saturating_add(spec.period);
         (self.stats.sent < spec.count).then_some(self.next_at)
     }
 

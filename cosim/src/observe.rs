@@ -77,12 +77,12 @@ pub fn timeline_json(sim: &Simulation, outcome: &Outcome) -> String {
             if start > last_end {
                 events.push(json!({
                     "name": "wait", "cat": "idle", "ph": "X", "pid": 0, "tid": tid,
-                    "ts": us(last_end * period), "dur": us((start - last_end) * period)
+                    "ts": us(last_end.saturating_mul(period)), "dur": us((start - last_end).saturating_mul(period))
                 }));
             }
             events.push(json!({
                 "name": "activation", "cat": "busy", "ph": "X", "pid": 0, "tid": tid,
-                "ts": us(start * period), "dur": us((end - start) * period),
+                "ts": us(start.saturating_mul(period)), "dur": us((end - start).saturating_mul(period)),
                 "args": {"cycles": end - start}
             }));
             last_end = end;
@@ -91,7 +91,7 @@ pub fn timeline_json(sim: &Simulation, outcome: &Outcome) -> String {
         if !node.is_stopped() && end > last_end {
             events.push(json!({
                 "name": "wait", "cat": "idle", "ph": "X", "pid": 0, "tid": tid,
-                "ts": us(last_end * period), "dur": us((end - last_end) * period)
+                "ts": us(last_end.saturating_mul(period)), "dur": us((end - last_end).saturating_mul(period))
             }));
         }
     }

@@ -173,7 +173,8 @@ impl Report {
                         activations: c.activations,
                         largest_activation: Span {
                             cycles: c.largest_activation,
-                            ns: (c.largest_activation * period) as f64 / FS_PER_NS as f64,
+                            ns: c.largest_activation.saturating_mul(period) as f64
+                                / FS_PER_NS as f64,
                         },
                         budget: n.params.budget,
                         deadline_misses: c.deadline_misses,

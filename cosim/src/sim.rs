@@ -394,7 +394,9 @@ impl World {
             return;
         };
         let next = match node.state {
-            NodeState::Idle(_) => node.next_timer().map(|c| c * node.params.period),
+            NodeState::Idle(_) => node
+                .next_timer()
+                .map(|c| c.saturating_mul(node.params.period)),
             _ => None,
         };
         if next.is_some() && next != self.timer_at[i] {
@@ -509,7 +511,7 @@ impl World {
                             }
                         }
                         NicOutcome::Stall(_) => {
-                            let t = retry_edge * period;
+                            let t = retry_edge.saturating_mul(period);
                             self.resume_at[i] = Some(t);
                             sched.schedule(t, target(i), Ev::Resume);
                             break;

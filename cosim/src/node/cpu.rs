@@ -124,7 +124,7 @@ impl Node {
             }
             let d = ops[pc];
             if let Some(lines) = trace.as_mut() {
-                lines.push(trace_line(&program, id, cyc * period, pc, ds));
+                lines.push(trace_line(&program, id, cyc.saturating_mul(period), pc, ds));
             }
             let mut next = pc + 1;
             match d.op {
@@ -310,7 +310,7 @@ impl Node {
                 }
                 Op::Now => {
                     room!(1);
-                    ds.push((cyc * period / crate::time::FS_PER_NS) as u32);
+                    ds.push((cyc.saturating_mul(period) / crate::time::FS_PER_NS) as u32);
                 }
                 Op::NodeId => {
                     room!(1);
@@ -343,7 +343,7 @@ impl Node {
                     let l = ds.len();
                     log.push(LogRecord {
                         node: id,
-                        time_fs: cyc * period,
+                        time_fs: cyc.saturating_mul(period),
                         tag: ds[l - 1],
                         values: ds[l - 1 - n..l - 1].to_vec(),
                     });

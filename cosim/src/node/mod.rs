@@ -250,7 +250,7 @@ impl Node {
 
     /// Local time of the next issue: `cycle * period`.
     pub fn time(&self) -> Time {
-        self.cycle * self.params.period
+        self.cycle.saturating_mul(self.params.period)
     }
 
     /// The first clock edge at or after time `t`.

@@ -140,7 +140,10 @@ impl Node {
                 match net.send(now, msg) {
                     Ok(()) => {}
                     Err(SendError::Full) => {
-                        let retry = net.tx_free_at(node).unwrap_or(now).max(now + 1);
+                        let retry = net
+                            .tx_free_at(node)
+                            .unwrap_or(now)
+                            .max(now.saturating_add(1));
                         self.state = NodeState::Stalled(self.cycle);
                         return Ok(NicOutcome::Stall(retry));
                     }
