@@ -14,6 +14,13 @@ use crate::node::{Node, NodeParams, Program};
 use crate::sim::{Simulation, Station, Stepping, StopConditions};
 use crate::time::{Time, parse_duration, parse_frequency, period_fs};
 
+/// Largest data memory of a node, in words (the reach of a 24-bit address operand).
+pub const MAX_MEMORY: u32 = 1 << 24;
+/// Deepest data or return stack, in words.
+pub const MAX_STACK: u32 = 1 << 16;
+/// Most processes per node.
+pub const MAX_PROCESSES: u32 = 1 << 16;
+
 /// A scenario that cannot be loaded: the message names the file and the key.
 #[derive(Debug, thiserror::Error)]
 #[error("{file}: {message}")]
@@ -266,14 +273,16 @@ fn merge(base: &RawParams, over: &RawParams) -> RawParams {
     }
 }
 
-fn positive(
+/// A count in `1..=max`, or `default` when unset.
+fn bounded(
     ctx: &Ctx<'_>,
     key: &str,
     value: Option<u32>,
     default: u32,
+    max: u32,
 ) -> Result<u32, ScenarioError> {
     match value {
-        Some(0) => Err(ctx.err(format!("{key} must be at least 1"))),
+        Some(v) if v == 0 || v > max => Err(ctx.err(format!("{key} is {v}; it must be 1..={max}"))),
         Some(v) => Ok(v),
         None => Ok(default),
     }
@@ -322,10 +331,9 @@ fn node_spec(
             )));
         }
     };
-    let memory = positive(ctx, &format!("{key}.memory"), raw.memory, defaults.memory)?;
-    if memory > 1 << 24 {
-        return Err(ctx.err(format!("{key}.memory: {memory} words exceeds 16777216")));
-    }
+    let count = |name: &str, value: Option<u32>, default: u32, max: u32| {
+        bounded(ctx, &format!("{key}.{name}"), value, default, max)
+    };
     Ok(NodeSpec {
         id,
         program,
@@ -333,24 +341,19 @@ fn node_spec(
         clock_hz,
         params: NodeParams {
             period: period_fs(clock_hz).map_err(|e| ctx.err(format!("{key}.clock: {e}")))?,
-            memory,
-            data_stack: positive(
-                ctx,
-                &format!("{key}.data_stack"),
-                raw.data_stack,
-                defaults.data_stack,
-            )?,
-            return_stack: positive(
-                ctx,
-                &format!("{key}.return_stack"),
+            memory: count("memory", raw.memory, defaults.memory, MAX_MEMORY)?,
+            data_stack: count("data_stack", raw.data_stack, defaults.data_stack, MAX_STACK)?,
+            return_stack: count(
+                "return_stack",
                 raw.return_stack,
                 defaults.return_stack,
+                MAX_STACK,
             )?,
-            processes: positive(
-                ctx,
-                &format!("{key}.processes"),
+            processes: count(
+                "processes",
                 raw.processes,
                 defaults.processes,
+                MAX_PROCESSES,
             )?,
             budget: raw.budget,
             budget_faults,
