@@ -441,6 +441,18 @@ impl World {
         }
     }
 
+    /// Whether node `i` is at the engine's time `now`; if so the network is brought up to
+    /// `now` (every earlier event has been handled), otherwise the node is rescheduled at
+    /// its own time. Visible actions (NIC instructions, timers) happen only after `true`.
+    fn synchronise(&mut self, i: usize, now: Time, sched: &mut Scheduler<'_, Ev>) -> bool {
+        if self.node_mut(i).is_none_or(|node| node.time() != now) {
+            self.resume(i, sched);
+            return false;
+        }
+        self.sync_network(now, sched);
+        true
+    }
+
     /// Runs node `i`, whose local time is `now`, until it needs another event.
     fn drive(&mut self, i: usize, now: Time, sched: &mut Scheduler<'_, Ev>) {
         let _span = tracing::trace_span!("drive", node = i, now).entered();
@@ -452,14 +464,11 @@ impl World {
                 break;
             }
             if node.next_timer().is_some_and(|t| t <= node.cycle) {
-                // A timer firing is visible: a delivery could wake the same process first,
-                // so it happens only in an event at the node's own time.
-                if node.time() != now {
-                    self.resume(i, sched);
+                // A timer firing is visible: a delivery could wake the same process first.
+                if !self.synchronise(i, now, sched) {
                     break;
                 }
-                self.sync_network(now, sched);
-                let Station::Node(node) = &mut self.stations[i] else {
+                let Some(node) = self.node_mut(i) else {
                     return;
                 };
                 let cycle = node.cycle;
@@ -485,11 +494,9 @@ impl World {
                     break;
                 }
                 Exit::Outside(opcode) => {
-                    if node.time() != now {
-                        self.resume(i, sched);
+                    if !self.synchronise(i, now, sched) {
                         break;
                     }
-                    self.sync_network(now, sched);
                     let Station::Node(node) = &mut self.stations[i] else {
                         return;
                     };
