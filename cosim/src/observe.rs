@@ -3,6 +3,7 @@
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::{Value, json};
 
+use crate::node::NodeState;
 use crate::sim::{Outcome, Simulation, Station};
 use crate::time::{FS_PER_NS, Time};
 
@@ -57,7 +58,8 @@ fn us(t: Time) -> f64 {
 }
 
 /// The run's timeline in Chrome trace-event JSON: per node (one thread each) a slice per
-/// activation and a slice per wait between activations; times in microseconds.
+/// activation, a slice per wait between activations, and instant events for its log
+/// records and its fault; times in microseconds.
 pub fn timeline_json(sim: &Simulation, outcome: &Outcome) -> String {
     let mut events: Vec<Value> = vec![json!({
         "name": "process_name", "ph": "M", "pid": 0, "args": {"name": "aether nodes"}
@@ -88,10 +90,23 @@ pub fn timeline_json(sim: &Simulation, outcome: &Outcome) -> String {
             last_end = end;
         }
         let end = outcome.end_time / period;
-        if !node.is_stopped() && end > last_end {
+        if matches!(node.state, NodeState::Idle(_)) && end > last_end {
             events.push(json!({
                 "name": "wait", "cat": "idle", "ph": "X", "pid": 0, "tid": tid,
                 "ts": us(last_end.saturating_mul(period)), "dur": us((end - last_end).saturating_mul(period))
+            }));
+        }
+        for record in &node.log {
+            events.push(json!({
+                "name": format!("emit {}", record.tag), "cat": "log", "ph": "i", "s": "t",
+                "pid": 0, "tid": tid, "ts": us(record.time_fs), "args": {"values": record.values}
+            }));
+        }
+        if let Some(fault) = &node.fault {
+            events.push(json!({
+                "name": format!("fault: {}", fault.kind), "cat": "fault", "ph": "i", "s": "t",
+                "pid": 0, "tid": tid, "ts": us(fault.time_fs),
+                "args": {"message": fault.message, "pc": fault.pc, "source": fault.source}
             }));
         }
     }

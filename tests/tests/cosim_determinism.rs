@@ -71,6 +71,12 @@ fn trace_and_timeline_are_written() {
     let activations = events.iter().filter(|e| e["name"] == "activation").count();
     assert!(activations >= 8 * 4, "{activations}");
     assert!(events.iter().any(|e| e["name"] == "wait"));
+    // Node 0's final record (tag 100) is an instant event on its thread.
+    assert!(
+        events
+            .iter()
+            .any(|e| e["name"] == "emit 100" && e["tid"] == 0 && e["ph"] == "i")
+    );
 }
 
 #[test]

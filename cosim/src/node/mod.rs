@@ -463,7 +463,7 @@ impl Node {
 
     /// Ends the run for this node at edge `end`: idle or stalled time up to it is counted,
     /// and an activation still in progress counts towards the largest activation and the
-    /// deadline misses (but not towards the completed activations).
+    /// deadline misses (but not towards the completed activations) and ends the timeline.
     pub fn finish(&mut self, end: u64) {
         let in_progress = match self.state {
             NodeState::Idle(since) => {
@@ -483,6 +483,9 @@ impl Node {
             c.largest_activation = c.largest_activation.max(length);
             if self.params.budget.is_some_and(|b| length > b) {
                 c.deadline_misses += 1;
+            }
+            if let Some(spans) = self.timeline.as_mut() {
+                spans.push((self.activation_start, last.max(self.activation_start)));
             }
         }
     }
