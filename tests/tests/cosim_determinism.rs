@@ -64,6 +64,22 @@ fn trace_and_timeline_are_written() {
     assert!(trace.contains("node 1 t=0fs pc=0"), "{trace}");
     assert!(trace.contains("ring.s:"), "source lines in the trace");
     assert!(!trace.contains("node 2 "), "only node 1 is traced");
+    // Every instruction once, in the same order as on the single-step path.
+    let single = aether(&[
+        "run",
+        "programs/examples/ring/ring.toml",
+        "--trace-node",
+        "1",
+        "--single-step",
+    ]);
+    assert_eq!(out.stderr, single.stderr);
+    let lines = trace.lines().count() as u64;
+    let r = cosim_support::report(
+        &aether_tests::workspace_root().join("programs/examples/ring/ring.toml"),
+        &[],
+        0,
+    );
+    assert_eq!(Some(lines), r["nodes"][1]["instructions"].as_u64());
     let text = std::fs::read_to_string(&timeline).expect("timeline written");
     let v: serde_json::Value = serde_json::from_str(&text).expect("trace-event JSON");
     let events = v["traceEvents"].as_array().expect("traceEvents");

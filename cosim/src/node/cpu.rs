@@ -123,7 +123,10 @@ impl Node {
                 break Exit::Limit;
             }
             let d = ops[pc];
-            if let Some(lines) = trace.as_mut() {
+            // Outside instructions are traced when they execute (see `Node::outside`).
+            if let Some(lines) = trace.as_mut()
+                && !matches!(d.op, Op::Outside(_))
+            {
                 lines.push(trace_line(&program, id, cyc.saturating_mul(period), pc, ds));
             }
             let mut next = pc + 1;
@@ -370,7 +373,7 @@ impl Node {
 }
 
 /// One instruction-trace line: node, time, pc, source, instruction and data stack.
-fn trace_line(
+pub(super) fn trace_line(
     program: &super::Program,
     node: u16,
     time: crate::time::Time,

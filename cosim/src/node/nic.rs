@@ -9,6 +9,7 @@
 use aether_isa::Opcode;
 use aether_network::{Address, Message, Network, SendError};
 
+use super::cpu::trace_line;
 use super::fault::{FaultKind, Stack};
 use super::{Node, NodeState, ProcState};
 use crate::time::Time;
@@ -91,6 +92,11 @@ impl Node {
 
     /// Performs the NIC or process instruction `opcode` at the PC, at time `now` (the node's time).
     pub fn outside(&mut self, opcode: Opcode, now: Time, net: &mut Network) -> NicOutcome {
+        if self.trace.is_some() {
+            let proc = &self.procs[self.current];
+            let line = trace_line(&self.program, self.id, now, proc.pc as usize, &proc.ds);
+            self.trace.get_or_insert_default().push(line);
+        }
         match self.try_outside(opcode, now, net) {
             Ok(outcome) => outcome,
             Err(kind) => {
