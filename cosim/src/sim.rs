@@ -352,7 +352,7 @@ impl World {
                 }
                 Station::Component(c) => {
                     let mut io = ComponentIo {
-                        now: d.time,
+                        now,
                         node: d.node,
                         net: &mut self.net,
                         log: &mut self.component_log,
