@@ -62,7 +62,18 @@ fn examples_match_goldens_and_round_trip() {
             .unwrap_or_else(|d| panic!("{name} does not assemble:\n{}", d.render()));
         let dis = disassemble(&image);
 
-        let mut mint = Mint::new(Path::new("programs/examples").join(&name).join("golden"));
+        let golden_dir = Path::new("programs/examples").join(&name).join("golden");
+        if std::env::var_os("UPDATE_GOLDENFILES").is_none() {
+            for ext in ["lst", "dis"] {
+                let path = golden_dir.join(format!("{name}.{ext}"));
+                assert!(
+                    path.is_file(),
+                    "{} is missing: create it with `UPDATE_GOLDENFILES=1 cargo test -p aether-asm --test examples` and review it",
+                    path.display()
+                );
+            }
+        }
+        let mut mint = Mint::new(&golden_dir);
         let mut lst = mint
             .new_goldenfile(format!("{name}.lst"))
             .expect("golden listing");
