@@ -1,0 +1,168 @@
+//! Tree size and depth by convergecast (`programs/examples/tree-cast`, the paper's
+//! Figure 8) on trees generated here, through the real `aether` binary: the root's answers
+//! equal the size and depth computed on the host, and the message report counts one cast
+//! and one reply per tree edge and per cast.
+
+mod cosim_support;
+
+use aether_tests::workspace_root;
+use cosim_support::{example, log, report, scenario};
+
+/// `tree.s`: log tags and message types.
+const TAG_SIZE: u64 = 1;
+const TAG_DEPTH: u64 = 2;
+const TREE_SIZE: &str = "1";
+const TREE_DEPTH: &str = "2";
+/// `cast.s`: CAST_REPLY = 0x7FFF01.
+const CAST_REPLY: &str = "8388353";
+
+/// A small deterministic generator (splitmix64) for the test's trees.
+struct Gen(u64);
+
+impl Gen {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+/// A rooted tree on nodes 0..n (root 0) given by each node's parent.
+struct Tree {
+    parent: Vec<usize>,
+}
+
+impl Tree {
+    fn random(n: usize, seed: u64) -> Self {
+        let mut g = Gen(seed);
+        let parent = (0..n)
+            .map(|i| if i == 0 { 0 } else { g.below(i as u64) as usize })
+            .collect();
+        Self { parent }
+    }
+
+    fn path(n: usize) -> Self {
+        Self {
+            parent: (0..n).map(|i| i.saturating_sub(1)).collect(),
+        }
+    }
+
+    fn star(n: usize) -> Self {
+        Self {
+            parent: vec![0; n],
+        }
+    }
+
+    fn size(&self) -> u64 {
+        self.parent.len() as u64
+    }
+
+    /// The largest number of edges from the root to a node.
+    fn depth(&self) -> u64 {
+        (0..self.parent.len())
+            .map(|mut v| {
+                let mut d = 0;
+                while v != 0 {
+                    v = self.parent[v];
+                    d += 1;
+                }
+                d
+            })
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// The `tree-data.s` text: children lists in compressed rows.
+    fn data_file(&self) -> String {
+        let n = self.parent.len();
+        let mut first = vec![0];
+        let mut kids = Vec::new();
+        for v in 0..n {
+            kids.extend((1..n).filter(|&c| self.parent[c] == v));
+            first.push(kids.len());
+        }
+        let words = |xs: &[usize]| {
+            xs.iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let kids_line = if kids.is_empty() {
+            "tree_kids: .space 1".to_string()
+        } else {
+            format!("tree_kids: .word {}", words(&kids))
+        };
+        format!(
+            ".const TREE_N = {n}\n.data\ntree_first: .word {}\n{kids_line}\n",
+            words(&first)
+        )
+    }
+}
+
+fn run(tree: &Tree) {
+    let n = tree.size();
+    let text = format!(
+        r#"
+[programs.tree]
+sources = ["{src}", "tree-data.s"]
+lib = ["{lib}"]
+
+[[nodes]]
+count = {n}
+program = "tree"
+"#,
+        src = example("tree-cast/tree.s"),
+        lib = workspace_root().join("programs/lib").display(),
+    );
+    let (_dir, path) = scenario("tree.toml", &text, &[("tree-data.s", &tree.data_file())]);
+    let r = report(&path, &[], 0);
+    let mut size = Vec::new();
+    let mut depth = Vec::new();
+    for (node, _, tag, values) in log(&r) {
+        assert_eq!(node, 0, "only the root reports");
+        match tag {
+            TAG_SIZE => size.push(values[0]),
+            TAG_DEPTH => depth.push(values[0]),
+            other => panic!("unexpected tag {other}"),
+        }
+    }
+    assert_eq!(size, vec![n], "size of a {n}-node tree");
+    assert_eq!(depth, vec![tree.depth()], "depth of a {n}-node tree");
+    let types = &r["network"]["types"];
+    let sent = |t: &str| types[t]["sent"].as_u64().unwrap_or(0);
+    assert_eq!(sent(TREE_SIZE), n - 1);
+    assert_eq!(sent(TREE_DEPTH), n - 1);
+    assert_eq!(sent(CAST_REPLY), 2 * (n - 1));
+    assert!(r["faults"].as_array().expect("faults").is_empty());
+}
+
+#[test]
+fn the_bundled_tree_has_size_12_and_depth_4() {
+    let r = report(
+        &workspace_root().join("programs/examples/tree-cast/tree-cast.toml"),
+        &[],
+        0,
+    );
+    let answers: Vec<(u64, Vec<u64>)> = log(&r).into_iter().map(|(_, _, t, v)| (t, v)).collect();
+    assert_eq!(answers, vec![(TAG_SIZE, vec![12]), (TAG_DEPTH, vec![4])]);
+}
+
+#[test]
+fn random_trees_of_10_64_and_200_nodes() {
+    for (n, seed) in [(10, 1), (64, 2), (200, 3)] {
+        run(&Tree::random(n, seed));
+    }
+}
+
+#[test]
+fn a_single_node_a_path_and_a_star() {
+    run(&Tree::path(1));
+    run(&Tree::path(40));
+    run(&Tree::star(50));
+}
