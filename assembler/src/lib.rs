@@ -225,6 +225,57 @@ mod tests {
         assert!(text.contains("2 │   nope 1"), "{text}");
     }
 
+    /// Source for one instruction with operand `value`, and its encoding by the ISA crate.
+    fn instruction_case(info: &aether_isa::InstrInfo, value: i64) -> (String, Vec<u32>) {
+        let instr = aether_isa::Instruction::new(info.opcode, value).unwrap();
+        let text = if info.operand.takes_operand() {
+            format!("    {} {value}\n", info.mnemonic)
+        } else {
+            format!("    {}\n", info.mnemonic)
+        };
+        (text, instr.encode())
+    }
+
+    #[test]
+    fn every_instruction_of_the_table_assembles_like_the_isa_encodes_it() {
+        for info in aether_isa::INSTRUCTIONS {
+            let (min, max) = aether_isa::encoding::operand_range(info.operand);
+            for value in [min, max] {
+                let (text, words) = instruction_case(info, value);
+                let image = mem(&[("a.s", &format!("main:\n{text}"))], 1)
+                    .unwrap_or_else(|d| panic!("{text}: {d}"));
+                assert_eq!(image.code, words, "{text}");
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn random_programs_survive_disassembly(
+            picks in proptest::collection::vec((0..aether_isa::INSTRUCTIONS.len(), proptest::prelude::any::<u32>(), proptest::prelude::any::<bool>()), 1..40),
+            data in proptest::collection::vec(proptest::prelude::any::<u32>(), 0..10),
+        ) {
+            let mut src = String::from(".msg T\n.const K = 0x12345678\nmain:\n");
+            for (i, (idx, raw, label)) in picks.iter().enumerate() {
+                let info = &aether_isa::INSTRUCTIONS[*idx];
+                let (min, max) = aether_isa::encoding::operand_range(info.operand);
+                let value = min + (u64::from(*raw) % ((max - min) as u64 + 1)) as i64;
+                if *label {
+                    src.push_str(&format!(".l{i}:\n"));
+                }
+                src.push_str(&instruction_case(info, value).0);
+            }
+            src.push_str(".data\nd:\n");
+            for w in &data {
+                src.push_str(&format!("    .word {w}\n"));
+            }
+            let image = mem(&[("a.s", &src)], 1).unwrap_or_else(|d| panic!("{src}\n{d}"));
+            let text = aether_isa::disasm::disassemble(&image);
+            let again = mem(&[("b.s", &text)], 1).unwrap_or_else(|d| panic!("{text}\n{d}"));
+            proptest::prop_assert_eq!(again.to_bytes(), image.to_bytes());
+        }
+    }
+
     #[test]
     fn an_unreadable_input_is_named() {
         let err =
