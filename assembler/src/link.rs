@@ -370,7 +370,7 @@ impl<'a> Linker<'a> {
         }
         self.check_code(&image, &raw_code);
         image.source_map = map.finish();
-        image.entries = self.entries(&entries);
+        image.entries = self.entries(&entries, image.code.len());
         image.symbols = self.symbols();
         let mut msgs: Vec<aether_isa::MsgType> = self
             .msg_ids
@@ -405,7 +405,7 @@ impl<'a> Linker<'a> {
     }
 
     /// Checks what only the finished code shows: every word decodes, and no
-    /// label or entry sits on a `pushw` literal or past the end of the code.
+    /// label sits on a `pushw` literal (a label one past the last word is fine).
     fn check_code(&mut self, image: &Image, raw_code: &[(u32, u32, usize)]) {
         let mut literals = std::collections::HashSet::new();
         let mut addr = 0usize;
@@ -453,13 +453,7 @@ impl<'a> Linker<'a> {
                 continue;
             };
             let a = *a;
-            if a as usize >= image.code.len() {
-                let _ = self.error(
-                    &item.origin,
-                    span,
-                    format!("code label `{name}` is past the end of the code (add an instruction after it)"),
-                );
-            } else if literals.contains(&a) {
+            if literals.contains(&a) {
                 let _ = self.error(
                     &item.origin,
                     span,
@@ -469,7 +463,11 @@ impl<'a> Linker<'a> {
         }
     }
 
-    fn entries(&mut self, declared: &[(&'a str, usize, &'a crate::ast::Span)]) -> Vec<Entry> {
+    fn entries(
+        &mut self,
+        declared: &[(&'a str, usize, &'a crate::ast::Span)],
+        code_len: usize,
+    ) -> Vec<Entry> {
         let mut out: Vec<Entry> = Vec::new();
         let mut seen: HashMap<&str, Site> = HashMap::new();
         for &(name, idx, span) in declared {
@@ -487,10 +485,20 @@ impl<'a> Linker<'a> {
                 Some(Def::Label {
                     section: Section::Code,
                     addr: Some(addr),
-                }) => out.push(Entry {
+                }) if (*addr as usize) < code_len => out.push(Entry {
                     name: name.to_string(),
                     addr: *addr,
                 }),
+                Some(Def::Label {
+                    section: Section::Code,
+                    ..
+                }) => {
+                    let _ = self.error(
+                        origin,
+                        span,
+                        format!("entry point `{name}` is past the end of the code"),
+                    );
+                }
                 Some(_) => {
                     let _ = self.error(
                         origin,
