@@ -49,11 +49,11 @@ fn ping_pong_time_grows_by_two_legs_per_word() {
     for (size, ns) in t {
         assert_eq!(ns - base, ROUNDS * 2 * size * per_word_leg_ns(), "size {size}");
     }
-    let types = &r["network"]["types"];
-    assert_eq!(types["1"]["sent"], ROUNDS * SIZES.len() as u64);
-    assert_eq!(types["2"]["sent"], ROUNDS * SIZES.len() as u64);
-    let bits: u64 = SIZES.iter().map(|s| ROUNDS * (160 + 32 * s)).sum();
-    assert_eq!(types["1"]["bits"], bits);
+    // One TOKEN (type 1) each way per round trip, 160 header bits plus 32 per word.
+    let token = &r["network"]["types"]["1"];
+    assert_eq!(token["sent"], 2 * ROUNDS * SIZES.len() as u64);
+    let bits: u64 = SIZES.iter().map(|s| 2 * ROUNDS * (160 + 32 * s)).sum();
+    assert_eq!(token["bits"], bits);
 }
 
 #[test]
@@ -74,7 +74,7 @@ fn ring_time_grows_by_one_leg_per_hop_and_word() {
         );
     }
     assert_eq!(
-        r["network"]["types"]["3"]["sent"],
+        r["network"]["types"]["1"]["sent"],
         LAPS * RING_NODES * SIZES.len() as u64
     );
 }

@@ -6,11 +6,10 @@
 ;   ring (every node): node 0 sends a token of each size round the ring of
 ;         all nodes LAPS times and logs (TAG_RING, size, ns for the LAPS laps);
 ;         the others pass every token on to the next node.
+; Ping-pong is a ring of two nodes, so both share `measure` and `relay`.
 .import "msg.s"
 
-.msg PING = 1
-.msg PONG = 2
-.msg TOKEN = 3
+.msg TOKEN = 1
 .const ROUNDS = 10
 .const LAPS = 4
 .const NSIZES = 5
@@ -49,8 +48,29 @@ send_buf:
     send
     ret
 
+; ping ( -- ): node 0 of the ping-pong pair.
 ping:
-    push 0              ; i
+    push ROUNDS
+    push TAG_PINGPONG
+    jmp measure
+
+; pong ( -- ): node 1 of the pair: passes every message back.
+pong:
+    jmp relay
+
+; ring ( -- ): node 0 measures, the others relay.
+ring:
+    nodeid
+    jnz relay
+    push LAPS
+    push TAG_RING
+    jmp measure
+
+; measure ( count tag -- ): for each size, sends a token of that size to the
+; next node `count` times, each time waiting for it to come back, and logs
+; (tag, size, ns); then halts.
+measure:
+    push 0              ; count tag i
 .size:
     dup
     push NSIZES
@@ -58,20 +78,20 @@ ping:
     jz .done
     now
     storei t0
-    push ROUNDS         ; i r
-.round:
+    pick 2              ; count tag i k
+.trip:
     over
     push sizes
     add
     load
-    push PING
-    push 1 << 16
+    push TOKEN
+    call next_node
     call send_buf
     call take
     drop
     addi -1
     dup
-    jnz .round
+    jnz .trip
     drop
     dup
     push sizes
@@ -80,20 +100,20 @@ ping:
     now
     loadi t0
     sub
-    push TAG_PINGPONG
+    pick 3
     emit 2
     addi 1
     jmp .size
 .done:
-    drop
     halt
 
-pong:
+; relay ( -- ): passes every token on to the next node, for good.
+relay:
     call take
-    push PONG
-    push 0
+    push TOKEN
+    call next_node
     call send_buf
-    jmp pong
+    jmp relay
 
 ; next_node ( -- addr ): inbox 0 of the next node round the ring.
 next_node:
@@ -104,50 +124,3 @@ next_node:
     push 16
     shl
     ret
-
-ring:
-    nodeid
-    jnz .relay
-    push 0              ; i
-.size:
-    dup
-    push NSIZES
-    lt
-    jz .done
-    now
-    storei t0
-    push LAPS           ; i laps
-.lap:
-    over
-    push sizes
-    add
-    load
-    push TOKEN
-    call next_node
-    call send_buf
-    call take
-    drop
-    addi -1
-    dup
-    jnz .lap
-    drop
-    dup
-    push sizes
-    add
-    load
-    now
-    loadi t0
-    sub
-    push TAG_RING
-    emit 2
-    addi 1
-    jmp .size
-.done:
-    drop
-    halt
-.relay:
-    call take
-    push TOKEN
-    call next_node
-    call send_buf
-    jmp .relay
