@@ -5,6 +5,9 @@
 //! node's local time equals the engine's time); their cost is the profile's
 //! cost of the opcode plus `nic_word` cycles per payload word moved by `send`
 //! or `recv` (the four header words of `recv` are part of the base cost).
+//!
+//! `exit` closes every inbox the exiting process owns, as `close` would: messages
+//! still in them go back to their senders.
 
 use aether_isa::Opcode;
 use aether_network::{Address, Message, Network, SendError};
@@ -233,6 +236,11 @@ impl Node {
                 return Ok(NicOutcome::Continue);
             }
             Opcode::Exit => {
+                let owned: Vec<u16> = self.inboxes_of(self.current).collect();
+                for inbox in owned {
+                    net.close(now, node, inbox).map_err(Self::nic_fault)?;
+                    self.set_owner(inbox, None);
+                }
                 self.retire(opcode, 0);
                 self.block_current(ProcState::Done);
                 return Ok(NicOutcome::Blocked);
