@@ -1,7 +1,11 @@
 //! The run report: what `aether run` prints, as a human summary or as JSON
 //! (schema in `docs/report.md`).
 
+mod traffic;
+
 use serde::Serialize;
+
+pub use traffic::{MessageCount, SUMMARY_ROWS, message_counts, type_names};
 
 use aether_network::NetworkStats;
 
@@ -41,6 +45,8 @@ pub struct Report {
     pub faults: Vec<Fault>,
     /// The structured log, ordered by time, then node, then emission order.
     pub log: Vec<LogEntry>,
+    /// aether's message report: counts by message type, named from the programs.
+    pub messages: Vec<MessageCount>,
     /// Network statistics (links that carried nothing are left out).
     pub network: NetworkStats,
 }
@@ -198,6 +204,7 @@ impl Report {
         log.sort_by_key(|r| (r.time_fs, r.node));
         let mut network = sim.world.net.stats();
         network.links.retain(|l| l.packets > 0);
+        let messages = message_counts(&network, &type_names(sim));
         Report {
             schema: SCHEMA_VERSION,
             scenario: scenario.to_string(),
@@ -218,6 +225,7 @@ impl Report {
                     values: r.values.clone(),
                 })
                 .collect(),
+            messages,
             network,
         }
     }
@@ -289,9 +297,7 @@ impl Report {
                 c.id, c.kind, c.sent, c.received
             );
         }
-        let sent: u64 = self.network.nodes.iter().map(|n| n.sent).sum();
-        let received: u64 = self.network.nodes.iter().map(|n| n.received).sum();
-        let _ = writeln!(out, "network: {sent} messages sent, {received} delivered");
+        traffic::summary(&mut out, &self.network, &self.messages);
         for f in &self.faults {
             let _ = writeln!(
                 out,
