@@ -131,7 +131,9 @@ dispatch_drain:
     ret
 
 ; dispatch_all ( table stash -- n ): drains inbox 0 and handles messages
-; until none can run; n = the number handled.
+; until none can run; n = the number handled. It yields after every handled
+; message, so that processes the handlers spawned or woke run even while
+; messages keep arriving.
 dispatch_all:
     push 0              ; table stash n
 .loop:
@@ -143,6 +145,7 @@ dispatch_all:
     call dispatch_step
     jz .done
     addi 1
+    yield
     jmp .loop
 .done:
     nip

@@ -47,7 +47,11 @@ fn ping_pong_time_grows_by_two_legs_per_word() {
     assert_eq!(t.iter().map(|x| x.0).collect::<Vec<_>>(), SIZES);
     let base = t[0].1;
     for (size, ns) in t {
-        assert_eq!(ns - base, ROUNDS * 2 * size * per_word_leg_ns(), "size {size}");
+        assert_eq!(
+            ns - base,
+            ROUNDS * 2 * size * per_word_leg_ns(),
+            "size {size}"
+        );
     }
     // One TOKEN (type 1) each way per round trip, 160 header bits plus 32 per word.
     let token = &r["network"]["types"]["1"];

@@ -33,7 +33,10 @@ program = "colouring"
     let mut rounds = vec![0; n as usize];
     for (node, _, tag, values) in log(&r) {
         assert_eq!(tag, TAG_COLOUR);
-        assert!(colour[node as usize].is_none(), "node {node} coloured twice");
+        assert!(
+            colour[node as usize].is_none(),
+            "node {node} coloured twice"
+        );
         assert!(values[0] < 3, "colour {} out of range", values[0]);
         colour[node as usize] = Some(values[0]);
         rounds[node as usize] = values[1];
@@ -44,7 +47,12 @@ program = "colouring"
         .map(|(i, c)| c.unwrap_or_else(|| panic!("node {i} of {n} never stopped (seed {seed})")))
         .collect();
     for i in 1..colour.len() {
-        assert_ne!(colour[i - 1], colour[i], "nodes {} and {i} (n {n}, seed {seed})", i - 1);
+        assert_ne!(
+            colour[i - 1],
+            colour[i],
+            "nodes {} and {i} (n {n}, seed {seed})",
+            i - 1
+        );
     }
     let degree = |i: u64| u64::from(i > 0) + u64::from(i + 1 < n);
     let queries: u64 = (0..n).map(|i| rounds[i as usize] * degree(i)).sum();

@@ -95,7 +95,10 @@ fn check(w: u64, h: u64) {
         }
         assert_eq!(u, 0, "node {v}'s first-reach chain ends at the root");
     }
-    let edges = (0..n).map(|v| neighbours(w, h, v).len() as u64).sum::<u64>() / 2;
+    let edges = (0..n)
+        .map(|v| neighbours(w, h, v).len() as u64)
+        .sum::<u64>()
+        / 2;
     let casts = 2 * edges - (n - 1);
     let types = &r["network"]["types"];
     let sent = |t: &str| types[t]["sent"].as_u64().unwrap_or(0);

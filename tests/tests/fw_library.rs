@@ -95,7 +95,12 @@ main:
 #[test]
 fn selective_receive_keeps_the_other_messages_in_order_and_timeouts_expire() {
     // Types 1 and 2 alternate (1 at 100 and 300 ns, 2 at 200 and 400 ns), type 3 at 500 ns.
-    let comps = [stimulus(1, 1, 100, 2, 200), stimulus(2, 2, 200, 2, 200), stimulus(3, 3, 500, 1, 200)].concat();
+    let comps = [
+        stimulus(1, 1, 100, 2, 200),
+        stimulus(2, 2, 200, 2, 200),
+        stimulus(3, 3, 500, 1, 200),
+    ]
+    .concat();
     let r = run(SELECT, &comps);
     let records: Vec<(u64, Vec<u64>)> = log(&r).into_iter().map(|(_, _, t, v)| (t, v)).collect();
     // Each record is (payload length, type, payload word 2); the stimulus payload is [7, 8]
@@ -191,13 +196,13 @@ on_ping:
 
 #[test]
 fn a_served_message_costs_the_documented_cycles() {
-    // docs/firmware.md: a lone message to an idle dispatch_forever costs 327 + 13 j + H + W
+    // docs/firmware.md: a lone message to an idle dispatch_forever costs 328 + 13 j + H + W
     // cycles, j = its entry's position (1 here), H = the handler's cycles (drop, ret), W =
     // payload words (3: [7, 8] and the sequence number). Two more messages, far apart, add exactly twice that.
     let busy = |count| {
         let r = run(SERVE, &stimulus(1, 1, 1000, count, 5000));
         r["nodes"][0]["cycles"]["busy"].as_u64().expect("busy")
     };
-    let per_message = 327 + 13 + cosim_support::costs(&["drop", "ret"]) + 3;
+    let per_message = 328 + 13 + cosim_support::costs(&["drop", "ret"]) + 3;
     assert_eq!(busy(3) - busy(1), 2 * per_message);
 }

@@ -42,7 +42,13 @@ impl Tree {
     fn random(n: usize, seed: u64) -> Self {
         let mut g = Gen(seed);
         let parent = (0..n)
-            .map(|i| if i == 0 { 0 } else { g.below(i as u64) as usize })
+            .map(|i| {
+                if i == 0 {
+                    0
+                } else {
+                    g.below(i as u64) as usize
+                }
+            })
             .collect();
         Self { parent }
     }
@@ -54,9 +60,7 @@ impl Tree {
     }
 
     fn star(n: usize) -> Self {
-        Self {
-            parent: vec![0; n],
-        }
+        Self { parent: vec![0; n] }
     }
 
     fn size(&self) -> u64 {
