@@ -1,13 +1,16 @@
 //! Simulated instructions per second: (a) one node in a tight ALU loop, (b) 1,024 nodes
 //! each running the same loop on one clock. Throughput is in retired instructions.
 
+mod support;
+
 use std::sync::Arc;
 
-use aether_cosim::node::{Node, NodeParams, Program};
-use aether_cosim::sim::{Simulation, Station, Stepping, StopConditions};
+use aether_cosim::node::{NodeParams, Program};
+use aether_cosim::sim::{Simulation, Stepping};
 use aether_isa::{Image, Instruction, Opcode};
-use aether_network::{Network, NetworkConfig};
+use aether_network::NetworkConfig;
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
+use support::retired;
 
 /// `push 0; loop: addi 1; dup; push 3; and; drop; jmp loop` (6 instructions per turn).
 fn alu_loop() -> Arc<Program> {
@@ -34,44 +37,13 @@ fn alu_loop() -> Arc<Program> {
 }
 
 fn simulation(nodes: usize, until: u64, stepping: Stepping) -> Simulation {
-    let program = alu_loop();
-    let params = NodeParams::default();
-    let stations = (0..nodes)
-        .map(|id| {
-            let node = Node::new(
-                id as u16,
-                params.clone(),
-                program.clone(),
-                0,
-                nodes as u32,
-                1,
-            )
-            .expect("valid node");
-            Station::Node(Box::new(node))
-        })
-        .collect();
-    let config = NetworkConfig::default();
-    let net = Network::new(&config, nodes, 1).expect("network");
-    Simulation::new(
-        stations,
-        net,
+    support::simulation(
+        &alu_loop(),
+        nodes,
+        &NetworkConfig::default(),
+        until,
         stepping,
-        StopConditions {
-            until: Some(until),
-            ..StopConditions::default()
-        },
     )
-}
-
-fn retired(sim: &Simulation) -> u64 {
-    sim.world
-        .stations
-        .iter()
-        .map(|s| match s {
-            Station::Node(n) => n.counters.instructions,
-            Station::Component(_) => 0,
-        })
-        .sum()
 }
 
 fn bench(c: &mut Criterion, name: &str, nodes: usize, until: u64, stepping: Stepping) {
