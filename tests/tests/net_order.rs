@@ -70,3 +70,25 @@ fn jitter_delays_packets_but_keeps_them_in_order() {
     assert_eq!(result(&r), vec![8 * COUNT, 0, 0]);
     assert_eq!(r["network"]["drops"]["lost"].as_u64(), Some(0));
 }
+
+#[test]
+fn every_topology_and_switching_mode_keeps_each_source_in_order() {
+    let networks = [
+        "[network.topology]\nkind = \"quadtree\"\nwidth = 4\nheight = 4\n",
+        "[network.topology]\nkind = \"tree\"\narity = 4\nswitches = true\n",
+        "[network.topology]\nkind = \"tree\"\narity = 2\n",
+        "[network]\nswitching = \"cut-through\"\n[network.topology]\nkind = \"torus\"\nwidth = 4\nheight = 4\n",
+        "[network]\nnic_bandwidth = \"5 Gbit/s\"\ntx_queue = 1\n",
+    ];
+    for network in networks {
+        let text = format!(
+            "[programs.order]\nsources = [\"{}\"]\n[defaults]\nprogram = \"order\"\n\
+             [[nodes]]\nid = 0\nentry = \"collector\"\n[[nodes]]\ncount = 15\nentry = \"sender\"\n\
+             {network}[network.link]\nbandwidth = \"1 Gbit/s\"\n",
+            example("net-order/order.s")
+        );
+        let (_dir, path) = scenario("topology.toml", &text, &[]);
+        let r = report(&path, &[], 0);
+        assert_eq!(result(&r), vec![SENDERS * COUNT, 0, 0], "{network}");
+    }
+}
