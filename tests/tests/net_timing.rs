@@ -36,41 +36,67 @@ struct Params {
     router: u64,
     nic_latency: u64,
     cut_through: bool,
+    /// Bandwidth of the NIC ports, when they are modelled.
+    nic_bandwidth: Option<u64>,
 }
 
-/// Per packet: (delivery time, queueing delay on the first hop), by the documented formulas.
+/// One FIFO stage of a route: a link, or a NIC port (no latency, no router time).
+struct Stage {
+    serialization: u64,
+    header: u64,
+    latency: u64,
+    router: u64,
+    free: u64,
+}
+
+impl Stage {
+    fn new(bandwidth: u64, latency: u64, router: u64) -> Stage {
+        Stage {
+            serialization: ((160 + 32 * LEN) * FS).div_ceil(bandwidth),
+            header: (160 * FS).div_ceil(bandwidth),
+            latency,
+            router,
+            free: 0,
+        }
+    }
+}
+
+/// Per packet: (delivery time, queueing delay on the first link), by the documented
+/// formulas: `start = max(ready, free)`; store-and-forward `end = start + S`,
+/// `arrival = end + L`; cut-through `end = max(start + S, tail)`, `arrival = start + H + L`;
+/// `tail = end + L`; `ready = arrival + R` of the next link; delivered at the last
+/// stage's tail plus the NIC latency.
 fn network_model(p: &Params, sends: &[u64]) -> Vec<(u64, u64)> {
-    let bits = 160 + 32 * LEN;
-    let s = (bits * FS).div_ceil(p.bandwidth);
-    let h = (160 * FS).div_ceil(p.bandwidth);
-    let mut free = vec![0u64; p.hops];
+    let port = |w: u64| Stage::new(w, 0, 0);
+    let mut stages: Vec<Stage> = p.nic_bandwidth.map(port).into_iter().collect();
+    let first_link = stages.len();
+    stages.extend((0..p.hops).map(|_| Stage::new(p.bandwidth, p.latency, p.router)));
+    stages.extend(p.nic_bandwidth.map(port));
     sends
         .iter()
         .map(|&t_send| {
-            let (mut ready, mut tail) = (t_send + p.router, t_send);
+            let (mut head, mut tail) = (t_send, t_send);
             let mut first_delay = 0;
-            for (i, link_free) in free.iter_mut().enumerate() {
-                let start = ready.max(*link_free);
-                if i == 0 {
+            for (i, stage) in stages.iter_mut().enumerate() {
+                let ready = head + stage.router;
+                let start = ready.max(stage.free);
+                if i == first_link {
                     first_delay = start - ready;
                 }
-                let (end, arrival) = if p.cut_through {
-                    let end = (start + s).max(tail);
-                    (end, start + h + p.latency)
+                let end = if p.cut_through {
+                    (start + stage.serialization).max(tail)
                 } else {
-                    let end = start + s;
-                    (end, end + p.latency)
+                    start + stage.serialization
                 };
-                tail = end + p.latency;
-                *link_free = end;
-                ready = arrival + p.router;
+                head = if p.cut_through {
+                    start + stage.header + stage.latency
+                } else {
+                    end + stage.latency
+                };
+                tail = end + stage.latency;
+                stage.free = end;
             }
-            let last = if p.cut_through {
-                tail
-            } else {
-                ready - p.router
-            };
-            (last + p.nic_latency, first_delay)
+            (tail + p.nic_latency, first_delay)
         })
         .collect()
 }
@@ -143,6 +169,7 @@ fn bundled() -> Params {
         router: 5_000_000,
         nic_latency: 3_000_000,
         cut_through: false,
+        nic_bandwidth: None,
     }
 }
 
@@ -196,4 +223,23 @@ fn a_fast_clock_and_a_fast_link_are_exact_too() {
         ..bundled()
     };
     check(&r, &params);
+}
+
+#[test]
+fn nic_ports_add_their_own_fifo_stages_in_both_modes() {
+    for (mode, cut_through) in [("\"store-and-forward\"", false), ("\"cut-through\"", true)] {
+        let r = variant(&[
+            ("\"store-and-forward\"", mode),
+            (
+                "nic_latency = \"3 ns\"",
+                "nic_latency = \"3 ns\"\nnic_bandwidth = \"2 Gbit/s\"",
+            ),
+        ]);
+        let params = Params {
+            cut_through,
+            nic_bandwidth: Some(2_000_000_000),
+            ..bundled()
+        };
+        check(&r, &params);
+    }
 }
