@@ -188,3 +188,12 @@ dispatch_forever:
     call dispatch_serve
     drop
     jmp dispatch_forever
+
+; dispatch_run ( table stash slot cap -- ): makes `stash` an empty stash of
+; `cap` slots of `slot` words and serves inbox 0 for good.
+dispatch_run:
+    pick 2
+    tor
+    call stash_init
+    fromr
+    jmp dispatch_forever

@@ -4,6 +4,7 @@
 //! queries the logged round numbers imply (one per neighbour per round, each answered).
 
 mod cosim_support;
+mod fw_support;
 
 use aether_tests::workspace_root;
 use cosim_support::{example, log, report, scenario};
@@ -25,7 +26,7 @@ count = {n}
 program = "colouring"
 "#,
         src = example("colouring/colouring.s"),
-        lib = workspace_root().join("programs/lib").display(),
+        lib = fw_support::lib_dir(),
     );
     let (_dir, path) = scenario("line.toml", &text, &[]);
     let r = report(&path, &["--seed", &seed.to_string()], 0);

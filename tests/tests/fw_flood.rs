@@ -4,8 +4,8 @@
 //! shows the echo algorithm's exact message counts, computed here from the grid's edges.
 
 mod cosim_support;
+mod fw_support;
 
-use aether_tests::workspace_root;
 use cosim_support::{example, log, report, scenario};
 
 /// `flood.s`: log tags and the FLOOD message type; `cast.s`: CAST_REPLY = 0x7FFF01.
@@ -56,7 +56,7 @@ width = {w}
 height = {h}
 {faults}"#,
         src = example("flood/flood.s"),
-        lib = workspace_root().join("programs/lib").display(),
+        lib = fw_support::lib_dir(),
     );
     let size = format!(".const MESH_W = {w}\n");
     let (_dir, path) = scenario("flood.toml", &text, &[("mesh-size.s", &size)]);

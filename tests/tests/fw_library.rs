@@ -4,13 +4,9 @@
 //! and a served message costs what docs/firmware.md's formula says.
 
 mod cosim_support;
+mod fw_support;
 
-use aether_tests::workspace_root;
 use cosim_support::{log, report, scenario};
-
-fn lib() -> String {
-    workspace_root().join("programs/lib").display().to_string()
-}
 
 /// A stimulus component `id` sending `count` messages of `ty` to node 0's inbox 0, one
 /// every `period_ns`.
@@ -34,7 +30,7 @@ count = {count}
 fn run(program: &str, components: &str) -> serde_json::Value {
     let text = format!(
         "[programs.p]\nsources = [\"p.s\"]\nlib = [\"{}\"]\n\n[[nodes]]\nid = 0\nprogram = \"p\"\n{components}",
-        lib()
+        fw_support::lib_dir()
     );
     let (_dir, path) = scenario("p.toml", &text, &[("p.s", program)]);
     report(&path, &[], 0)

@@ -4,6 +4,7 @@
 //! and every lock and release request is answered (message report).
 
 mod cosim_support;
+mod fw_support;
 
 use std::collections::BTreeSet;
 
@@ -95,7 +96,7 @@ ids = [3, 5, 7, 9, 11]
 entry = "writer_hub"
 "#,
         src = example("lock/writers.s"),
-        lib = workspace_root().join("programs/lib").display(),
+        lib = fw_support::lib_dir(),
     );
     let (_dir, path) = scenario("ten.toml", &text, &[]);
     for seed in [7, 8] {

@@ -3,6 +3,7 @@
 //! seen by the caller as returned to sender, and recovery from lost packets.
 
 mod cosim_support;
+mod fw_support;
 
 use aether_tests::workspace_root;
 use cosim_support::{example, log, report, scenario};
@@ -84,7 +85,7 @@ drop = 0.3
         p = example("rpc-factorial/protocol.s"),
         s = example("rpc-factorial/server.s"),
         c = example("rpc-factorial/client.s"),
-        lib = workspace_root().join("programs/lib").display(),
+        lib = fw_support::lib_dir(),
     );
     let (_dir, path) = scenario("lossy.toml", &text, &[]);
     let mut lost_total = 0;

@@ -4,9 +4,11 @@
 //! and one reply per tree edge and per cast.
 
 mod cosim_support;
+mod fw_support;
 
 use aether_tests::workspace_root;
 use cosim_support::{example, log, report, scenario};
+use fw_support::{Gen, lib_dir, words};
 
 /// `tree.s`: log tags and message types.
 const TAG_SIZE: u64 = 1;
@@ -15,23 +17,6 @@ const TREE_SIZE: &str = "1";
 const TREE_DEPTH: &str = "2";
 /// `cast.s`: CAST_REPLY = 0x7FFF01.
 const CAST_REPLY: &str = "8388353";
-
-/// A small deterministic generator (splitmix64) for the test's trees.
-struct Gen(u64);
-
-impl Gen {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
 
 /// A rooted tree on nodes 0..n (root 0) given by each node's parent.
 struct Tree {
@@ -91,12 +76,6 @@ impl Tree {
             kids.extend((1..n).filter(|&c| self.parent[c] == v));
             first.push(kids.len());
         }
-        let words = |xs: &[usize]| {
-            xs.iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
         let kids_line = if kids.is_empty() {
             "tree_kids: .space 1".to_string()
         } else {
@@ -122,7 +101,7 @@ count = {n}
 program = "tree"
 "#,
         src = example("tree-cast/tree.s"),
-        lib = workspace_root().join("programs/lib").display(),
+        lib = lib_dir(),
     );
     let (_dir, path) = scenario("tree.toml", &text, &[("tree-data.s", &tree.data_file())]);
     let r = report(&path, &[], 0);

@@ -27,17 +27,15 @@ rep: .space 6
 .code
 .entry main
 main:
-    push stash
-    push SLOT
-    push SLOTS
-    call stash_init
     push colourer
     push 0
     spawn
     drop
     push table
     push stash
-    call dispatch_forever
+    push SLOT
+    push SLOTS
+    call dispatch_run
 
 ; on_query ( msg -- ): answers with the current colour.
 on_query:

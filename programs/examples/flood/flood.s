@@ -28,10 +28,6 @@ out: .space 1
 .code
 .entry main
 main:
-    push stash
-    push SLOT
-    push SLOTS
-    call stash_init
     call load_neighbours
     nodeid
     jnz .serve
@@ -47,7 +43,9 @@ main:
 .serve:
     push table
     push stash
-    call dispatch_forever
+    push SLOT
+    push SLOTS
+    call dispatch_run
 
 ; add_neighbour ( flag id -- ): appends node `id` when flag is true.
 add_neighbour:

@@ -44,13 +44,11 @@ hub:
     push 1
     call lock_init
 reader:
+    push table
     push stash
     push SLOT
     push SLOTS
-    call stash_init
-    push table
-    push stash
-    call dispatch_forever
+    call dispatch_run
 
 ; on_write ( msg -- ): logs the writer and the value.
 on_write:

@@ -15,13 +15,11 @@ stash: .space STASH_HDR + SLOT * SLOTS
 .code
 .entry server
 server:
+    push table
     push stash
     push SLOT
     push SLOTS
-    call stash_init
-    push table
-    push stash
-    call dispatch_forever
+    call dispatch_run
 
 ; on_fact ( msg -- ): answers [tag, n] with n!.
 on_fact:

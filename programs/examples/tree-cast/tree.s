@@ -29,10 +29,6 @@ out: .space 2           ; cast payload being sent
 .code
 .entry main
 main:
-    push stash
-    push SLOT
-    push SLOTS
-    call stash_init
     call load_kids
     nodeid
     jnz .serve
@@ -53,7 +49,9 @@ main:
 .serve:
     push table
     push stash
-    call dispatch_forever
+    push SLOT
+    push SLOTS
+    call dispatch_run
 
 ; load_kids ( -- ): fills kids / nkids from the tree tables.
 load_kids:
