@@ -202,7 +202,7 @@ impl Report {
         }
         faults.sort_by_key(|f| (f.time_fs, f.node));
         log.sort_by_key(|r| (r.time_fs, r.node));
-        let mut network = sim.world.net.stats();
+        let mut network = sim.world.net.stats().ending_at(outcome.end_time);
         network.links.retain(|l| l.packets > 0);
         let messages = message_counts(&network, &type_names(sim));
         Report {

@@ -26,6 +26,27 @@ pub struct NetworkStats {
     pub in_flight: u64,
 }
 
+impl NetworkStats {
+    /// The same counters over a run that ended at `end` (when that is later than the
+    /// network clock): `time` becomes `end` and every utilization is busy time over it.
+    pub fn ending_at(mut self, end: Time) -> Self {
+        if end > self.time {
+            self.time = end;
+            for link in &mut self.links {
+                link.utilization = utilization(link.busy, end);
+            }
+            for port in self
+                .nodes
+                .iter_mut()
+                .flat_map(|n| n.nic_out.iter_mut().chain(n.nic_in.iter_mut()))
+            {
+                port.utilization = utilization(port.busy, end);
+            }
+        }
+        self
+    }
+}
+
 /// Counters of one directed link.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LinkStats {
@@ -156,4 +177,54 @@ pub struct DropStats {
     pub lost: u64,
     /// Corrupted on a link, caught by the CRC and discarded (fault injection).
     pub corrupted: u64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_later_end_rescales_utilization_and_an_earlier_one_changes_nothing() {
+        let link = LinkStats {
+            id: 0,
+            from: 0,
+            to: 1,
+            class: "link".into(),
+            packets: 1,
+            bits: 8,
+            bytes: 1,
+            busy: 25,
+            utilization: 0.5,
+            queue_delay_max: 0,
+            queue_delay_mean: 0.0,
+            lost: 0,
+            corrupted: 0,
+        };
+        let port = PortStats {
+            packets: 1,
+            busy: 10,
+            utilization: 0.2,
+            ..PortStats::default()
+        };
+        let stats = NetworkStats {
+            time: 50,
+            routers: 2,
+            links: vec![link],
+            nodes: vec![NodeStats {
+                nic_out: Some(port),
+                ..NodeStats::default()
+            }],
+            types: BTreeMap::new(),
+            drops: DropStats::default(),
+            in_flight: 0,
+        };
+        assert_eq!(stats.clone().ending_at(40), stats);
+        let later = stats.ending_at(100);
+        assert_eq!(later.time, 100);
+        assert_eq!(later.links[0].utilization, 0.25);
+        assert_eq!(
+            later.nodes[0].nic_out.as_ref().map(|p| p.utilization),
+            Some(0.1)
+        );
+    }
 }

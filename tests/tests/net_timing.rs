@@ -139,8 +139,17 @@ fn check(r: &serde_json::Value, p: &Params) {
     assert!(net[1].1 > 0);
     let links = r["network"]["links"].as_array().expect("links");
     assert_eq!(links.len(), p.hops);
+    let end = r["time_fs"].as_u64().expect("time") as f64;
+    assert_eq!(r["network"]["time"].as_u64(), r["time_fs"].as_u64());
     for l in links {
         assert_eq!(l["packets"].as_u64(), Some(PACKETS as u64));
+        // Utilization is busy time over the whole run.
+        let busy = l["busy"].as_u64().expect("busy") as f64;
+        let utilization = l["utilization"].as_f64().expect("utilization");
+        assert!(
+            (utilization - busy / end).abs() < 1e-12,
+            "{utilization} vs {busy} / {end}"
+        );
         let delay = if l["from"].as_u64() == Some(0) {
             net[1].1
         } else {
