@@ -6,6 +6,7 @@
 //! flight. Each message leg therefore grows by (1 ns flight + 1 ns receive) per word.
 
 mod cosim_support;
+mod fw_support;
 
 use aether_tests::workspace_root;
 use cosim_support::{log, report};
@@ -53,11 +54,13 @@ fn ping_pong_time_grows_by_two_legs_per_word() {
             "size {size}"
         );
     }
-    // One TOKEN (type 1) each way per round trip, 160 header bits plus 32 per word.
-    let token = &r["network"]["types"]["1"];
-    assert_eq!(token["sent"], 2 * ROUNDS * SIZES.len() as u64);
+    // One TOKEN each way per round trip, 160 header bits plus 32 per word.
+    assert_eq!(
+        fw_support::count(&r, "TOKEN", "sent"),
+        2 * ROUNDS * SIZES.len() as u64
+    );
     let bits: u64 = SIZES.iter().map(|s| 2 * ROUNDS * (160 + 32 * s)).sum();
-    assert_eq!(token["bits"], bits);
+    assert_eq!(fw_support::count(&r, "TOKEN", "bits"), bits);
 }
 
 #[test]
@@ -78,7 +81,7 @@ fn ring_time_grows_by_one_leg_per_hop_and_word() {
         );
     }
     assert_eq!(
-        r["network"]["types"]["1"]["sent"],
+        fw_support::count(&r, "TOKEN", "sent"),
         LAPS * RING_NODES * SIZES.len() as u64
     );
 }

@@ -11,8 +11,8 @@ use cosim_support::{example, log, report, scenario};
 
 /// `colouring.s`: the log tag and the query type; `rpc.s`: RPC_DONE = 0x7FFF00.
 const TAG_COLOUR: u64 = 1;
-const COLOUR_QUERY: &str = "1";
-const RPC_DONE: &str = "8388352";
+const COLOUR_QUERY: &str = "COLOUR_QUERY";
+const RPC_DONE: &str = "RPC_DONE";
 
 fn line(n: u64, seed: u64) {
     let text = format!(
@@ -57,8 +57,7 @@ program = "colouring"
     }
     let degree = |i: u64| u64::from(i > 0) + u64::from(i + 1 < n);
     let queries: u64 = (0..n).map(|i| rounds[i as usize] * degree(i)).sum();
-    let types = &r["network"]["types"];
-    let sent = |t: &str| types[t]["sent"].as_u64().unwrap_or(0);
+    let sent = |t: &str| fw_support::count(&r, t, "sent");
     assert_eq!(sent(COLOUR_QUERY), queries);
     assert_eq!(sent(RPC_DONE), queries);
 }

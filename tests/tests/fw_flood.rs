@@ -11,8 +11,8 @@ use cosim_support::{example, log, report, scenario};
 /// `flood.s`: log tags and the FLOOD message type; `cast.s`: CAST_REPLY = 0x7FFF01.
 const TAG_REACHED: u64 = 1;
 const TAG_COUNT: u64 = 2;
-const FLOOD: &str = "1";
-const CAST_REPLY: &str = "8388353";
+const FLOOD: &str = "FLOOD";
+const CAST_REPLY: &str = "CAST_REPLY";
 
 fn neighbours(w: u64, h: u64, v: u64) -> Vec<u64> {
     let (x, y) = (v % w, v / w);
@@ -100,8 +100,7 @@ fn check(w: u64, h: u64) {
         .sum::<u64>()
         / 2;
     let casts = 2 * edges - (n - 1);
-    let types = &r["network"]["types"];
-    let sent = |t: &str| types[t]["sent"].as_u64().unwrap_or(0);
+    let sent = |t: &str| fw_support::count(&r, t, "sent");
     assert_eq!(sent(FLOOD), casts, "{w}x{h}: FLOOD messages");
     assert_eq!(sent(CAST_REPLY), casts, "{w}x{h}: answers");
 }

@@ -13,10 +13,18 @@ use aether_tests::workspace_root;
 use cosim_support::{example, log, report, scenario};
 use fw_support::{Gen, lib_dir, words};
 
-/// `ghs.s`: the log tag and message types (CONNECT = 1 .. CHANGE_ROOT = 7, FINISH = 8).
+/// `ghs.s`: the log tag and message types.
 const TAG_BRANCH: u64 = 1;
-const GHS_TYPES: [&str; 7] = ["1", "2", "3", "4", "5", "6", "7"];
-const FINISH: &str = "8";
+const GHS_TYPES: [&str; 7] = [
+    "CONNECT",
+    "INITIATE",
+    "TEST",
+    "ACCEPT",
+    "REJECT",
+    "REPORT",
+    "CHANGE_ROOT",
+];
+const FINISH: &str = "FINISH";
 
 /// An undirected graph on 0..n: edges (a, b, weight) with a < b and distinct weights.
 struct Graph {
@@ -149,8 +157,7 @@ program = "ghs"
         "{n} nodes, {} edges",
         graph.edges.len()
     );
-    let types = &r["network"]["types"];
-    let sent = |t: &str| types[t]["sent"].as_u64().unwrap_or(0);
+    let sent = |t: &str| fw_support::count(&r, t, "sent");
     let messages: u64 = GHS_TYPES.iter().map(|t| sent(t)).sum();
     let e = graph.edges.len() as f64;
     let bound = 5.0 * n as f64 * (n as f64).log2() + 2.0 * e;

@@ -15,9 +15,9 @@ use cosim_support::{example, log, report, scenario};
 const PAYLOADS: u64 = 6;
 const TAG_WRITE: u64 = 1;
 const TAG_DONE: u64 = 2;
-const LOCK: &str = "8388354";
-const RELEASE: &str = "8388355";
-const RPC_DONE: &str = "8388352";
+const LOCK: &str = "LOCK";
+const RELEASE: &str = "RELEASE";
+const RPC_DONE: &str = "RPC_DONE";
 
 /// Checks one run with `direct` writers locking the reader and `via_hub` locking the hub.
 fn check(r: &serde_json::Value, direct: &[u64], via_hub: &[u64]) {
@@ -46,8 +46,7 @@ fn check(r: &serde_json::Value, direct: &[u64], via_hub: &[u64]) {
         let expected: Vec<(u64, u64)> = (0..PAYLOADS).map(|k| (w, w * 100 + k)).collect();
         assert_eq!(block, expected.as_slice(), "writer {w}'s block");
     }
-    let types = &r["network"]["types"];
-    let sent = |t: &str| types[t]["sent"].as_u64().unwrap_or(0);
+    let sent = |t: &str| fw_support::count(r, t, "sent");
     // Each writer releases its lock once; each hub lock also releases the reader once.
     assert_eq!(sent(RELEASE), writers.len() as u64 + via_hub.len() as u64);
     assert_eq!(
@@ -55,7 +54,7 @@ fn check(r: &serde_json::Value, direct: &[u64], via_hub: &[u64]) {
         sent(LOCK) + sent(RELEASE),
         "every request answered"
     );
-    assert_eq!(types["1"]["sent"], PAYLOADS * writers.len() as u64);
+    assert_eq!(sent("WRITE"), PAYLOADS * writers.len() as u64);
     assert!(r["faults"].as_array().expect("faults").is_empty());
 }
 

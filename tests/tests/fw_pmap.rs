@@ -15,10 +15,9 @@ const TAG_RESULT: u64 = 1;
 const TAG_FAILED: u64 = 2;
 const TAG_TOTAL: u64 = 3;
 const FLAKY_ASSERT: &str = "assertion 7";
-/// Message types: SQUARE = 1, RPC_DONE = 0x7FFF00, EXIT = 0x7FFF04.
-const SQUARE: &str = "1";
-const RPC_DONE: &str = "8388352";
-const EXIT: &str = "8388356";
+const SQUARE: &str = "SQUARE";
+const RPC_DONE: &str = "RPC_DONE";
+const EXIT: &str = "EXIT";
 
 fn f(i: u64) -> u64 {
     let x = 3 * i + 1;
@@ -47,8 +46,7 @@ fn check(r: &serde_json::Value) -> u64 {
         assert_eq!(*got, Some(f(i as u64)), "item {i}");
     }
     assert_eq!(total, vec![(0..ITEMS).map(f).sum::<u64>()]);
-    let types = &r["network"]["types"];
-    let sent = |t: &str| types[t]["sent"].as_u64().unwrap_or(0);
+    let sent = |t: &str| fw_support::count(r, t, "sent");
     assert_eq!(sent(SQUARE), ITEMS + failed, "one request per attempt");
     assert_eq!(sent(EXIT), ITEMS + failed, "one EXIT per caller");
     assert_eq!(sent(RPC_DONE), ITEMS, "answers for the successful attempts");

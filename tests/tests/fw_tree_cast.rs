@@ -13,10 +13,10 @@ use fw_support::{Gen, lib_dir, words};
 /// `tree.s`: log tags and message types.
 const TAG_SIZE: u64 = 1;
 const TAG_DEPTH: u64 = 2;
-const TREE_SIZE: &str = "1";
-const TREE_DEPTH: &str = "2";
+const TREE_SIZE: &str = "TREE_SIZE";
+const TREE_DEPTH: &str = "TREE_DEPTH";
 /// `cast.s`: CAST_REPLY = 0x7FFF01.
-const CAST_REPLY: &str = "8388353";
+const CAST_REPLY: &str = "CAST_REPLY";
 
 /// A rooted tree on nodes 0..n (root 0) given by each node's parent.
 struct Tree {
@@ -117,8 +117,7 @@ program = "tree"
     }
     assert_eq!(size, vec![n], "size of a {n}-node tree");
     assert_eq!(depth, vec![tree.depth()], "depth of a {n}-node tree");
-    let types = &r["network"]["types"];
-    let sent = |t: &str| types[t]["sent"].as_u64().unwrap_or(0);
+    let sent = |t: &str| fw_support::count(&r, t, "sent");
     assert_eq!(sent(TREE_SIZE), n - 1);
     assert_eq!(sent(TREE_DEPTH), n - 1);
     assert_eq!(sent(CAST_REPLY), 2 * (n - 1));

@@ -35,3 +35,15 @@ pub fn words<T: ToString>(xs: &[T]) -> String {
         .collect::<Vec<_>>()
         .join(", ")
 }
+
+/// A counter (`sent`, `delivered`, `returned`, `bits`) of the message type named `name`
+/// in a report's message report (`messages`, docs/report.md); 0 when no such message
+/// was sent.
+pub fn count(report: &serde_json::Value, name: &str, field: &str) -> u64 {
+    report["messages"]
+        .as_array()
+        .expect("message report")
+        .iter()
+        .find(|m| m["name"] == name)
+        .map_or(0, |m| m[field].as_u64().expect("a count"))
+}
