@@ -171,3 +171,22 @@ main:
     assert_eq!((sink[0].2, sink[0].3.clone()), (9, vec![0]));
     assert_eq!(r["network"]["routers"].as_u64(), Some(6));
 }
+
+#[test]
+fn a_halted_node_keeps_its_inbox_open_until_it_is_full() {
+    // Node 0 sends 12 messages without a reply-to to node 1, which halts at once: its
+    // inbox 0 stays open, takes `inbox_capacity` = 4 of them, and the other 8 are
+    // dropped as undeliverable (docs/network.md, "Full inboxes").
+    let text = format!(
+        "[programs.burst]\nsources = [\"{}\"]\n[programs.idle]\nsources = [\"idle.s\"]\n\
+         [[nodes]]\nid = 0\nprogram = \"burst\"\nentry = \"burst\"\n\
+         [[nodes]]\nid = 1\nprogram = \"idle\"\n[network]\ninbox_capacity = 4\n",
+        cosim_support::example("net-burst/burst.s")
+    );
+    let (_dir, path) = scenario("full.toml", &text, &[("idle.s", "main: halt\n")]);
+    let r = report(&path, &[], 0);
+    assert_eq!(r["nodes"][1]["state"], "halted");
+    assert_eq!(r["network"]["nodes"][1]["received"].as_u64(), Some(4));
+    assert_eq!(r["network"]["drops"]["undeliverable"].as_u64(), Some(8));
+    assert_eq!(r["messages"][0]["delivered"].as_u64(), Some(4));
+}

@@ -111,3 +111,31 @@ fn a_down_window_delays_but_loses_nothing() {
     let link = &r["network"]["links"][0];
     assert_eq!(link["queue_delay_max"].as_u64(), Some(10_000_000_000));
 }
+
+#[test]
+fn faults_belong_to_link_classes() {
+    // 15 senders on a 4x4 mesh whose y links lose packets and whose x links do not.
+    let text = format!(
+        "seed = 5\n[programs.order]\nsources = [\"{}\"]\n[defaults]\nprogram = \"order\"\n\
+         [[nodes]]\nid = 0\nentry = \"collector\"\n[[nodes]]\ncount = 15\nentry = \"sender\"\n\
+         [network.topology]\nkind = \"mesh\"\nwidth = 4\nheight = 4\ny_class = \"lossy\"\n\
+         [network.classes.lossy]\ndrop = 0.2\n",
+        example("net-order/order.s")
+    );
+    let (_dir, path) = scenario("classes.toml", &text, &[]);
+    let r = report(&path, &[], 0);
+    let links = r["network"]["links"].as_array().expect("links");
+    let lost = |class: &str| -> u64 {
+        links
+            .iter()
+            .filter(|l| l["class"] == class)
+            .map(|l| l["lost"].as_u64().unwrap())
+            .sum()
+    };
+    assert_eq!(lost("link"), 0);
+    let total = r["network"]["drops"]["lost"].as_u64().expect("lost");
+    assert_eq!(lost("lossy"), total);
+    assert!(total > 0);
+    let (received, disorder, _) = collected(&r);
+    assert_eq!((received + total, disorder), (15 * 40, 0));
+}
