@@ -369,3 +369,22 @@ recv_select:
     drop
     push -1
     ret
+
+; forward ( msg dst -- ): sends a received message on to address `dst` with
+; its type, payload and reply-to (the message must have been received whole).
+forward:
+    tor
+    dup
+    addi 4
+    over
+    addi 3
+    load                ; msg buf len
+    pick 2
+    load                ; msg buf len type
+    fromr               ; msg buf len type dst
+    pick 4
+    addi 2
+    load                ; msg buf len type dst reply
+    send
+    drop
+    ret

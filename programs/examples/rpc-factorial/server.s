@@ -2,6 +2,7 @@
 ; whose handler answers through rpc_reply. Uses the firmware library.
 .import "dispatch.s"
 .import "rpc.s"
+.import "arith.s"
 
 .const SLOT = 8         ; stash slot: 4 header words + 4 payload words
 .const SLOTS = 4
@@ -28,23 +29,4 @@ on_fact:
     load
     call factorial
     call rpc_reply
-    ret
-
-; factorial ( n -- n! ): iterative product; 1 for n <= 1.
-factorial:
-    push 1
-    swap                ; acc n
-.loop:
-    dup
-    push 1
-    le
-    jnz .done
-    dup
-    rot
-    mul
-    swap
-    addi -1
-    jmp .loop
-.done:
-    drop
     ret
