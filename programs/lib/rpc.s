@@ -162,3 +162,146 @@ rpc_reply_buf:
     drop
     drop
     ret
+
+; rpc_gather ( buf len type list n out timeout -- got ): aether's batch send
+; and with-replies: sends the request at `buf` (buf[0] becomes one fresh tag)
+; to each of the `n` address words at `list`, each with its own fresh private
+; reply inbox, then gathers the answers in target order within `timeout`
+; cycles in all (negative: for ever). out[i] = the first result word of
+; target i's answer, or RPC_TIMEOUT / RPC_RETURNED; got = answers received.
+; `out` has 2 n + 6 words: out[n .. 2n) hold the reply inboxes, out + 2n the
+; answer being read. Every reply inbox is closed before returning.
+rpc_gather:
+    loadi lib_tag
+    addi 1
+    dup
+    storei lib_tag
+    pick 7
+    store
+    dup
+    push 0
+    lt
+    swap
+    cycles
+    add                 ; buf len type list n out inf deadline
+    push 0              ; ... i
+.send:
+    dup
+    pick 5
+    lt
+    jz .sent
+    open                ; ... i p
+    dup
+    pick 5
+    pick 7
+    add
+    pick 3
+    add
+    store               ; out[n + i] = p
+    pick 9
+    pick 9
+    pick 9
+    pick 9
+    pick 5
+    add
+    load                ; ... i p buf len type dst
+    pick 4
+    call my_addr
+    send
+    drop
+    addi 1
+    jmp .send
+.sent:
+    drop
+    push 0
+    push 0              ; buf len type list n out inf deadline got i
+.gather:
+    dup
+    pick 6
+    lt
+    jz .done
+    pick 4
+    pick 6
+    dup
+    add
+    add                 ; ... got i rbuf
+    pick 5
+    pick 7
+    add
+    pick 2
+    add
+    load                ; ... got i rbuf inbox
+    pick 5
+    jnz .forever
+    pick 4
+    cycles
+    sub
+    dup
+    push 0
+    lt
+    jz .wait
+    drop
+    push 0
+    jmp .wait
+.forever:
+    push -1
+.wait:
+    call gather_one     ; ... got i result ok
+    swap
+    pick 2
+    pick 7
+    add
+    store               ; ... got i ok
+    rot
+    add
+    swap                ; ... got' i
+    addi 1
+    jmp .gather
+.done:
+    drop
+    tor
+    drop
+    drop
+    drop
+    drop
+    drop
+    drop
+    drop
+    drop
+    fromr
+    ret
+
+; gather_one ( rbuf inbox rem -- result ok ): one answer of rpc_gather:
+; its first result word and ok = 1, or RPC_TIMEOUT / RPC_RETURNED and 0;
+; closes the inbox.
+gather_one:
+    pick 2
+    push 2
+    pick 3
+    pick 3
+    call recv_timeout   ; rbuf inbox rem len
+    nip
+    swap
+    close               ; rbuf len
+    push 0
+    lt
+    jnz .timeout
+    dup
+    load
+    push 0
+    lt
+    jnz .returned
+    addi 5
+    load
+    push 1
+    ret
+.timeout:
+    drop
+    push RPC_TIMEOUT
+    push 0
+    ret
+.returned:
+    drop
+    push RPC_RETURNED
+    push 0
+    ret

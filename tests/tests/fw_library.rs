@@ -1,7 +1,8 @@
 //! The firmware library's receive, stash and dispatch routines through the real `aether`
 //! binary, with small programs written here: selective receive keeps the other messages in
 //! order, `recv_timeout` times out after its cycles, guarded messages wait for their guard,
-//! and a served message costs what docs/firmware.md's formula says.
+//! a served message costs what docs/firmware.md's formula says, and rpc_gather reports an
+//! answer, a returned request and a timeout per target.
 
 mod cosim_support;
 mod fw_support;
@@ -201,4 +202,82 @@ fn a_served_message_costs_the_documented_cycles() {
     };
     let per_message = 328 + 13 + cosim_support::costs(&["drop", "ret"]) + 3;
     assert_eq!(busy(3) - busy(1), 2 * per_message);
+}
+
+const GATHER: &str = r#"
+.import "dispatch.s"
+.import "rpc.s"
+.msg Q = 1
+.data
+table:
+    .word 1
+    .word Q, 0, on_q
+stash: .space STASH_HDR + 8 * 4
+targets: .word 1 << 16, 1 << 16 | 9, 2 << 16
+req: .space 1
+out: .space 2 * 3 + 6
+buf: .space 5
+.code
+.entry gatherer
+.entry answerer
+.entry silent
+gatherer:
+    push req
+    push 1
+    push Q
+    push targets
+    push 3
+    push out
+    push 2000
+    call rpc_gather
+    loadi out
+    loadi out+1
+    loadi out+2
+    cycles
+    push 20
+    emit 5
+    halt
+answerer:
+    push table
+    push stash
+    push 8
+    push 4
+    call dispatch_run
+on_q:
+    push 42
+    call rpc_reply
+    ret
+silent:
+    push buf
+    push 1
+    push 0
+    push -1
+    call recv_timeout
+    drop
+    jmp silent
+"#;
+
+#[test]
+fn rpc_gather_reports_each_target() {
+    // Node 1 answers 42 on inbox 0 and has no inbox 9; node 2 takes requests and never answers.
+    let text = format!(
+        "[programs.p]\nsources = [\"p.s\"]\nlib = [\"{}\"]\n\n[defaults]\nprogram = \"p\"\n\n[[nodes]]\nid = 0\nentry = \"gatherer\"\n\n[[nodes]]\nid = 1\nentry = \"answerer\"\n\n[[nodes]]\nid = 2\nentry = \"silent\"\n",
+        fw_support::lib_dir()
+    );
+    let (_dir, path) = scenario("g.toml", &text, &[("p.s", GATHER)]);
+    let r = report(&path, &[], 0);
+    let records: Vec<(u64, u64, Vec<u64>)> =
+        log(&r).into_iter().map(|(n, _, t, v)| (n, t, v)).collect();
+    assert_eq!(records.len(), 1);
+    let (node, tag, v) = &records[0];
+    assert_eq!((*node, *tag), (0, 20));
+    let returned = u64::from(u32::MAX - 1);
+    let timeout = u64::from(u32::MAX);
+    assert_eq!(
+        v[..4],
+        [1, 42, returned, timeout],
+        "got, then one word per target"
+    );
+    assert!(v[4] >= 2000, "the timeout ran its 2000 cycles ({})", v[4]);
+    assert_eq!(fw_support::count(&r, "Q", "returned"), 1);
 }

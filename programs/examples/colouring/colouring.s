@@ -3,8 +3,9 @@
 ; answers COLOUR_QUERY requests with this node's current colour through a
 ; dispatch table; a subordinate process (spawned, so that it may wait for
 ; answers while process 0 keeps serving) repeats rounds: pick a colour with
-; `rand`, ask every neighbour for its colour with rpc_call, and stop when no
-; neighbour has the same one. It then logs (TAG_COLOUR, colour, rounds).
+; `rand`, ask every neighbour for its colour at once with rpc_gather (the
+; paper's send-message-batch and with-replies), and stop when no neighbour
+; has the same one. It then logs (TAG_COLOUR, colour, rounds).
 .import "dispatch.s"
 .import "rpc.s"
 
@@ -20,9 +21,10 @@ table:
 stash: .space STASH_HDR + SLOT * SLOTS
 colour: .word 0
 rounds: .word 0
-clash: .word 0
+nbrs: .space 2          ; address words of the neighbours
+nn: .word 0
 req: .space 1
-rep: .space 6
+replies: .space 2 * 2 + 6 ; rpc_gather's answers and work space
 
 .code
 .entry main
@@ -43,39 +45,40 @@ on_query:
     call rpc_reply
     ret
 
-; ask ( flag id -- ): when flag holds, asks node `id` for its colour and
-; notes a clash when it equals ours.
-ask:
+; add_neighbour ( flag id -- ): appends node `id`'s inbox 0 to `nbrs` when flag holds.
+add_neighbour:
     swap
-    jz .skip
+    jz .no
     push 16
     shl
-    tor
-    push req
-    push 1
-    push COLOUR_QUERY
-    fromr
-    push rep
-    push 2
-    push -1
-    call rpc_call
-    push 1
-    eq
-    assert 1            ; fault code 1: no answer (cannot happen without faults)
-    loadi rep+5
-    loadi colour
-    eq
-    loadi clash
-    or
-    storei clash
+    loadi nn
+    push nbrs
+    add
+    store
+    loadi nn
+    addi 1
+    storei nn
     ret
-.skip:
+.no:
     drop
     ret
 
 ; colourer ( arg -- ): rounds until no neighbour shares the colour, then exits.
 colourer:
     drop
+    nodeid
+    push 0
+    gt
+    nodeid
+    addi -1
+    call add_neighbour
+    nodeid
+    addi 1
+    nodes
+    lt
+    nodeid
+    addi 1
+    call add_neighbour
 .round:
     loadi rounds
     addi 1
@@ -84,23 +87,37 @@ colourer:
     push 3
     modu
     storei colour
-    push 0
-    storei clash
-    nodeid
-    push 0
-    gt
-    nodeid
-    addi -1
-    call ask
-    nodeid
-    addi 1
-    nodes
+    push req
+    push 1
+    push COLOUR_QUERY
+    push nbrs
+    loadi nn
+    push replies
+    push -1
+    call rpc_gather     ; answers
+    loadi nn
+    eq
+    assert 1            ; fault code 1: a neighbour did not answer (cannot happen without faults)
+    push 0              ; i
+.check:
+    dup
+    loadi nn
     lt
-    nodeid
+    jz .proper
+    dup
+    push replies
+    add
+    load
+    loadi colour
+    eq
+    jnz .clash
     addi 1
-    call ask
-    loadi clash
-    jnz .round
+    jmp .check
+.clash:
+    drop
+    jmp .round
+.proper:
+    drop
     loadi colour
     loadi rounds
     push TAG_COLOUR
