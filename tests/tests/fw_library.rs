@@ -281,3 +281,55 @@ fn rpc_gather_reports_each_target() {
     assert!(v[4] >= 2000, "the timeout ran its 2000 cycles ({})", v[4]);
     assert_eq!(fw_support::count(&r, "Q", "returned"), 1);
 }
+
+const CALL: &str = r#"
+.import "dispatch.s"
+.import "rpc.s"
+.msg Q = 1
+.data
+table:
+    .word 1
+    .word Q, 0, on_q
+stash: .space STASH_HDR + 8 * 4
+req: .space 2
+rep: .space 6
+.code
+.entry client
+.entry server
+client:
+    push req
+    push 2
+    push Q
+    push 1 << 16
+    push rep
+    push 2
+    push 1000
+    call rpc_call
+    halt
+server:
+    push table
+    push stash
+    push 8
+    push 4
+    call dispatch_run
+on_q:
+    push 42
+    call rpc_reply
+    ret
+"#;
+
+#[test]
+fn an_rpc_call_costs_the_documented_cycles() {
+    // docs/firmware.md: rpc_call costs 89 + len + R when the answer comes, R = recv_timeout's
+    // 15 + W plus await's 40 for one wait with a finite timeout; W = 2 answer words.
+    let text = format!(
+        "[programs.p]\nsources = [\"p.s\"]\nlib = [\"{}\"]\n\n[defaults]\nprogram = \"p\"\n\n[[nodes]]\nid = 0\nentry = \"client\"\n\n[[nodes]]\nid = 1\nentry = \"server\"\n",
+        fw_support::lib_dir()
+    );
+    let (_dir, path) = scenario("c.toml", &text, &[("p.s", CALL)]);
+    let r = report(&path, &[], 0);
+    let arguments = cosim_support::costs(&["push"; 7]) + cosim_support::cost("call");
+    let rpc_call = 89 + 2 + (15 + 2 + 40);
+    let expected = arguments + rpc_call + cosim_support::cost("halt");
+    assert_eq!(r["nodes"][0]["cycles"]["busy"].as_u64(), Some(expected));
+}
