@@ -37,6 +37,20 @@ fn run(program: &str, components: &str) -> serde_json::Value {
     report(&path, &[], 0)
 }
 
+/// Runs `program` with one node per `(id, entry)`.
+fn run_entries(program: &str, entries: &[(u32, &str)]) -> serde_json::Value {
+    let nodes: String = entries
+        .iter()
+        .map(|(id, entry)| format!("\n[[nodes]]\nid = {id}\nentry = \"{entry}\"\n"))
+        .collect();
+    let text = format!(
+        "[programs.p]\nsources = [\"p.s\"]\nlib = [\"{}\"]\n\n[defaults]\nprogram = \"p\"\n{nodes}",
+        fw_support::lib_dir()
+    );
+    let (_dir, path) = scenario("p.toml", &text, &[("p.s", program)]);
+    report(&path, &[], 0)
+}
+
 const SELECT: &str = r#"
 .import "msg.s"
 .data
@@ -260,12 +274,7 @@ silent:
 #[test]
 fn rpc_gather_reports_each_target() {
     // Node 1 answers 42 on inbox 0 and has no inbox 9; node 2 takes requests and never answers.
-    let text = format!(
-        "[programs.p]\nsources = [\"p.s\"]\nlib = [\"{}\"]\n\n[defaults]\nprogram = \"p\"\n\n[[nodes]]\nid = 0\nentry = \"gatherer\"\n\n[[nodes]]\nid = 1\nentry = \"answerer\"\n\n[[nodes]]\nid = 2\nentry = \"silent\"\n",
-        fw_support::lib_dir()
-    );
-    let (_dir, path) = scenario("g.toml", &text, &[("p.s", GATHER)]);
-    let r = report(&path, &[], 0);
+    let r = run_entries(GATHER, &[(0, "gatherer"), (1, "answerer"), (2, "silent")]);
     let records: Vec<(u64, u64, Vec<u64>)> =
         log(&r).into_iter().map(|(n, _, t, v)| (n, t, v)).collect();
     assert_eq!(records.len(), 1);
@@ -322,12 +331,7 @@ on_q:
 fn an_rpc_call_costs_the_documented_cycles() {
     // docs/firmware.md: rpc_call costs 89 + len + R when the answer comes, R = recv_timeout's
     // 15 + W plus await's 40 for one wait with a finite timeout; W = 2 answer words.
-    let text = format!(
-        "[programs.p]\nsources = [\"p.s\"]\nlib = [\"{}\"]\n\n[defaults]\nprogram = \"p\"\n\n[[nodes]]\nid = 0\nentry = \"client\"\n\n[[nodes]]\nid = 1\nentry = \"server\"\n",
-        fw_support::lib_dir()
-    );
-    let (_dir, path) = scenario("c.toml", &text, &[("p.s", CALL)]);
-    let r = report(&path, &[], 0);
+    let r = run_entries(CALL, &[(0, "client"), (1, "server")]);
     let arguments = cosim_support::costs(&["push"; 7]) + cosim_support::cost("call");
     let rpc_call = 89 + 2 + (15 + 2 + 40);
     let expected = arguments + rpc_call + cosim_support::cost("halt");
