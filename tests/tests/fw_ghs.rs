@@ -82,6 +82,14 @@ impl Graph {
         total
     }
 
+    /// The same graph as a network topology file (docs/network.md), one edge per line.
+    fn topology_file(&self) -> String {
+        self.edges
+            .iter()
+            .map(|(a, b, _)| format!("{a} {b}\n"))
+            .collect()
+    }
+
     /// The `graph.s` text: adjacency in compressed rows.
     fn data_file(&self) -> String {
         let mut adj = vec![Vec::new(); self.n as usize];
@@ -110,6 +118,11 @@ impl Graph {
 }
 
 fn run(graph: &Graph, network: &str) {
+    run_with(graph, network, &[]);
+}
+
+/// Runs GHS on `graph` with extra `[network]` keys and extra files beside the scenario.
+fn run_with(graph: &Graph, network: &str, files: &[(&str, &str)]) -> serde_json::Value {
     let n = graph.n;
     let text = format!(
         r#"
@@ -124,7 +137,10 @@ program = "ghs"
         src = example("ghs/ghs.s"),
         lib = lib_dir(),
     );
-    let (_dir, path) = scenario("ghs.toml", &text, &[("graph.s", &graph.data_file())]);
+    let data = graph.data_file();
+    let mut all = vec![("graph.s", data.as_str())];
+    all.extend_from_slice(files);
+    let (_dir, path) = scenario("ghs.toml", &text, &all);
     let r = report(&path, &[], 0);
     let mut halves = BTreeSet::new();
     let mut logged = BTreeSet::new();
@@ -167,6 +183,7 @@ program = "ghs"
     );
     assert_eq!(sent(FINISH), n - 1);
     assert!(r["faults"].as_array().expect("faults").is_empty());
+    r
 }
 
 #[test]
@@ -218,5 +235,29 @@ fn thirty_five_random_graphs_all_finish_with_the_right_tree() {
         let n = 30 + seed * 5;
         let extra = (seed % 5) * n / 2;
         run(&Graph::random(n, extra, 100 + seed), "");
+    }
+}
+
+#[test]
+fn on_a_network_shaped_like_the_graph() {
+    // The problem graph is also the machine: GHS messages travel one link of a graph
+    // topology (docs/network.md), so every message is a single hop.
+    let graph = Graph::random(60, 60, 12);
+    let topology = graph.topology_file();
+    let r = run_with(
+        &graph,
+        "[network.topology]\nkind = \"graph\"\nfile = \"machine.graph\"\n",
+        &[("machine.graph", &topology)],
+    );
+    for link in r["network"]["links"].as_array().expect("links") {
+        let (a, b) = (
+            link["from"].as_u64().expect("from"),
+            link["to"].as_u64().expect("to"),
+        );
+        let (a, b) = (a.min(b), a.max(b));
+        assert!(
+            graph.edges.iter().any(|e| (e.0, e.1) == (a, b)),
+            "link {a}-{b} is an edge"
+        );
     }
 }
