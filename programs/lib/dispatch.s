@@ -197,3 +197,20 @@ dispatch_run:
     call stash_init
     fromr
     jmp dispatch_forever
+
+; subordinate ( routine msg buf -- pid ): aether's define-message-subordinate:
+; copies the message at `msg` (header and payload) to `buf`, which must hold
+; 4 + its payload words, and spawns a process running `routine` ( buf -- )
+; that may wait, sleep and call RPCs while the dispatcher keeps serving. Use
+; it from a handler; the subordinate ends with `exit`.
+subordinate:
+    dup
+    pick 2
+    dup
+    addi 3
+    load
+    addi 4
+    call memcpy         ; routine msg buf
+    nip
+    spawn
+    ret

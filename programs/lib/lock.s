@@ -11,6 +11,7 @@
 ; address, each acknowledged after the node has released its own targets.
 ; The worker closes its private inbox and exits, so no inbox or process leaks.
 .import "rpc.s"
+.import "dispatch.s"
 
 .msg LOCK = 0x7FFF02            ; request: payload [tag]; answer [tag, private address or 0]
 .msg RELEASE = 0x7FFF03         ; request to a private address: payload [tag]; answer [tag, 1]
@@ -20,7 +21,7 @@
 lock_state: .word 0     ; 1 while this node is locked
 lock_targets: .word 0   ; address of this node's target list (address words)
 lock_ntargets: .word 0  ; its length
-lock_req: .space 5      ; the granted LOCK, as a message header + tag (reply-to at +2, tag at +4)
+lock_req: .space 5      ; the granted LOCK: header + [tag]
 lock_held: .space LOCK_MAX ; private addresses this node's worker holds
 lock_buf: .space 1      ; [tag] of the lock routines' requests
 lock_rep: .space 6      ; their answers
@@ -121,20 +122,15 @@ lock_on_lock:
 .grant:
     push 1
     storei lock_state
-    dup
-    addi 2
-    load
-    storei lock_req+2
-    addi 4
-    load
-    storei lock_req+4
     push lock_worker
-    push 0
-    spawn
+    swap
+    push lock_req
+    call subordinate
     drop
     ret
 
-; lock_worker ( arg -- ): holds this node's lock for one holder (see above).
+; lock_worker ( req -- ): holds this node's lock for the holder whose LOCK
+; request is at `req` (lock_req), as a subordinate process (see above).
 lock_worker:
     drop
     loadi lock_targets
