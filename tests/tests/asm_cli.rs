@@ -34,12 +34,7 @@ fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
 
 fn assemble_to(dir: &Path, sources: &[&str]) -> PathBuf {
     let out = dir.join("out.img");
-    asm()
-        .args(sources)
-        .arg("-o")
-        .arg(&out)
-        .assert()
-        .success();
+    asm().args(sources).arg("-o").arg(&out).assert().success();
     out
 }
 
@@ -197,7 +192,10 @@ fn usage_and_io_errors_exit_2() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("cannot write"));
-    asm().args(["disasm", "/no/such/image.img"]).assert().code(2);
+    asm()
+        .args(["disasm", "/no/such/image.img"])
+        .assert()
+        .code(2);
 }
 
 #[test]
