@@ -276,7 +276,19 @@ impl<'a> Frontend<'a> {
             }
             Stmt::Import(name, name_span) => {
                 if let Some((identity, file)) = self.resolve(origin, name, name_span) {
-                    self.enqueue(identity, file);
+                    if unit.includes.last().is_some_and(|(id, _)| *id == identity) {
+                        self.problems.push(
+                            origin
+                                .problem(name_span, format!("`{name}` imports itself"))
+                                .with_note(
+                                    "`.import` looks next to the importing file before the -L \
+                                     folders; rename this file to import a library file of the \
+                                     same name",
+                                ),
+                        );
+                    } else {
+                        self.enqueue(identity, file);
+                    }
                 }
             }
             Stmt::Msg {
