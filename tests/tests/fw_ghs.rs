@@ -59,6 +59,22 @@ impl Graph {
         Self { n, edges }
     }
 
+    /// A path 0 - 1 - ... - n-1 whose weights grow along it: every node but 0 connects to
+    /// its lower neighbour, so the fragment of 0 and 1 absorbs the others one by one.
+    fn path(n: u64) -> Self {
+        let edges = (1..n).map(|v| (v - 1, v, v * 5)).collect();
+        Self { n, edges }
+    }
+
+    /// A star around node 0 with weights in a shuffled order: one node of degree n - 1.
+    fn star(n: u64, seed: u64) -> Self {
+        let mut g = Self::random(n, 0, seed);
+        let mut weights: Vec<u64> = g.edges.iter().map(|e| e.2).collect();
+        weights.sort_unstable();
+        g.edges = (1..n).zip(weights).map(|(v, w)| (0, v, w)).collect();
+        g
+    }
+
     /// The aether paper's Figure 10 graph: 10 nodes, 17 edges, the test graph of aether's
     /// `distributed-mst.lisp` (graph-1 of Bongiovanni's Distributed-Graph-Algorithms).
     fn paper() -> Self {
@@ -146,21 +162,35 @@ impl Graph {
 }
 
 fn run(graph: &Graph, network: &str) {
-    run_with(graph, network, &[]);
+    run_with(graph, &[], network, &[]);
 }
 
-/// Runs GHS on `graph` with extra `[network]` keys and extra files beside the scenario.
-fn run_with(graph: &Graph, network: &str, files: &[(&str, &str)]) -> serde_json::Value {
+/// Runs GHS on `graph`, node `i` at `clocks[i % clocks.len()]` (1 GHz when empty), with
+/// extra `[network]` keys and extra files beside the scenario.
+fn run_with(
+    graph: &Graph,
+    clocks: &[&str],
+    network: &str,
+    files: &[(&str, &str)],
+) -> serde_json::Value {
     let n = graph.n;
+    let nodes: String = if clocks.is_empty() {
+        format!("[[nodes]]\ncount = {n}\nprogram = \"ghs\"\n")
+    } else {
+        (0..n)
+            .map(|i| {
+                let clock = clocks[i as usize % clocks.len()];
+                format!("[[nodes]]\nid = {i}\nprogram = \"ghs\"\nclock = \"{clock}\"\n")
+            })
+            .collect()
+    };
     let text = format!(
         r#"
 [programs.ghs]
 sources = ["{src}", "graph.s"]
 lib = ["{lib}"]
 
-[[nodes]]
-count = {n}
-program = "ghs"
+{nodes}
 {network}"#,
         src = example("ghs/ghs.s"),
         lib = lib_dir(),
@@ -298,6 +328,7 @@ fn on_a_network_shaped_like_the_graph() {
     let topology = graph.topology_file();
     let r = run_with(
         &graph,
+        &[],
         "[network.topology]\nkind = \"graph\"\nfile = \"machine.graph\"\n",
         &[("machine.graph", &topology)],
     );
@@ -311,5 +342,16 @@ fn on_a_network_shaped_like_the_graph() {
             graph.edges.iter().any(|e| (e.0, e.1) == (a, b)),
             "link {a}-{b} is an edge"
         );
+    }
+}
+
+#[test]
+fn paths_stars_and_mixed_clocks() {
+    run(&Graph::path(120), "");
+    run(&Graph::star(120, 13), "");
+    // Nodes at five different clocks change which messages cross, and so which wait.
+    let clocks = ["100 MHz", "1 GHz", "250 MHz", "3 GHz", "1.5 GHz"];
+    for seed in 14..=16 {
+        run_with(&Graph::random(50, 80, seed), &clocks, "", &[]);
     }
 }
