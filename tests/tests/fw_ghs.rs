@@ -311,6 +311,21 @@ fn delay_jitter_changes_the_timing_not_the_tree() {
 }
 
 #[test]
+fn link_down_windows_only_delay_it() {
+    // docs/firmware.md claims GHS survives down windows: packets wait, none is lost.
+    let down = "[network.link]\ndown = [{ start = \"500 ns\", end = \"3 us\" }, { start = \"6 us\", end = \"7 us\" }]\n";
+    for seed in 17..=18 {
+        let r = run_with(&Graph::random(40, 60, seed), &[], down, &[]);
+        let waited = r["network"]["links"]
+            .as_array()
+            .expect("links")
+            .iter()
+            .any(|l| l["queue_delay_max"].as_u64().expect("queue delay") > 0);
+        assert!(waited, "some packet waited for a window to end");
+    }
+}
+
+#[test]
 fn thirty_five_random_graphs_all_finish_with_the_right_tree() {
     // aether's own GHS stalled or crashed on 14 of 35 such graphs (aether-semantics.md).
     for seed in 0..35 {
