@@ -3,13 +3,16 @@
 //! equals the sum of docs/network.md's delivery formula for every leg (rounded up to the
 //! receiver's next clock edge, docs/scenario.md) and the cycles of the instructions `bench.s`
 //! runs between a wake-up and its next `send`, priced by the default timing profile with
-//! `nic.word` cycles per payload word moved.
+//! `nic.word` cycles per payload word moved. Also with NIC ports, store-and-forward and
+//! cut-through.
 
 mod cosim_support;
 mod fw_support;
 
+use std::path::{Path, PathBuf};
+
 use aether_tests::workspace_root;
-use cosim_support::{costs, log, report};
+use cosim_support::{costs, example, log, report, scenario};
 
 /// `bench.s`: message sizes, trips per size, the log tag.
 const SIZES: [u64; 4] = [0, 10, 100, 1000];
@@ -26,13 +29,43 @@ const NIC_LATENCY_FS: u64 = 2_000_000;
 /// The default packet header (docs/network.md): 160 bits.
 const HEADER_BITS: u64 = 160;
 
-/// One leg over an all-to-all link with no contention: `R + S + L + nic_latency`, from the
-/// sender's `send` edge to the receiver's first clock edge at or after the delivery.
-fn leg_fs(words: u64) -> u64 {
-    let bits = u128::from(HEADER_BITS + 32 * words);
-    let serialization =
-        u64::try_from((bits * 1_000_000_000_000_000).div_ceil(BANDWIDTH)).expect("fits in u64");
-    (ROUTER_FS + serialization + LATENCY_FS + NIC_LATENCY_FS).next_multiple_of(PERIOD_FS)
+/// `ceil(bits × 10^15 / bandwidth)` fs (docs/network.md).
+fn serialization_fs(bits: u64, bandwidth: u128) -> u64 {
+    u64::try_from((u128::from(bits) * 1_000_000_000_000_000).div_ceil(bandwidth))
+        .expect("fits in u64")
+}
+
+/// NIC ports (docs/network.md, `nic_bandwidth`) and the switching mode.
+#[derive(Clone, Copy)]
+struct Ports {
+    bandwidth: u128,
+    cut_through: bool,
+}
+
+/// One leg over an all-to-all link with no contention, from the sender's `send` edge to
+/// the receiver's first clock edge at or after the delivery. Without ports both switching
+/// modes give `R + S + L + nic_latency`; store-and-forward ports add `2 × S_nic`; with
+/// cut-through ports the header leads: the link starts after `H_nic + R`, the input port
+/// after `H + L` more, and each stage ends no sooner than the tail reaches it.
+fn leg_fs(words: u64, ports: Option<Ports>) -> u64 {
+    let bits = HEADER_BITS + 32 * words;
+    let s = serialization_fs(bits, BANDWIDTH);
+    let delivered = match ports {
+        None => ROUTER_FS + s + LATENCY_FS,
+        Some(p) if !p.cut_through => {
+            2 * serialization_fs(bits, p.bandwidth) + ROUTER_FS + s + LATENCY_FS
+        }
+        Some(p) => {
+            let s_nic = serialization_fs(bits, p.bandwidth);
+            let h_nic = serialization_fs(HEADER_BITS, p.bandwidth);
+            let h = serialization_fs(HEADER_BITS, BANDWIDTH);
+            let link_start = h_nic + ROUTER_FS;
+            let link_tail = (link_start + s).max(s_nic) + LATENCY_FS;
+            let port_start = link_start + h + LATENCY_FS;
+            (port_start + s_nic).max(link_tail)
+        }
+    } + NIC_LATENCY_FS;
+    delivered.next_multiple_of(PERIOD_FS)
 }
 
 /// Cycles from a wake-up to the `send` that passes the token on, for `words` payload words.
@@ -53,19 +86,15 @@ fn ping_cycles(words: u64) -> u64 {
 }
 
 /// One trip of the token round `nodes` nodes (2: a ping-pong round trip), in fs.
-fn trip_fs(nodes: u64, words: u64) -> u64 {
-    nodes * leg_fs(words) + ((nodes - 1) * relay_cycles(words) + ping_cycles(words)) * PERIOD_FS
+fn trip_fs(nodes: u64, words: u64, ports: Option<Ports>) -> u64 {
+    nodes * leg_fs(words, ports)
+        + ((nodes - 1) * relay_cycles(words) + ping_cycles(words)) * PERIOD_FS
 }
 
-/// Runs an example scenario and checks every size's time and the message report.
-fn check(scenario: &str, nodes: u64) -> Vec<(u64, u64)> {
-    let r = report(
-        &workspace_root()
-            .join("programs/examples/pingpong-bench")
-            .join(scenario),
-        &[],
-        0,
-    );
+/// Runs a scenario of `bench.s` on `nodes` nodes and checks every size's time and the
+/// message report.
+fn check(scenario: &Path, nodes: u64, ports: Option<Ports>) {
+    let r = report(scenario, &[], 0);
     let records: Vec<(u64, u64)> = log(&r)
         .into_iter()
         .filter(|(node, _, tag, _)| *node == 0 && *tag == TAG_TRIPS)
@@ -78,8 +107,9 @@ fn check(scenario: &str, nodes: u64) -> Vec<(u64, u64)> {
     for &(size, ns) in &records {
         assert_eq!(
             ns * 1_000_000,
-            setup_fs + ROUNDS * trip_fs(nodes, size),
-            "{scenario}: {size} words"
+            setup_fs + ROUNDS * trip_fs(nodes, size, ports),
+            "{}: {size} words",
+            scenario.display()
         );
     }
     let legs = ROUNDS * nodes * SIZES.len() as u64;
@@ -91,25 +121,83 @@ fn check(scenario: &str, nodes: u64) -> Vec<(u64, u64)> {
         .sum();
     assert_eq!(fw_support::count(&r, "TOKEN", "bits"), bits);
     assert!(r["faults"].as_array().expect("faults").is_empty());
-    records
+}
+
+/// One of the example's scenarios.
+fn bundled(name: &str) -> PathBuf {
+    workspace_root()
+        .join("programs/examples/pingpong-bench")
+        .join(name)
 }
 
 #[test]
 fn a_ping_pong_round_trip_costs_two_legs_and_the_counted_instructions() {
-    check("pingpong.toml", 2);
+    check(&bundled("pingpong.toml"), 2, None);
 }
 
 #[test]
 fn a_ring_trip_costs_eight_legs_and_the_counted_instructions() {
-    check("ring.toml", 8);
+    check(&bundled("ring.toml"), 8, None);
 }
 
 #[test]
-fn the_formula_by_hand_for_an_empty_message() {
+fn the_formulas_by_hand() {
     // 160 bits at 3 Gbit/s: ceil(53,333,333.3) fs; with 1 + 10 + 2 ns the leg ends at
     // 66.33 ns, so the receiver runs from the 67 ns edge. relay: 17 cycles, ping: 27.
-    assert_eq!(leg_fs(0), 67 * PERIOD_FS);
+    assert_eq!(leg_fs(0, None), 67 * PERIOD_FS);
     assert_eq!(relay_cycles(0), 17);
     assert_eq!(ping_cycles(0), 27);
-    assert_eq!(trip_fs(2, 0), (2 * 67 + 17 + 27) * PERIOD_FS);
+    assert_eq!(trip_fs(2, 0, None), (2 * 67 + 17 + 27) * PERIOD_FS);
+    // 10 words (480 bits) with 4 Gbit/s ports: 120 ns per port, 160 ns on the link.
+    // Store-and-forward: 120 + 1 + 160 + 10 + 120 + 2 = 413 ns. Cut-through: the header
+    // leaves the port at 40 ns, the link starts at 41 ns; the input port ends at
+    // max(41 + 53.33 + 10 + 120, 41 + 160 + 10) = 224.33 ns, delivery at 226.33 ns.
+    let ports = |cut_through| {
+        Some(Ports {
+            bandwidth: 4_000_000_000,
+            cut_through,
+        })
+    };
+    assert_eq!(leg_fs(10, ports(false)), 413 * PERIOD_FS);
+    assert_eq!(leg_fs(10, ports(true)), 227 * PERIOD_FS);
+}
+
+#[test]
+fn nic_ports_in_both_switching_modes() {
+    // The pingpong.toml network with NIC ports of 4 Gbit/s.
+    for (switching, cut_through) in [("store-and-forward", false), ("cut-through", true)] {
+        let text = format!(
+            r#"
+[programs.bench]
+sources = ["{src}"]
+
+[[nodes]]
+id = 0
+program = "bench"
+entry = "ping"
+
+[[nodes]]
+id = 1
+program = "bench"
+entry = "relay"
+
+[network]
+switching = "{switching}"
+nic_latency = "2 ns"
+nic_bandwidth = "4 Gbit/s"
+
+[network.link]
+bandwidth = "3 Gbit/s"
+latency = "10 ns"
+router = "1 ns"
+"#,
+            src = example("pingpong-bench/bench.s"),
+        );
+        let (_dir, path) = scenario("ports.toml", &text, &[]);
+        let ports = Ports {
+            bandwidth: 4_000_000_000,
+            cut_through,
+        };
+        check(&path, 2, Some(ports));
+    }
 }
