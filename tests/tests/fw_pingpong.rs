@@ -164,35 +164,19 @@ fn the_formulas_by_hand() {
 
 #[test]
 fn nic_ports_in_both_switching_modes() {
-    // The pingpong.toml network with NIC ports of 4 Gbit/s.
+    // pingpong.toml with NIC ports of 4 Gbit/s.
+    let bundled_text = std::fs::read_to_string(bundled("pingpong.toml")).expect("pingpong.toml");
     for (switching, cut_through) in [("store-and-forward", false), ("cut-through", true)] {
-        let text = format!(
-            r#"
-[programs.bench]
-sources = ["{src}"]
-
-[[nodes]]
-id = 0
-program = "bench"
-entry = "ping"
-
-[[nodes]]
-id = 1
-program = "bench"
-entry = "relay"
-
-[network]
-switching = "{switching}"
-nic_latency = "2 ns"
-nic_bandwidth = "4 Gbit/s"
-
-[network.link]
-bandwidth = "3 Gbit/s"
-latency = "10 ns"
-router = "1 ns"
-"#,
-            src = example("pingpong-bench/bench.s"),
-        );
+        let text = bundled_text
+            .replace(
+                "sources = [\"bench.s\"]",
+                &format!("sources = [\"{}\"]", example("pingpong-bench/bench.s")),
+            )
+            .replace(
+                "[network]\n",
+                &format!("[network]\nswitching = \"{switching}\"\nnic_bandwidth = \"4 Gbit/s\"\n"),
+            );
+        assert!(text.contains("nic_bandwidth") && text.contains("pingpong-bench/bench.s"));
         let (_dir, path) = scenario("ports.toml", &text, &[]);
         let ports = Ports {
             bandwidth: 4_000_000_000,
