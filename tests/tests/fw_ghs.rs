@@ -370,3 +370,15 @@ fn paths_stars_and_mixed_clocks() {
         run_with(&Graph::random(50, 80, seed), &clocks, "", &[]);
     }
 }
+
+#[test]
+fn single_stepping_reproduces_the_bundled_run() {
+    // Run-ahead must not change anything but the engine's event count (docs/scenario.md).
+    let path = workspace_root().join("programs/examples/ghs/ghs.toml");
+    let [fast, slow] = [&[][..], &["--single-step"][..]].map(|extra| {
+        let mut r = report(&path, extra, 0);
+        r.as_object_mut().expect("object").remove("events");
+        r
+    });
+    assert_eq!(fast, slow);
+}

@@ -185,3 +185,16 @@ fn nic_ports_in_both_switching_modes() {
         check(&path, 2, Some(ports));
     }
 }
+
+#[test]
+fn single_stepping_reproduces_the_benchmarks() {
+    // Run-ahead must not change anything but the engine's event count (docs/scenario.md).
+    for name in ["pingpong.toml", "ring.toml"] {
+        let [fast, slow] = [&[][..], &["--single-step"][..]].map(|extra| {
+            let mut r = report(&bundled(name), extra, 0);
+            r.as_object_mut().expect("object").remove("events");
+            r
+        });
+        assert_eq!(fast, slow, "{name}");
+    }
+}
