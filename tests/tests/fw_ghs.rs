@@ -166,7 +166,7 @@ fn run(graph: &Graph, network: &str) {
 }
 
 /// Runs GHS on `graph`, node `i` at `clocks[i % clocks.len()]` (1 GHz when empty), with
-/// extra `[network]` keys and extra files beside the scenario.
+/// extra scenario tables (`[network]`, `[defaults]`) and extra files beside the scenario.
 fn run_with(
     graph: &Graph,
     clocks: &[&str],
@@ -381,4 +381,14 @@ fn single_stepping_reproduces_the_bundled_run() {
         r
     });
     assert_eq!(fast, slow);
+}
+
+#[test]
+fn a_thousand_nodes_with_more_memory() {
+    // The size on which aether's own GHS stalled; the whole graph (N + 1 + 4 E words) no
+    // longer fits the default 16,384-word memory.
+    run(
+        &Graph::random(1000, 3000, 19),
+        "[defaults]\nmemory = 32768\n",
+    );
 }
