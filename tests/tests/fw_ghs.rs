@@ -161,8 +161,8 @@ impl Graph {
     }
 }
 
-fn run(graph: &Graph, network: &str) {
-    run_with(graph, &[], network, &[]);
+fn run(graph: &Graph, extra: &str) {
+    run_with(graph, &[], extra, &[]);
 }
 
 /// Runs GHS on `graph`, node `i` at `clocks[i % clocks.len()]` (1 GHz when empty), with
@@ -170,7 +170,7 @@ fn run(graph: &Graph, network: &str) {
 fn run_with(
     graph: &Graph,
     clocks: &[&str],
-    network: &str,
+    extra: &str,
     files: &[(&str, &str)],
 ) -> serde_json::Value {
     let n = graph.n;
@@ -191,7 +191,7 @@ sources = ["{src}", "graph.s"]
 lib = ["{lib}"]
 
 {nodes}
-{network}"#,
+{extra}"#,
         src = example("ghs/ghs.s"),
         lib = lib_dir(),
     );
