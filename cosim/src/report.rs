@@ -10,7 +10,7 @@ pub use traffic::{MessageCount, SUMMARY_ROWS, message_counts, type_names};
 use aether_network::NetworkStats;
 
 use crate::engine::StopReason;
-use crate::node::{Fault, LogRecord, NodeState};
+use crate::node::{Fault, LogRecord, NodeState, ProcState};
 use crate::sim::{Outcome, Simulation, Station};
 use crate::time::{FS_PER_NS, Time};
 
@@ -87,6 +87,10 @@ pub struct NodeReport {
     pub deadline_misses: u64,
     /// The fault that stopped the node, if any.
     pub fault: Option<Fault>,
+    /// Inboxes open at the end of the run (inbox 0 included while open).
+    pub open_inboxes: usize,
+    /// Processes that had not exited at the end of the run.
+    pub processes: usize,
 }
 
 /// Busy, idle and stalled cycles.
@@ -185,6 +189,12 @@ impl Report {
                         budget: n.params.budget,
                         deadline_misses: c.deadline_misses,
                         fault: n.fault.clone(),
+                        open_inboxes: sim.world.net.open_inboxes(n.id),
+                        processes: n
+                            .procs
+                            .iter()
+                            .filter(|p| p.state != ProcState::Done)
+                            .count(),
                     });
                     faults.extend(n.fault.clone());
                     log.extend(n.log.iter());

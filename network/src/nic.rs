@@ -49,6 +49,11 @@ impl Nic {
         matches!(self.inboxes.get(usize::from(inbox)), Some(Some(_)))
     }
 
+    /// Number of inboxes open now (inbox 0 included while it is open).
+    pub fn open_inboxes(&self) -> usize {
+        self.inboxes.iter().filter(|i| i.is_some()).count()
+    }
+
     /// An open inbox, or why it is not one.
     pub fn inbox(&self, inbox: u16) -> Result<&VecDeque<Message>, NicError> {
         match self.inboxes.get(usize::from(inbox)) {
@@ -118,6 +123,7 @@ mod tests {
         nic.close(1).expect("open");
         assert!(!nic.is_open(1));
         assert_eq!(nic.open(), Ok(3));
+        assert_eq!(nic.open_inboxes(), 3, "0, 2 and 3");
         assert_eq!(
             nic.inbox(1).err(),
             Some(NicError::Closed { node: 0, inbox: 1 })

@@ -1,7 +1,9 @@
 //! Writers and a reader under the broadcast lock (`programs/examples/lock`, the paper's
 //! Figure 9) through the real `aether` binary: the reader receives every payload of every
 //! writer, each writer's payloads arrive in order and are never interleaved with another's,
-//! and every lock and release request is answered (message report).
+//! every lock and release request is answered (message report), and after the last release
+//! no node has an inbox or a process more than it started with (report's `open_inboxes`,
+//! `processes`).
 
 mod cosim_support;
 mod fw_support;
@@ -56,6 +58,28 @@ fn check(r: &serde_json::Value, direct: &[u64], via_hub: &[u64]) {
     );
     assert_eq!(sent("WRITE"), PAYLOADS * writers.len() as u64);
     assert!(r["faults"].as_array().expect("faults").is_empty());
+    no_leaks(r, &writers);
+}
+
+/// aether's lock guarantee, that no inbox leaks: `writers.s` opens no inbox of its own, so
+/// every node starts and must end with inbox 0 alone open; the lock's private inboxes, the
+/// RPCs' reply inboxes and the subordinate workers are all gone after the last release.
+/// The reader and the hub end idle in their dispatchers (process 0 only), the writers halted
+/// after `lock_release` returned (process 0 only).
+fn no_leaks(r: &serde_json::Value, writers: &BTreeSet<u64>) {
+    let nodes = r["nodes"].as_array().expect("nodes");
+    assert_eq!(nodes.len(), 2 + writers.len());
+    for n in nodes {
+        let id = n["id"].as_u64().expect("id");
+        let state = if writers.contains(&id) {
+            "halted"
+        } else {
+            "idle"
+        };
+        assert_eq!(n["state"], state, "node {id}");
+        assert_eq!(n["open_inboxes"], 1, "node {id}: inbox 0 alone is open");
+        assert_eq!(n["processes"], 1, "node {id}: process 0 alone is left");
+    }
 }
 
 #[test]

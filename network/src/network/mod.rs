@@ -228,6 +228,11 @@ impl Network {
         self.nic(node).is_ok_and(|nic| nic.is_open(inbox))
     }
 
+    /// Number of inboxes open on `node` now (0 for a node that does not exist).
+    pub fn open_inboxes(&self, node: u16) -> usize {
+        self.nic(node).map_or(0, Nic::open_inboxes)
+    }
+
     /// The routers a message from node `src` to node `dst` passes, both ends
     /// included (just `[src]` when they are the same node); empty for a node that
     /// does not exist.

@@ -174,9 +174,13 @@ fn closed_inbox_returns_to_sender_and_is_never_reused() {
     let mut net = Network::new(&config(), 2, 1).expect("valid");
     let inbox = net.open(1).expect("opened");
     assert_eq!(inbox, 1);
+    assert_eq!(net.open_inboxes(1), 2, "inbox 0 and the new one");
     net.close(0, 1, inbox).expect("closed");
     assert!(!net.is_open(1, inbox));
+    assert_eq!(net.open_inboxes(1), 1);
     assert_eq!(net.open(1), Ok(2));
+    assert_eq!(net.open_inboxes(1), 2);
+    assert_eq!(net.open_inboxes(9), 0, "no such node");
     net.send(0, msg(0, 1, inbox, Some(Address::new(0, 0)), 0))
         .expect("sent");
     drain(&mut net);
