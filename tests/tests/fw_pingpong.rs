@@ -48,6 +48,11 @@ struct Ports {
 /// cut-through ports the header leads: the link starts after `H_nic + R`, the input port
 /// after `H + L` more, and each stage ends no sooner than the tail reaches it.
 fn leg_fs(words: u64, ports: Option<Ports>) -> u64 {
+    delivery_fs(words, ports).next_multiple_of(PERIOD_FS)
+}
+
+/// From a `send` to the delivery, in fs (docs/network.md), one all-to-all hop.
+fn delivery_fs(words: u64, ports: Option<Ports>) -> u64 {
     let bits = HEADER_BITS + 32 * words;
     let s = serialization_fs(bits, BANDWIDTH);
     let delivered = match ports {
@@ -64,9 +69,12 @@ fn leg_fs(words: u64, ports: Option<Ports>) -> u64 {
             let port_start = link_start + h + LATENCY_FS;
             (port_start + s_nic).max(link_tail)
         }
-    } + NIC_LATENCY_FS;
-    delivered.next_multiple_of(PERIOD_FS)
+    };
+    delivered + NIC_LATENCY_FS
 }
+
+/// `ping`'s instructions from the trip's top to its `send`.
+const PING_BEFORE_SEND: [&str; 5] = ["push", "loadi", "push", "loadi", "push"];
 
 /// Cycles from a wake-up to the `send` that passes the token on, for `words` payload words.
 /// `relay`: from `drop` (after `wait`) to `send`; `ping`: from `drop` to the next trip's
@@ -81,8 +89,8 @@ fn ping_cycles(words: u64) -> u64 {
     let nic_word = u64::from(aether_isa::TimingProfile::default().nic_word);
     costs(&[
         "drop", "push", "push", "push", "recv", "drop", "loadi", "addi", "dup", "storei", "jnz",
-        "push", "loadi", "push", "loadi", "push",
-    ]) + words * nic_word
+    ]) + costs(&PING_BEFORE_SEND)
+        + words * nic_word
 }
 
 /// One trip of the token round `nodes` nodes (2: a ping-pong round trip), in fs.
@@ -196,5 +204,57 @@ fn single_stepping_reproduces_the_benchmarks() {
             r
         });
         assert_eq!(fast, slow, "{name}");
+    }
+}
+
+/// The closing `now` (fs) of one size's trips that began with `now` at `start_fs`, when
+/// the relay's clock period is `relay_period`: a host model of the two loops in which every
+/// wake-up waits for the receiver's own next clock edge (multiples of its period).
+fn ping_pong_end_fs(start_fs: u64, words: u64, relay_period: u64) -> u64 {
+    let leg = delivery_fs(words, None);
+    let before_send = costs(&PING_BEFORE_SEND) * PERIOD_FS;
+    let mut send = start_fs + costs(&["now", "storei"]) * PERIOD_FS + before_send;
+    for _ in 0..ROUNDS {
+        let relay_send =
+            (send + leg).next_multiple_of(relay_period) + relay_cycles(words) * relay_period;
+        send = (relay_send + leg).next_multiple_of(PERIOD_FS) + ping_cycles(words) * PERIOD_FS;
+    }
+    send - before_send
+}
+
+#[test]
+fn a_slow_relay_wakes_on_its_own_clock_edges() {
+    // pingpong.toml with node 1 at 300 MHz: a period of round(10^15 / 3e8) = 3,333,333 fs,
+    // so its wake-ups and sends fall between node 0's edges.
+    let relay_period = 3_333_333;
+    let text = std::fs::read_to_string(bundled("pingpong.toml"))
+        .expect("pingpong.toml")
+        .replace(
+            "sources = [\"bench.s\"]",
+            &format!("sources = [\"{}\"]", example("pingpong-bench/bench.s")),
+        )
+        .replace(
+            "entry = \"relay\"\nclock = \"1 GHz\"",
+            "entry = \"relay\"\nclock = \"300 MHz\"",
+        );
+    assert!(text.contains("300 MHz"));
+    let (_dir, path) = scenario("slow.toml", &text, &[]);
+    let r = report(&path, &[], 0);
+    let records: Vec<(u64, Vec<u64>)> = log(&r)
+        .into_iter()
+        .filter(|(node, _, tag, _)| *node == 0 && *tag == TAG_TRIPS)
+        .map(|(_, time, _, v)| (time, v))
+        .collect();
+    assert_eq!(records.len(), SIZES.len());
+    for (time, v) in records {
+        let (size, ns) = (v[0], v[1]);
+        // `emit` issues after `now; loadi t0; sub; loadi size; swap; push TAG_TRIPS`.
+        let end = time - costs(&["now", "loadi", "sub", "loadi", "swap", "push"]) * PERIOD_FS;
+        let start = end - ns * 1_000_000;
+        assert_eq!(
+            ping_pong_end_fs(start, size, relay_period),
+            end,
+            "{size} words"
+        );
     }
 }
