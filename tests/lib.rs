@@ -1,6 +1,7 @@
 //! Shared helpers for aether's acceptance tests.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 /// The workspace root (the folder holding the top-level `Cargo.toml`).
 pub fn workspace_root() -> PathBuf {
@@ -8,4 +9,28 @@ pub fn workspace_root() -> PathBuf {
         .parent()
         .expect("tests/ has a parent")
         .to_path_buf()
+}
+
+/// Path of a workspace binary (`aether` or `aether-asm`), built once per test process.
+///
+/// The build asks for the workspace's test targets, so it resolves dependency
+/// features exactly as `cargo test --workspace` does: under that command it is
+/// a no-op, and under `cargo test -p aether-tests` it builds fresh binaries.
+pub fn binary(name: &str) -> PathBuf {
+    static BUILT: OnceLock<()> = OnceLock::new();
+    BUILT.get_or_init(|| {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let status = std::process::Command::new(cargo)
+            .args(["build", "-q", "--workspace", "--tests"])
+            .current_dir(workspace_root())
+            .status()
+            .expect("cargo runs");
+        assert!(status.success(), "building the workspace binaries failed");
+    });
+    let exe = std::env::current_exe().expect("test executable path");
+    let profile_dir: &Path = exe
+        .parent()
+        .and_then(Path::parent)
+        .expect("target/<profile>/deps/<test>");
+    profile_dir.join(format!("{name}{}", std::env::consts::EXE_SUFFIX))
 }

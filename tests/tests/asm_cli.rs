@@ -1,25 +1,14 @@
 //! The real `aether-asm` binary: assembling, listing, JSON dump, disassembly,
 //! library search, diagnostics and exit codes.
 
-use aether_tests::workspace_root;
+use aether_tests::{binary, workspace_root};
 use assert_cmd::Command;
 use predicates::prelude::*;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
 
-/// Builds the binary once so that `cargo_bin` finds it.
+/// The real `aether-asm`, run from the workspace root.
 fn asm() -> Command {
-    static BUILT: OnceLock<()> = OnceLock::new();
-    BUILT.get_or_init(|| {
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        let status = std::process::Command::new(cargo)
-            .args(["build", "-q", "-p", "aether-asm", "--bin", "aether-asm"])
-            .current_dir(workspace_root())
-            .status()
-            .expect("cargo runs");
-        assert!(status.success(), "building aether-asm failed");
-    });
-    let mut cmd = Command::cargo_bin("aether-asm").expect("aether-asm is built");
+    let mut cmd = Command::new(binary("aether-asm"));
     cmd.current_dir(workspace_root());
     cmd
 }

@@ -3,28 +3,12 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Output;
-use std::sync::OnceLock;
 
 use aether_tests::workspace_root;
 
-/// The `aether` binary of this workspace, built once (debug profile) on first use.
-pub fn aether_bin() -> &'static Path {
-    static BIN: OnceLock<PathBuf> = OnceLock::new();
-    BIN.get_or_init(|| {
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        let status = std::process::Command::new(cargo)
-            .args(["build", "-q", "-p", "aether-cosim", "--bin", "aether"])
-            .current_dir(workspace_root())
-            .status()
-            .expect("cargo runs");
-        assert!(status.success(), "building aether failed");
-        let exe = std::env::current_exe().expect("test executable path");
-        let profile_dir = exe
-            .parent()
-            .and_then(Path::parent)
-            .expect("target/<profile>/deps/<test>");
-        profile_dir.join(format!("aether{}", std::env::consts::EXE_SUFFIX))
-    })
+/// The `aether` binary of this workspace.
+pub fn aether_bin() -> PathBuf {
+    aether_tests::binary("aether")
 }
 
 /// Runs `aether` with `args` from the workspace root.
