@@ -1,0 +1,106 @@
+//! Linked processes (`spawn_linked`, Erlangen's attach) through the real `aether` binary,
+//! on the hedged-request example `programs/examples/link`: the winner's result reaches the
+//! coordinator and main, the coordinator's end reaches every searcher still waiting with
+//! the same result, failures (timeouts, `proc_fail`) travel the links too, the EXIT count
+//! follows from the links, and no inbox or process is left behind.
+
+mod cosim_support;
+mod fw_support;
+
+use std::collections::BTreeSet;
+
+use aether_tests::workspace_root;
+use cosim_support::{log, report};
+
+/// `race.s`: queries, servers (node 3 is dead), the searchers' timeout, the all-failed
+/// status, the servers' delay formula and answer, log tags.
+const QUERIES: u64 = 7;
+const LIVE: [u64; 2] = [1, 2];
+const SERVERS: u64 = 3;
+const TIMEOUT: u64 = 7400;
+const ALL_FAILED: u64 = 99;
+const TAG_ANSWER: u64 = 1;
+const TAG_CANCEL: u64 = 2;
+
+fn delay(q: u64, s: u64) -> u64 {
+    2000 * ((5 * q + 2 * s) % 7) + 200
+}
+
+fn answer(q: u64, s: u64) -> u64 {
+    q * 16 + s
+}
+
+/// The server whose answer comes first within the timeout, if any. The delays are far
+/// (at least 800 cycles) from the timeout and from each other, so the request's and the
+/// answer's overheads (a few hundred cycles) cannot change the order.
+fn winner(q: u64) -> Option<u64> {
+    for s in LIVE {
+        let d = delay(q, s);
+        assert!(d + 800 <= TIMEOUT || d >= TIMEOUT + 800, "q {q}: margin");
+    }
+    LIVE.iter()
+        .copied()
+        .filter(|&s| delay(q, s) < TIMEOUT)
+        .min_by_key(|&s| delay(q, s))
+}
+
+#[test]
+fn the_first_answer_wins_and_the_links_cancel_the_rest() {
+    let r = report(
+        &workspace_root().join("programs/examples/link/link.toml"),
+        &[],
+        0,
+    );
+    let mut answers = Vec::new();
+    let mut cancels = BTreeSet::new();
+    for (node, _, tag, values) in log(&r) {
+        assert_eq!(node, 0);
+        match tag {
+            TAG_ANSWER => answers.push((values[0], values[1], values[2])),
+            TAG_CANCEL => assert!(cancels.insert((values[0], values[1], values[2]))),
+            other => panic!("unexpected tag {other}"),
+        }
+    }
+    let mut expected_answers = Vec::new();
+    let mut expected_cancels = BTreeSet::new();
+    let mut exits = 0;
+    for q in 0..QUERIES {
+        match winner(q) {
+            Some(w) => {
+                expected_answers.push((q, 0, answer(q, w)));
+                for s in (1..=SERVERS).filter(|&s| s != w) {
+                    expected_cancels.insert((q, s, answer(q, w)));
+                }
+                // winner -> coordinator, coordinator -> main and -> each other searcher
+                exits += 2 + (SERVERS - 1);
+            }
+            None => {
+                expected_answers.push((q, ALL_FAILED, 0));
+                // each failed searcher -> coordinator, coordinator -> main
+                exits += SERVERS + 1;
+            }
+        }
+    }
+    assert!(expected_answers.iter().any(|a| a.1 == ALL_FAILED));
+    assert_eq!(answers, expected_answers);
+    assert_eq!(cancels, expected_cancels);
+    let count = |t: &str, f: &str| fw_support::count(&r, t, f);
+    let won = expected_answers.iter().filter(|a| a.1 == 0).count() as u64;
+    assert_eq!(count("QUERY", "sent"), QUERIES * SERVERS);
+    assert_eq!(count("EXIT", "sent"), exits);
+    assert_eq!(count("EXIT", "delivered"), exits);
+    // The live servers answer every query; only the winners' searchers are still there.
+    assert_eq!(count("RPC_DONE", "sent"), QUERIES * LIVE.len() as u64);
+    assert_eq!(count("RPC_DONE", "delivered"), won);
+    assert_eq!(
+        r["network"]["drops"]["undeliverable"].as_u64(),
+        Some(QUERIES * LIVE.len() as u64 - won)
+    );
+    // Every link inbox closed and every linked process ended: node 0 is back to inbox 0
+    // and its (halted) main process; the servers' subordinates are gone too.
+    for n in r["nodes"].as_array().expect("nodes") {
+        let id = n["id"].as_u64().expect("id");
+        assert_eq!(n["open_inboxes"], 1, "node {id}");
+        assert_eq!(n["processes"], 1, "node {id}");
+    }
+}
