@@ -104,3 +104,44 @@ fn the_first_answer_wins_and_the_links_cancel_the_rest() {
         assert_eq!(n["processes"], 1, "node {id}");
     }
 }
+
+const LIFECYCLE: &str = r#"
+.import "monitor.s"
+.code
+main:
+    push routine
+    push 5
+    push 0
+    call my_addr
+    call spawn_monitored
+    drop
+    push -1
+    wait
+    drop
+    halt
+routine:
+    addi 1
+    ret
+"#;
+
+#[test]
+fn a_monitored_process_costs_the_documented_cycles() {
+    // docs/firmware.md: spawn_monitored 70 + 12 k (k = 0 records in use), the start 20, the
+    // end after the routine returns 1 + 3 + mon_exit, mon_exit 319 + 29 per EXIT sent.
+    let text = format!(
+        "[programs.p]\nsources = [\"p.s\"]\nlib = [\"{}\"]\n\n[[nodes]]\nid = 0\nprogram = \"p\"\n",
+        fw_support::lib_dir()
+    );
+    let (_dir, path) = cosim_support::scenario("p.toml", &text, &[("p.s", LIFECYCLE)]);
+    let r = report(&path, &[], 0);
+    let c = cosim_support::costs;
+    let main = c(&["push", "push", "push", "call", "call", "drop", "push", "wait", "drop"])
+        + 6 // my_addr
+        + c(&["halt"]);
+    let monitored = 20 + c(&["addi", "ret"]) + 1 + 3 + 319 + 29;
+    let switches = 2 * 2; // to the monitored process and back
+    let expected = main + 70 + monitored + switches;
+    assert_eq!(r["nodes"][0]["cycles"]["busy"].as_u64(), Some(expected));
+    assert_eq!(fw_support::count(&r, "EXIT", "delivered"), 1);
+    assert_eq!(r["nodes"][0]["open_inboxes"], 1);
+}
