@@ -145,3 +145,55 @@ fn a_monitored_process_costs_the_documented_cycles() {
     assert_eq!(fw_support::count(&r, "EXIT", "delivered"), 1);
     assert_eq!(r["nodes"][0]["open_inboxes"], 1);
 }
+
+#[test]
+fn lost_packets_only_turn_searchers_into_failures() {
+    // With drop = 0.3 a lost query or answer looks like a dead server: each query still
+    // ends exactly once, with a live server's answer or ALL_FAILED, and every searcher that
+    // is cancelled is told that answer.
+    let text = std::fs::read_to_string(workspace_root().join("programs/examples/link/link.toml"))
+        .expect("scenario")
+        .replace("../../lib", &fw_support::lib_dir())
+        .replace("race.s", &cosim_support::example("link/race.s"))
+        + "\n[network.link]\ndrop = 0.3\n";
+    let (_dir, path) = cosim_support::scenario("lossy.toml", &text, &[]);
+    let mut failures = 0;
+    for seed in 1..=4 {
+        let r = report(&path, &["--seed", &seed.to_string()], 0);
+        let mut answered = Vec::new();
+        let mut told = Vec::new();
+        for (_, _, tag, v) in log(&r) {
+            match tag {
+                TAG_ANSWER => answered.push((v[0], v[1], v[2])),
+                _ => told.push((v[0], v[1], v[2])),
+            }
+        }
+        let queries: Vec<u64> = answered.iter().map(|a| a.0).collect();
+        assert_eq!(queries, (0..QUERIES).collect::<Vec<_>>());
+        for &(q, status, result) in &answered {
+            if status == ALL_FAILED {
+                failures += 1;
+                assert_eq!(result, 0);
+            } else {
+                assert_eq!(status, 0);
+                assert!(
+                    LIVE.iter().any(|&s| result == answer(q, s)),
+                    "q {q}: {result}"
+                );
+            }
+        }
+        for (q, _, result) in told {
+            assert_eq!(
+                (q, 0, result),
+                answered[q as usize],
+                "a cancellation carries the answer"
+            );
+        }
+        assert_eq!(r["nodes"][0]["open_inboxes"], 1);
+        assert_eq!(r["nodes"][0]["processes"], 1);
+    }
+    assert!(
+        failures > QUERIES * 4 / 7,
+        "the losses made more queries fail: {failures}"
+    );
+}
