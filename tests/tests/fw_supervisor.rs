@@ -63,6 +63,14 @@ fn check(r: &serde_json::Value, clients: &[u64]) -> (u64, u64) {
         "one EXIT per crash"
     );
     assert!(k >= 1, "the server crashed at least once");
+    // `supervisor.s`: node 0 keeps inbox 0 (the supervisor, process 0) and the private inbox
+    // of the server running at the end; each crashed server closed its own and ended. The
+    // clients halt with inbox 0 alone (rpc_call closes its reply inboxes).
+    for n in r["nodes"].as_array().expect("nodes") {
+        let kept = if n["id"] == 0 { 2 } else { 1 };
+        assert_eq!(n["open_inboxes"], kept, "node {}", n["id"]);
+        assert_eq!(n["processes"], kept, "node {}", n["id"]);
+    }
     (k, timed_out)
 }
 
