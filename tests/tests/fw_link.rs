@@ -124,16 +124,21 @@ routine:
     ret
 "#;
 
-#[test]
-fn a_monitored_process_costs_the_documented_cycles() {
-    // docs/firmware.md: spawn_monitored 70 + 12 k (k = 0 records in use), the start 20, the
-    // end after the routine returns 1 + 3 + mon_exit, mon_exit 319 + 29 per EXIT sent.
+/// Runs `program` (which imports `monitor.s`) on one node.
+fn run_one(program: &str) -> serde_json::Value {
     let text = format!(
         "[programs.p]\nsources = [\"p.s\"]\nlib = [\"{}\"]\n\n[[nodes]]\nid = 0\nprogram = \"p\"\n",
         fw_support::lib_dir()
     );
-    let (_dir, path) = cosim_support::scenario("p.toml", &text, &[("p.s", LIFECYCLE)]);
-    let r = report(&path, &[], 0);
+    let (_dir, path) = cosim_support::scenario("p.toml", &text, &[("p.s", program)]);
+    report(&path, &[], 0)
+}
+
+#[test]
+fn a_monitored_process_costs_the_documented_cycles() {
+    // docs/firmware.md: spawn_monitored 70 + 12 k (k = 0 records in use), the start 20, the
+    // end after the routine returns 1 + 3 + mon_exit, mon_exit 319 + 29 per EXIT sent.
+    let r = run_one(LIFECYCLE);
     let c = cosim_support::costs;
     let main = c(&["push", "push", "push", "call", "call", "drop", "push", "wait", "drop"])
         + 6 // my_addr
@@ -196,4 +201,25 @@ fn lost_packets_only_turn_searchers_into_failures() {
         failures > QUERIES * 4 / 7,
         "the losses made more queries fail: {failures}"
     );
+}
+
+#[test]
+fn a_linked_process_costs_the_documented_cycles() {
+    // docs/firmware.md: spawn_linked 74 + 12 k (k = 0), then during its yield a switch, the
+    // linked process's start 80 + 12 k' (k' = 1: its start record is in use), its routine,
+    // 1 + 3 + mon_exit with one EXIT sent and one record it watched freed (319 + 29 + 15),
+    // and a switch back.
+    let program = LIFECYCLE
+        .replace("spawn_monitored", "spawn_linked")
+        .replace("routine:\n", "routine:\n    drop\n");
+    let r = run_one(&program);
+    let c = cosim_support::costs;
+    let main = c(&["push", "push", "push", "call", "call", "drop", "push", "wait", "drop"])
+        + 6 // my_addr
+        + c(&["halt"]);
+    let linked = 80 + 12 + c(&["drop", "addi", "ret"]) + 1 + 3 + 319 + 29 + 15;
+    let expected = main + 74 + linked + 2 * 2;
+    assert_eq!(r["nodes"][0]["cycles"]["busy"].as_u64(), Some(expected));
+    assert_eq!(fw_support::count(&r, "EXIT", "delivered"), 1);
+    assert_eq!(r["nodes"][0]["open_inboxes"], 1, "the link inbox closed");
 }
