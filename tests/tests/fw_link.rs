@@ -2,7 +2,9 @@
 //! on the hedged-request example `programs/examples/link`: the winner's result reaches the
 //! coordinator and main, the coordinator's end reaches every searcher still waiting with
 //! the same result, failures (timeouts, `proc_fail`) travel the links too, the EXIT count
-//! follows from the links, and no inbox or process is left behind.
+//! follows from the links, and no inbox or process is left behind; lost packets only turn
+//! searchers into failures; a monitored and a linked process cost the cycles
+//! docs/firmware.md's formulas give.
 
 mod cosim_support;
 mod fw_support;
