@@ -50,6 +50,13 @@ fn check(r: &serde_json::Value) -> u64 {
     assert_eq!(sent(SQUARE), ITEMS + failed, "one request per attempt");
     assert_eq!(sent(EXIT), ITEMS + failed, "one EXIT per caller");
     assert_eq!(sent(RPC_DONE), ITEMS, "answers for the successful attempts");
+    // Every caller ended (its EXIT came) and closed its RPC inboxes: the master halts with
+    // inbox 0 and itself; workers keep their dispatcher (a crashed one too: a fault closes
+    // nothing).
+    for n in r["nodes"].as_array().expect("nodes") {
+        assert_eq!(n["open_inboxes"], 1, "node {}", n["id"]);
+        assert_eq!(n["processes"], 1, "node {}", n["id"]);
+    }
     failed
 }
 
