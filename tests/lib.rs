@@ -1,5 +1,8 @@
 //! Shared helpers for aether's acceptance tests.
 
+pub mod cosim_support;
+pub mod fw_support;
+
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 

@@ -1,7 +1,7 @@
 //! Bad input through the real `aether` binary: clear errors naming the file and the key,
 //! exit code 2; faulting firmware gives a fault record with its source line and exit code 1.
 
-mod cosim_support;
+use aether_tests::cosim_support;
 
 use cosim_support::{aether, report, scenario};
 

@@ -1,7 +1,7 @@
 //! Determinism through the real `aether` binary: the same scenario and seed give a
 //! byte-identical JSON report, and single stepping gives the same results as run-ahead.
 
-mod cosim_support;
+use aether_tests::cosim_support;
 
 use cosim_support::aether;
 

@@ -1,6 +1,6 @@
 //! The factorial server example through the real `aether` binary.
 
-mod cosim_support;
+use aether_tests::cosim_support;
 
 use aether_tests::workspace_root;
 use cosim_support::{log, report};

@@ -1,7 +1,7 @@
 //! The halo-exchange example on a mesh through the real `aether` binary: every node's
 //! final value equals a reference model of the same update rule computed here.
 
-mod cosim_support;
+use aether_tests::cosim_support;
 
 use aether_tests::workspace_root;
 use cosim_support::{example, log, report, scenario};

@@ -3,7 +3,7 @@
 //! all-to-all latency formula `t_send + router + ceil(bits * 1e15 / bandwidth) + latency
 //! + nic_latency` (docs/network.md), with 160 header bits plus 32 bits per payload word.
 
-mod cosim_support;
+use aether_tests::cosim_support;
 
 use aether_tests::workspace_root;
 use cosim_support::{costs, example, log, report, scenario};

@@ -1,7 +1,7 @@
 //! Cycle-exact timing through the real `aether` binary: a counted loop at a given clock
 //! finishes at the time the default cycle table gives, on heterogeneous clocks.
 
-mod cosim_support;
+use aether_tests::cosim_support;
 
 use cosim_support::{costs, log, report, scenario};
 

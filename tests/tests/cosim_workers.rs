@@ -2,7 +2,7 @@
 //! round-robin scheduling and switch costs, with the finishing time derived by hand from
 //! the default cycle table.
 
-mod cosim_support;
+use aether_tests::cosim_support;
 
 use aether_tests::workspace_root;
 use cosim_support::{cost, costs, log, report};

@@ -5,8 +5,8 @@
 //! acts on the network when it issues (docs/scenario.md), so its word cycles overlap the
 //! flight. Each message leg therefore grows by (1 ns flight + 1 ns receive) per word.
 
-mod cosim_support;
-mod fw_support;
+use aether_tests::cosim_support;
+use aether_tests::fw_support;
 
 use aether_tests::workspace_root;
 use cosim_support::{log, report};

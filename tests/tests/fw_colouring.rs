@@ -3,8 +3,8 @@
 //! logs one colour in 0..3, neighbours differ, and the message report counts exactly the
 //! queries the logged round numbers imply (one per neighbour per round, each answered).
 
-mod cosim_support;
-mod fw_support;
+use aether_tests::cosim_support;
+use aether_tests::fw_support;
 
 use aether_tests::workspace_root;
 use cosim_support::{example, log, report, scenario};

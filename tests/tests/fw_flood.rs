@@ -3,8 +3,8 @@
 //! edges form a tree rooted at node 0, the root counts every node, and the message report
 //! shows the echo algorithm's exact message counts, computed here from the grid's edges.
 
-mod cosim_support;
-mod fw_support;
+use aether_tests::cosim_support;
+use aether_tests::fw_support;
 
 use cosim_support::{example, log, report, scenario};
 

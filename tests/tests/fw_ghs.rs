@@ -4,8 +4,8 @@
 //! edges and the weight of a host Kruskal's, and the GHS messages stay under the bound
 //! 5 N log2 N + 2 E.
 
-mod cosim_support;
-mod fw_support;
+use aether_tests::cosim_support;
+use aether_tests::fw_support;
 
 use std::collections::BTreeSet;
 
@@ -35,7 +35,7 @@ struct Graph {
 impl Graph {
     /// A random spanning tree plus `extra` random edges, weights a random permutation.
     fn random(n: u64, extra: u64, seed: u64) -> Self {
-        let mut g = Gen(seed);
+        let mut g = Gen::new(seed);
         let mut pairs = BTreeSet::new();
         for v in 1..n {
             pairs.insert((g.below(v), v));

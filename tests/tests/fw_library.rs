@@ -4,8 +4,8 @@
 //! a served message costs what docs/firmware.md's formula says, and rpc_gather reports an
 //! answer, a returned request and a timeout per target.
 
-mod cosim_support;
-mod fw_support;
+use aether_tests::cosim_support;
+use aether_tests::fw_support;
 
 use cosim_support::{log, report, scenario};
 

@@ -6,8 +6,8 @@
 //! searchers into failures; a monitored and a linked process cost the cycles
 //! docs/firmware.md's formulas give.
 
-mod cosim_support;
-mod fw_support;
+use aether_tests::cosim_support;
+use aether_tests::fw_support;
 
 use std::collections::BTreeSet;
 

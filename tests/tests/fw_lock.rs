@@ -5,8 +5,8 @@
 //! no node has an inbox or a process more than it started with (report's `open_inboxes`,
 //! `processes`).
 
-mod cosim_support;
-mod fw_support;
+use aether_tests::cosim_support;
+use aether_tests::fw_support;
 
 use std::collections::BTreeSet;
 

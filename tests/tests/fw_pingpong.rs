@@ -6,8 +6,8 @@
 //! `nic.word` cycles per payload word moved. Also with NIC ports, store-and-forward and
 //! cut-through.
 
-mod cosim_support;
-mod fw_support;
+use aether_tests::cosim_support;
+use aether_tests::fw_support;
 
 use std::path::{Path, PathBuf};
 

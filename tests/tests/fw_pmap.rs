@@ -3,8 +3,8 @@
 //! really crashes (an assertion fault stops it) costs only retries, and the message report
 //! counts one request and one EXIT notification per attempt.
 
-mod cosim_support;
-mod fw_support;
+use aether_tests::cosim_support;
+use aether_tests::fw_support;
 
 use aether_tests::workspace_root;
 use cosim_support::{example, log, report, scenario};

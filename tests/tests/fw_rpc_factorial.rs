@@ -2,8 +2,8 @@
 //! binary: answers checked against factorials computed here, a request to a closed inbox
 //! seen by the caller as returned to sender, and recovery from lost packets.
 
-mod cosim_support;
-mod fw_support;
+use aether_tests::cosim_support;
+use aether_tests::fw_support;
 
 use aether_tests::workspace_root;
 use cosim_support::{example, log, report, scenario};

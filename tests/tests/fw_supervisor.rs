@@ -4,8 +4,8 @@
 //! every other answer right (checked against factorials computed here), also with lost
 //! packets. Requests waiting in a crashed server's inbox come back to their senders.
 
-mod cosim_support;
-mod fw_support;
+use aether_tests::cosim_support;
+use aether_tests::fw_support;
 
 use aether_tests::workspace_root;
 use cosim_support::{example, log, report, scenario};

@@ -3,8 +3,8 @@
 //! equal the size and depth computed on the host, and the message report counts one cast
 //! and one reply per tree edge and per cast.
 
-mod cosim_support;
-mod fw_support;
+use aether_tests::cosim_support;
+use aether_tests::fw_support;
 
 use aether_tests::workspace_root;
 use cosim_support::{example, log, report, scenario};
@@ -25,7 +25,7 @@ struct Tree {
 
 impl Tree {
     fn random(n: usize, seed: u64) -> Self {
-        let mut g = Gen(seed);
+        let mut g = Gen::new(seed);
         let parent = (0..n)
             .map(|i| {
                 if i == 0 {

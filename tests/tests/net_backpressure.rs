@@ -5,7 +5,7 @@
 //! slot until its last bit has left its first link; a refused send retries at the end
 //! of the oldest packet's first hop, on the next clock edge) and the default cycle table.
 
-mod cosim_support;
+use aether_tests::cosim_support;
 
 use aether_tests::workspace_root;
 use cosim_support::{cost, costs, log, report, scenario};

@@ -3,7 +3,7 @@
 //! "Return to sender": type | 0x8000_0000, source = the bouncing node, reply-to = -1,
 //! same payload; a message without a reply-to is dropped and counted.
 
-mod cosim_support;
+use aether_tests::cosim_support;
 
 use aether_tests::workspace_root;
 use cosim_support::{example, log, report, scenario};

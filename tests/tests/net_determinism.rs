@@ -2,7 +2,7 @@
 //! give the same report (back-pressure stalls, bounces, faults and contention included),
 //! and the same seed gives a byte-identical one.
 
-mod cosim_support;
+use aether_tests::cosim_support;
 
 use cosim_support::aether;
 

@@ -3,7 +3,7 @@
 //! messages bounce), and `nodes` counts every addressable endpoint (emulated nodes and
 //! behavioural components, not the topology's switches).
 
-mod cosim_support;
+use aether_tests::cosim_support;
 
 use cosim_support::{log, report, scenario};
 

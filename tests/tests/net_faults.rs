@@ -3,7 +3,7 @@
 //! faulty link. Losses follow the configured probability within a stated statistical
 //! bound, survivors stay in order, and a fixed seed reproduces the run byte for byte.
 
-mod cosim_support;
+use aether_tests::cosim_support;
 
 use cosim_support::{aether, example, log, report, scenario};
 

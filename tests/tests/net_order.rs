@@ -2,7 +2,7 @@
 //! binary and firmware (`programs/examples/net-order`): 15 senders on a 4x4 mesh send
 //! 40 numbered messages each to node 0, which checks every source's sequence.
 
-mod cosim_support;
+use aether_tests::cosim_support;
 
 use aether_tests::workspace_root;
 use cosim_support::{example, log, report, scenario};

@@ -2,7 +2,7 @@
 //! report by type name (from the images' `.msg` tables) in `--json`, and the compact
 //! traffic tables of the human summary (docs/report.md).
 
-mod cosim_support;
+use aether_tests::cosim_support;
 
 use aether_tests::workspace_root;
 use cosim_support::{aether, report};

@@ -3,7 +3,7 @@
 //! ("Links and timing": ready, start, end, arrival and tail of every hop, FIFO links)
 //! and the instruction costs of docs/isa.md (default profile), not from a run.
 
-mod cosim_support;
+use aether_tests::cosim_support;
 
 use aether_tests::workspace_root;
 use cosim_support::{cost, costs, example, log, report, scenario};

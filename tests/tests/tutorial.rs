@@ -1,6 +1,6 @@
 //! The program of docs/tutorial.md, run the way the tutorial runs it.
 
-mod cosim_support;
+use aether_tests::cosim_support;
 
 use aether_tests::workspace_root;
 use cosim_support::{log, report};

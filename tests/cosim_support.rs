@@ -1,14 +1,13 @@
 //! Shared helpers of the `cosim_*` acceptance tests: the real `aether` binary and scenario files.
-#![allow(dead_code)] // each cosim_* test file uses only some of these helpers
 
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use aether_tests::workspace_root;
+use crate::workspace_root;
 
 /// The `aether` binary of this workspace.
 pub fn aether_bin() -> PathBuf {
-    aether_tests::binary("aether")
+    crate::binary("aether")
 }
 
 /// Runs `aether` with `args` from the workspace root.
