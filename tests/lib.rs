@@ -14,6 +14,21 @@ pub fn workspace_root() -> PathBuf {
         .to_path_buf()
 }
 
+/// Size of the default packet header in bits (docs/network.md).
+pub const HEADER_BITS: u64 = 160;
+
+/// Bits of a packet with the default header and `words` payload words (docs/network.md).
+pub fn packet_bits(words: u64) -> u64 {
+    HEADER_BITS + 32 * words
+}
+
+/// Serialization time of `bits` on a link of `bits_per_second`:
+/// `ceil(bits × 10^15 / W)` femtoseconds (docs/network.md).
+pub fn serialization_fs(bits: u64, bits_per_second: u64) -> u64 {
+    let fs = (u128::from(bits) * 1_000_000_000_000_000).div_ceil(u128::from(bits_per_second));
+    u64::try_from(fs).expect("serialization time fits in u64 femtoseconds")
+}
+
 /// Path of a workspace binary (`aether` or `aether-asm`), built once per test process.
 ///
 /// The build asks for the workspace's test targets, so it resolves dependency

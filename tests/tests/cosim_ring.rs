@@ -5,7 +5,7 @@
 
 use aether_tests::cosim_support;
 
-use aether_tests::workspace_root;
+use aether_tests::{packet_bits, serialization_fs, workspace_root};
 use cosim_support::{costs, example, log, report, scenario};
 
 /// `ring.s`: from node 0's start to its first `send` (the `.forward` path included).
@@ -51,17 +51,13 @@ impl Ring {
     }
 }
 
-fn one_word_bits() -> u64 {
-    160 + 32
-}
-
 #[test]
 fn the_bundled_ring_finishes_at_the_hand_computed_time() {
     // 8 nodes at 1 GHz; default links: 10 Gbit/s, 10 ns, no router or NIC latency.
     let ring = Ring {
         nodes: 8,
         period: 1_000_000,
-        flight: (one_word_bits() * 1_000_000_000_000_000).div_ceil(10_000_000_000) + 10_000_000,
+        flight: serialization_fs(packet_bits(1), 10_000_000_000) + 10_000_000,
     };
     let r = report(
         &workspace_root().join("programs/examples/ring/ring.toml"),
@@ -104,14 +100,10 @@ router = "2 ns"
         example("ring/ring.s")
     );
     let (_dir, path) = scenario("slow-ring.toml", &text, &[]);
-    let bits = one_word_bits();
     let ring = Ring {
         nodes: 5,
         period: 3_333_333,
-        flight: 2_000_000
-            + (bits * 1_000_000_000_000_000).div_ceil(1_000_000_000)
-            + 7_000_000
-            + 3_000_000,
+        flight: 2_000_000 + serialization_fs(packet_bits(1), 1_000_000_000) + 7_000_000 + 3_000_000,
     };
     let r = report(&path, &[], 0);
     assert_eq!(log(&r), vec![(0, ring.finish(), 100, vec![5 * LAPS])]);
@@ -132,7 +124,7 @@ fn a_ring_on_a_ring_shaped_graph_takes_one_hop_per_pass() {
     let ring = Ring {
         nodes: 5,
         period: 1_000_000,
-        flight: (one_word_bits() * 1_000_000_000_000_000).div_ceil(10_000_000_000) + 10_000_000,
+        flight: serialization_fs(packet_bits(1), 10_000_000_000) + 10_000_000,
     };
     let r = report(&path, &[], 0);
     assert_eq!(log(&r), vec![(0, ring.finish(), 100, vec![5 * LAPS])]);

@@ -21,9 +21,7 @@ const RING_NODES: u64 = 8;
 
 /// Extra ns one message leg takes per payload word: serialization plus the receiver's copy.
 fn per_word_leg_ns() -> u64 {
-    let bits_per_word = 32u64;
-    let bandwidth = 32_000_000_000u64;
-    let serialization_fs = (bits_per_word * 1_000_000_000_000_000).div_ceil(bandwidth);
+    let serialization_fs = aether_tests::serialization_fs(32, 32_000_000_000);
     let nic_word_fs = u64::from(aether_isa::TimingProfile::default().nic_word) * 1_000_000;
     (serialization_fs + nic_word_fs) / 1_000_000
 }

@@ -11,7 +11,7 @@ use aether_tests::fw_support;
 
 use std::path::{Path, PathBuf};
 
-use aether_tests::workspace_root;
+use aether_tests::{HEADER_BITS, packet_bits, serialization_fs, workspace_root};
 use cosim_support::{costs, example, log, report, scenario};
 
 /// `bench.s`: message sizes, trips per size, the log tag.
@@ -22,23 +22,15 @@ const TAG_TRIPS: u64 = 1;
 /// `pingpong.toml` and `ring.toml`: 1 GHz nodes (1 ns = 1,000,000 fs periods), links of
 /// 3 Gbit/s, 10 ns latency and 1 ns router time, 2 ns NIC latency.
 const PERIOD_FS: u64 = 1_000_000;
-const BANDWIDTH: u128 = 3_000_000_000;
+const BANDWIDTH: u64 = 3_000_000_000;
 const LATENCY_FS: u64 = 10_000_000;
 const ROUTER_FS: u64 = 1_000_000;
 const NIC_LATENCY_FS: u64 = 2_000_000;
-/// The default packet header (docs/network.md): 160 bits.
-const HEADER_BITS: u64 = 160;
-
-/// `ceil(bits × 10^15 / bandwidth)` fs (docs/network.md).
-fn serialization_fs(bits: u64, bandwidth: u128) -> u64 {
-    u64::try_from((u128::from(bits) * 1_000_000_000_000_000).div_ceil(bandwidth))
-        .expect("fits in u64")
-}
 
 /// NIC ports (docs/network.md, `nic_bandwidth`) and the switching mode.
 #[derive(Clone, Copy)]
 struct Ports {
-    bandwidth: u128,
+    bandwidth: u64,
     cut_through: bool,
 }
 
@@ -53,7 +45,7 @@ fn leg_fs(words: u64, ports: Option<Ports>) -> u64 {
 
 /// From a `send` to the delivery, in fs (docs/network.md), one all-to-all hop.
 fn delivery_fs(words: u64, ports: Option<Ports>) -> u64 {
-    let bits = HEADER_BITS + 32 * words;
+    let bits = packet_bits(words);
     let s = serialization_fs(bits, BANDWIDTH);
     let delivered = match ports {
         None => ROUTER_FS + s + LATENCY_FS,

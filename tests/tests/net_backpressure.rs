@@ -36,8 +36,7 @@ struct Expected {
 /// it retries at the first edge at or after `tx_free_at`: the earliest ready time of a
 /// packet not yet on its link (`ready > t`), or else the earliest end of a first hop.
 fn expected(tx_queue: usize, router: u64) -> Expected {
-    let bits = 160 + 32 * LEN;
-    let serialization = (bits * 1_000_000_000_000_000).div_ceil(BANDWIDTH);
+    let serialization = aether_tests::serialization_fs(aether_tests::packet_bits(LEN), BANDWIDTH);
     let nic_word = u64::from(aether_isa::TimingProfile::default().nic_word);
     let mut cycle = cost("push");
     let mut packets: Vec<(u64, u64)> = Vec::new(); // (ready, end) of each first hop

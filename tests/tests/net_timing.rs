@@ -5,13 +5,12 @@
 
 use aether_tests::cosim_support;
 
-use aether_tests::workspace_root;
+use aether_tests::{HEADER_BITS, packet_bits, serialization_fs, workspace_root};
 use cosim_support::{cost, costs, example, log, report, scenario};
 
 const LEN: u64 = 4;
 const PACKETS: usize = 2;
 const ARRIVED: u64 = 40;
-const FS: u64 = 1_000_000_000_000_000;
 
 /// latency.s, sender: up to the first `send`, and from one `send` to the next.
 const SENDER_START: &[&str] = &[
@@ -52,8 +51,8 @@ struct Stage {
 impl Stage {
     fn new(bandwidth: u64, latency: u64, router: u64) -> Stage {
         Stage {
-            serialization: ((160 + 32 * LEN) * FS).div_ceil(bandwidth),
-            header: (160 * FS).div_ceil(bandwidth),
+            serialization: serialization_fs(packet_bits(LEN), bandwidth),
+            header: serialization_fs(HEADER_BITS, bandwidth),
             latency,
             router,
             free: 0,
