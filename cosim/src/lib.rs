@@ -5,6 +5,7 @@ pub mod component;
 pub mod engine;
 pub mod node;
 pub mod observe;
+pub mod qec;
 pub mod report;
 pub mod scenario;
 pub mod sim;
