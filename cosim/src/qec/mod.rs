@@ -4,6 +4,7 @@
 
 pub mod dem;
 pub mod graph;
+pub mod unionfind;
 
 /// Why a decoding problem, a shot file or a decoding request is rejected.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
@@ -27,5 +28,22 @@ pub enum QecError {
         line: usize,
         /// What is wrong.
         message: String,
+    },
+    /// A fired detector index beyond the graph's detectors.
+    #[error("detector D{detector} is out of range (the graph has {detectors} detectors)")]
+    DetectorOutOfRange {
+        /// The detector index.
+        detector: u32,
+        /// The graph's number of detectors.
+        detectors: u32,
+    },
+    /// A syndrome that union-find cannot match: an active cluster with no edge left to grow.
+    #[error(
+        "the syndrome cannot be matched: the cluster of fired detector D{detector} has odd parity, \
+         no boundary edge and no edge left to grow"
+    )]
+    Unmatchable {
+        /// The smallest fired detector of the cluster.
+        detector: u32,
     },
 }
