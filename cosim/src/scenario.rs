@@ -601,11 +601,11 @@ impl Scenario {
     /// The program and clock of node `id` (empty for a component).
     pub fn label(&self, id: u16) -> crate::report::NodeLabel {
         self.nodes
-            .iter()
-            .find(|n| n.id == id)
-            .map(|n| crate::report::NodeLabel {
-                program: n.program.clone(),
-                clock_hz: n.clock_hz,
+            .binary_search_by_key(&id, |n| n.id)
+            .ok()
+            .map(|i| crate::report::NodeLabel {
+                program: self.nodes[i].program.clone(),
+                clock_hz: self.nodes[i].clock_hz,
             })
             .unwrap_or_default()
     }

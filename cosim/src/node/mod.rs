@@ -23,7 +23,7 @@ mod nic;
 pub mod program;
 
 use std::collections::VecDeque;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use aether_isa::TimingProfile;
 use rand_chacha::ChaCha8Rng;
@@ -68,9 +68,18 @@ impl Default for NodeParams {
             processes: 8,
             budget: None,
             budget_faults: false,
-            profile: Arc::new(TimingProfile::default()),
+            profile: default_profile(),
         }
     }
+}
+
+/// The shipped default timing profile, parsed once and shared by every node that uses it
+/// (so that those nodes also share one decoded program).
+pub fn default_profile() -> Arc<TimingProfile> {
+    static DEFAULT: OnceLock<Arc<TimingProfile>> = OnceLock::new();
+    DEFAULT
+        .get_or_init(|| Arc::new(TimingProfile::default()))
+        .clone()
 }
 
 /// A structured log record emitted by firmware (`emit`).
