@@ -100,26 +100,38 @@ mod tests {
         assert!((p - (1.0f64 - 1e-4).powi(1000)).abs() < 1e-12);
     }
 
+    /// Draws enough for a 10 % error in a probability of 0.1 to move the count by
+    /// 0.1·n·p ≈ 13 sigma, far outside the 4 sigma accepted.
+    const DRAWS: u64 = 150_000;
+
     #[test]
     fn drop_rate_is_within_four_sigma() {
         let mut faults = Faults::new(7);
-        let n = 10_000;
+        let n = DRAWS;
         let lost = (0..n)
             .filter(|_| faults.hop(&params(0.1, 0.0, 0), 100).lost)
             .count();
         assert!(within_four_sigma(lost as u64, n, 0.1), "{lost} of {n}");
+        assert!(
+            !within_four_sigma(lost as u64, n, 0.11),
+            "a 10 % error is visible"
+        );
     }
 
     #[test]
     fn corruption_rate_follows_bit_error_rate() {
         let mut faults = Faults::new(9);
-        let n = 10_000;
+        let n = DRAWS;
         let bits = 500;
         let p = 1.0 - intact_probability(2e-4, bits);
         let bad = (0..n)
             .filter(|_| faults.hop(&params(0.0, 2e-4, 0), bits).corrupted)
             .count();
         assert!(within_four_sigma(bad as u64, n, p), "{bad} of {n}, p = {p}");
+        assert!(
+            !within_four_sigma(bad as u64, n, p * 1.1),
+            "a 10 % error is visible"
+        );
     }
 
     #[test]
