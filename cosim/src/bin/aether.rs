@@ -16,6 +16,9 @@ use aether_cosim::time::parse_duration;
 use aether_isa::Image;
 use clap::{Parser, Subcommand};
 
+#[path = "aether/qec.rs"]
+mod qec;
+
 /// aether co-simulator: cycle-timed stack-CPU nodes on a packet network.
 #[derive(Parser)]
 #[command(
@@ -57,6 +60,9 @@ enum Command {
         #[arg(long)]
         single_step: bool,
     },
+    /// Decoding problems and shots in stim's formats (see docs/decoders.md).
+    #[command(subcommand)]
+    Qec(qec::QecCommand),
 }
 
 fn assemble(sources: &[PathBuf], libs: &[PathBuf]) -> Result<Image, String> {
@@ -188,5 +194,6 @@ fn main() -> ExitCode {
             timeline,
             single_step,
         ),
+        Command::Qec(command) => qec::main(command),
     }
 }

@@ -20,6 +20,23 @@ pub enum Weighting {
     },
 }
 
+impl std::str::FromStr for Weighting {
+    type Err = String;
+
+    /// `unweighted` or `log:R` (R >= 1).
+    fn from_str(s: &str) -> Result<Weighting, String> {
+        let bad = || format!("unknown weighting `{s}` (known: unweighted, log:R with R >= 1)");
+        match s.split_once(':') {
+            None if s == "unweighted" => Ok(Weighting::Unweighted),
+            Some(("log", r)) => match r.parse::<u32>() {
+                Ok(resolution) if resolution >= 1 => Ok(Weighting::Log { resolution }),
+                _ => Err(bad()),
+            },
+            _ => Err(bad()),
+        }
+    }
+}
+
 /// One edge of the decoding graph.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Edge {

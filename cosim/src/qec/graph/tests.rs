@@ -93,3 +93,12 @@ fn a_detector_beyond_the_model_is_out_of_range() {
         "g.dem:1: detector D7 is out of range (the model has 2)"
     );
 }
+
+#[test]
+fn weightings_read_from_text() {
+    assert_eq!("unweighted".parse(), Ok(Weighting::Unweighted));
+    assert_eq!("log:16".parse(), Ok(Weighting::Log { resolution: 16 }));
+    for bad in ["log:0", "log", "log:x", "weighted", "unweighted:2"] {
+        assert!(bad.parse::<Weighting>().is_err(), "{bad}");
+    }
+}
