@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 
 use aether_tests::workspace_root;
 use cosim_support::{example, log, report, scenario};
-use fw_support::{Gen, lib_dir, words};
+use fw_support::{Gen, lib_dir};
 
 /// `ghs.s`: the log tag and message types.
 const TAG_BRANCH: u64 = 1;
@@ -133,30 +133,28 @@ impl Graph {
             .collect()
     }
 
-    /// The `graph.s` text: adjacency in compressed rows.
-    fn data_file(&self) -> String {
+    /// The `graph.s` text (the graph's size and maximum degree) and the `graph.nodes`
+    /// per-node data (docs/scenario.md): each node's degree, neighbours and weights.
+    fn data_files(&self) -> (String, String) {
         let mut adj = vec![Vec::new(); self.n as usize];
         for &(a, b, w) in &self.edges {
             adj[a as usize].push((b, w));
             adj[b as usize].push((a, w));
         }
-        let mut first = vec![0];
-        let (mut nbr, mut wt) = (Vec::new(), Vec::new());
-        for list in &adj {
-            for &(b, w) in list {
-                nbr.push(b);
-                wt.push(w);
-            }
-            first.push(nbr.len() as u64);
-        }
         let maxdeg = adj.iter().map(Vec::len).max().unwrap_or(0);
-        format!(
-            ".const G_N = {}\n.const G_MAXDEG = {maxdeg}\n.data\ng_first: .word {}\ng_nbr: .word {}\ng_wt: .word {}\n",
-            self.n,
-            words(&first),
-            words(&nbr),
-            words(&wt)
-        )
+        let graph = format!(".const G_N = {}\n.const G_MAXDEG = {maxdeg}\n", self.n);
+        let mut nodes = String::new();
+        for (v, list) in adj.iter().enumerate() {
+            let column = |f: fn(&(u64, u64)) -> u64| {
+                list.iter()
+                    .map(|e| format!(" {}", f(e)))
+                    .collect::<String>()
+            };
+            nodes += &format!("{v} deg: {}\n", list.len());
+            nodes += &format!("{v} nbr_tab:{}\n", column(|e| e.0));
+            nodes += &format!("{v} wt_tab:{}\n", column(|e| e.1));
+        }
+        (graph, nodes)
     }
 }
 
@@ -185,6 +183,8 @@ fn run_with(
     };
     let text = format!(
         r#"
+node_data = ["graph.nodes"]
+
 [programs.ghs]
 sources = ["{src}", "graph.s"]
 lib = ["{lib}"]
@@ -194,8 +194,11 @@ lib = ["{lib}"]
         src = example("ghs/ghs.s"),
         lib = lib_dir(),
     );
-    let data = graph.data_file();
-    let mut all = vec![("graph.s", data.as_str())];
+    let (consts, nodes) = graph.data_files();
+    let mut all = vec![
+        ("graph.s", consts.as_str()),
+        ("graph.nodes", nodes.as_str()),
+    ];
     all.extend_from_slice(files);
     let (_dir, path) = scenario("ghs.toml", &text, &all);
     let r = report(&path, &[], 0);
@@ -264,16 +267,24 @@ fn the_bundled_example_is_the_papers_figure_10_graph() {
     // rest close cycles): 48, the paper's and aether's answer.
     assert_eq!(graph.kruskal().iter().map(|e| e.2).sum::<u64>(), 48);
     let dir = workspace_root().join("programs/examples/ghs");
-    let bundled: String = std::fs::read_to_string(dir.join("graph.s"))
-        .expect("graph.s")
-        .lines()
-        .filter(|l| !l.starts_with(';'))
-        .map(|l| format!("{l}\n"))
-        .collect();
+    let bundled = |file: &str, comment: &str| -> String {
+        std::fs::read_to_string(dir.join(file))
+            .expect("bundled graph file")
+            .lines()
+            .filter(|l| !l.starts_with(comment))
+            .map(|l| format!("{l}\n"))
+            .collect()
+    };
+    let (consts, nodes) = graph.data_files();
     assert_eq!(
-        bundled,
-        graph.data_file(),
-        "graph.s holds the paper's graph"
+        bundled("graph.s", ";"),
+        consts,
+        "graph.s: the paper's graph"
+    );
+    assert_eq!(
+        bundled("graph.nodes", "#"),
+        nodes,
+        "graph.nodes holds the paper's graph"
     );
     // check() holds the GHS messages under the paper's bound for N = 10, E = 17:
     // 5 * 10 * log2 10 + 2 * 17 = 200.1 ("indeed less than the upper bound of 200").
@@ -383,11 +394,10 @@ fn single_stepping_reproduces_the_bundled_run() {
 }
 
 #[test]
-fn a_thousand_nodes_with_more_memory() {
-    // The size on which aether's own GHS stalled; the whole graph (N + 1 + 4 E words) no
-    // longer fits the default 16,384-word memory.
-    run(
-        &Graph::random(1000, 3000, 19),
-        "[defaults]\nmemory = 32768\n",
-    );
+fn a_thousand_nodes_in_the_default_memory() {
+    // The size on which aether's own GHS stalled. The whole graph (N + 1 + 4 E words)
+    // would not fit the default 16,384-word memory; each node's own edges do.
+    let graph = Graph::random(1000, 3000, 19);
+    assert!(1000 + 1 + 4 * graph.edges.len() > 16_384);
+    run(&graph, "");
 }

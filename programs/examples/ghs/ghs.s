@@ -5,10 +5,11 @@
 ; the stash until its guard holds). When the two core nodes find no outgoing
 ; edge, the one with the lower id floods FINISH over the tree; every node
 ; then logs (TAG_BRANCH, neighbour, weight) for each of its tree edges.
-; The graph comes from a data file (graph.s): node i's edges are entries
-; g_first[i] .. g_first[i + 1] of g_nbr (neighbour) and g_wt (weight);
-; weights are distinct and below INF. Sections refer to the GHS paper's
-; appendix.
+; Each node holds only its own edges, given as per-node data by the scenario
+; (graph.nodes, docs/scenario.md "Per-node data"): deg, then its neighbours
+; in nbr_tab and their weights in wt_tab; graph.s gives the graph's maximum
+; degree G_MAXDEG. Weights are distinct and below INF. Sections refer to the
+; GHS paper's appendix.
 .import "dispatch.s"
 
 .msg CONNECT = 1        ; [level]
@@ -50,8 +51,9 @@ best_wt: .word INF
 test_edge: .word -1
 in_branch: .word -1
 find_count: .word 0
-first: .word 0          ; this node's first entry in g_nbr / g_wt
-deg: .word 0
+deg: .word 0            ; per-node data: this node's edges,
+nbr_tab: .space G_MAXDEG ; their far nodes
+wt_tab: .space G_MAXDEG  ; and their weights
 mb_j: .word 0           ; min_basic's running minimum
 mb_w: .word 0
 out: .space 3           ; payload being sent
@@ -59,17 +61,6 @@ out: .space 3           ; payload being sent
 .code
 .entry main
 main:
-    nodeid
-    push g_first
-    add
-    dup
-    load
-    storei first
-    addi 1
-    load
-    loadi first
-    sub
-    storei deg
     call wakeup
     push table
     push stash
@@ -79,16 +70,12 @@ main:
 
 ; nbr ( j -- id ), wt ( j -- w ): the far node and the weight of edge j.
 nbr:
-    loadi first
-    add
-    push g_nbr
+    push nbr_tab
     add
     load
     ret
 wt:
-    loadi first
-    add
-    push g_wt
+    push wt_tab
     add
     load
     ret

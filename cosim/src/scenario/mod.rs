@@ -14,6 +14,10 @@ use crate::node::{Node, NodeParams, Program};
 use crate::sim::{Simulation, Station, Stepping, StopConditions};
 use crate::time::{Time, parse_duration, parse_frequency, period_fs};
 
+mod node_data;
+
+pub use node_data::DataBlock;
+
 /// Largest data memory of a node, in words (the reach of a 24-bit address operand).
 pub const MAX_MEMORY: u32 = 1 << 24;
 /// Deepest data or return stack, in words.
@@ -59,6 +63,8 @@ struct RawScenario {
     network: NetworkConfig,
     #[serde(default)]
     stop: RawStop,
+    #[serde(default)]
+    node_data: Vec<PathBuf>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -92,22 +98,50 @@ struct RawParams {
     width: Option<u32>,
     height: Option<u32>,
     first_id: Option<u32>,
+    data: Option<BTreeMap<String, Vec<i64>>>,
+}
+
+/// A placement key that only some tables take.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum PlacementKey {
+    Id,
+    Ids,
+    Count,
+    Width,
+    Height,
+    FirstId,
+    Data,
+}
+
+impl PlacementKey {
+    fn name(self) -> &'static str {
+        match self {
+            PlacementKey::Id => "id",
+            PlacementKey::Ids => "ids",
+            PlacementKey::Count => "count",
+            PlacementKey::Width => "width",
+            PlacementKey::Height => "height",
+            PlacementKey::FirstId => "first_id",
+            PlacementKey::Data => "data",
+        }
+    }
 }
 
 impl RawParams {
     /// Fails naming the first of `keys` that is set: it does not belong in table `key`.
-    fn forbid(&self, ctx: &Ctx<'_>, key: &str, keys: &[&str]) -> Result<(), ScenarioError> {
-        for name in keys {
-            let set = match *name {
-                "id" => self.id.is_some(),
-                "ids" => self.ids.is_some(),
-                "count" => self.count.is_some(),
-                "width" => self.width.is_some(),
-                "height" => self.height.is_some(),
-                _ => self.first_id.is_some(),
+    fn forbid(&self, ctx: &Ctx<'_>, key: &str, keys: &[PlacementKey]) -> Result<(), ScenarioError> {
+        for &name in keys {
+            let set = match name {
+                PlacementKey::Id => self.id.is_some(),
+                PlacementKey::Ids => self.ids.is_some(),
+                PlacementKey::Count => self.count.is_some(),
+                PlacementKey::Width => self.width.is_some(),
+                PlacementKey::Height => self.height.is_some(),
+                PlacementKey::FirstId => self.first_id.is_some(),
+                PlacementKey::Data => self.data.is_some(),
             };
             if set {
-                return Err(ctx.err(format!("{key}.{name}: not allowed here")));
+                return Err(ctx.err(format!("{key}.{}: not allowed here", name.name())));
             }
         }
         Ok(())
@@ -191,6 +225,17 @@ pub struct NodeSpec {
     pub clock_hz: u64,
     /// Node parameters.
     pub params: NodeParams,
+    /// Per-node data, written into memory before the run.
+    pub data: Vec<DataBlock>,
+}
+
+/// Per-node data read from the scenario, before it is placed in memory.
+struct PendingData {
+    node: u16,
+    label: String,
+    words: Vec<u32>,
+    /// Where it was given, for errors: the key or the file and line.
+    origin: String,
 }
 
 /// A loaded scenario, ready to build simulations from.
@@ -359,6 +404,7 @@ fn node_spec(
             budget_faults,
             profile,
         },
+        data: Vec::new(),
     })
 }
 
@@ -471,14 +517,19 @@ impl Scenario {
         let mut profiles = BTreeMap::new();
         let mut nodes: Vec<NodeSpec> = Vec::new();
         let mut next_id = 0u32;
-        raw.defaults.forbid(
-            &ctx,
-            "defaults",
-            &["id", "ids", "count", "width", "height", "first_id"],
-        )?;
+        let mut pending: Vec<PendingData> = Vec::new();
+        {
+            use PlacementKey::*;
+            raw.defaults.forbid(
+                &ctx,
+                "defaults",
+                &[Id, Ids, Count, Width, Height, FirstId, Data],
+            )?;
+        }
         for (i, entry) in raw.nodes.iter().enumerate() {
             let key = format!("nodes[{i}]");
-            entry.forbid(&ctx, &key, &["width", "height", "first_id"])?;
+            use PlacementKey::{FirstId, Height, Width};
+            entry.forbid(&ctx, &key, &[Width, Height, FirstId])?;
             let ids: Vec<u32> = match (&entry.id, &entry.ids, entry.count) {
                 (Some(id), None, None) => vec![*id],
                 (None, Some(ids), None) => ids.clone(),
@@ -488,13 +539,30 @@ impl Scenario {
             };
             let params = merge(&raw.defaults, entry);
             for id in ids {
-                nodes.push(node_spec(&ctx, &key, id, &params, &mut profiles)?);
+                let spec = node_spec(&ctx, &key, id, &params, &mut profiles)?;
+                for (label, values) in entry.data.iter().flatten() {
+                    let words = values
+                        .iter()
+                        .map(|&v| node_data::word(v))
+                        .collect::<Result<Vec<u32>, String>>()
+                        .map_err(|e| ctx.err(format!("{key}.data.{label}: {e}")))?;
+                    pending.push(PendingData {
+                        node: spec.id,
+                        label: label.clone(),
+                        words,
+                        origin: format!("{key}.data"),
+                    });
+                }
+                nodes.push(spec);
                 next_id = id + 1;
             }
         }
         for (i, grid) in raw.grids.iter().enumerate() {
             let key = format!("grids[{i}]");
-            grid.forbid(&ctx, &key, &["id", "ids", "count"])?;
+            {
+                use PlacementKey::*;
+                grid.forbid(&ctx, &key, &[Id, Ids, Count, Data])?;
+            }
             let (Some(width), Some(height)) = (grid.width, grid.height) else {
                 return Err(ctx.err(format!("{key}: needs `width` and `height`")));
             };
@@ -559,6 +627,19 @@ impl Scenario {
             )));
         }
         nodes.sort_by_key(|n| n.id);
+        for file in &raw.node_data {
+            let full = ctx.path(file);
+            let text = std::fs::read_to_string(&full)
+                .map_err(|e| ctx.err(format!("node_data: {}: {e}", full.display())))?;
+            let lines = node_data::parse_file(&text)
+                .map_err(|e| ctx.err(format!("node_data: {}: {e}", full.display())))?;
+            pending.extend(lines.into_iter().map(|l| PendingData {
+                node: l.node,
+                label: l.label,
+                words: l.words,
+                origin: format!("node_data: {}:{}", full.display(), l.line),
+            }));
+        }
 
         let until = raw
             .stop
@@ -585,7 +666,7 @@ impl Scenario {
                 )));
             }
         }
-        Ok(Scenario {
+        let mut scenario = Scenario {
             path: PathBuf::from(file),
             seed: raw.seed,
             programs,
@@ -595,7 +676,57 @@ impl Scenario {
             until,
             stop_on_halt: raw.stop.halt,
             stop_on_fault,
-        })
+        };
+        for data in pending {
+            if scenario.has_data(data.node, &data.label) {
+                return Err(ctx.err(format!(
+                    "{}: node {}: data at `{}` is given twice",
+                    data.origin, data.node, data.label
+                )));
+            }
+            scenario
+                .set_data(data.node, &data.label, data.words)
+                .map_err(|e| ctx.err(format!("{}: {}", data.origin, e.message)))?;
+        }
+        Ok(scenario)
+    }
+
+    fn has_data(&self, node: u16, label: &str) -> bool {
+        self.nodes
+            .iter()
+            .any(|n| n.id == node && n.data.iter().any(|b| b.label == label))
+    }
+
+    /// Gives emulated node `node` the `words` at data label `label` of its program, written
+    /// into its memory before the run (replacing what was given for that label before). The
+    /// words must fit before the next data label or the end of memory.
+    pub fn set_data(
+        &mut self,
+        node: u16,
+        label: &str,
+        words: Vec<u32>,
+    ) -> Result<(), ScenarioError> {
+        let err = |message: String| ScenarioError {
+            file: self.path.display().to_string(),
+            message,
+        };
+        let Some(i) = self.nodes.iter().position(|n| n.id == node) else {
+            return Err(err(format!(
+                "node {node}: data at `{label}`: node {node} is not an emulated node"
+            )));
+        };
+        let spec = &self.nodes[i];
+        let image = &self.programs[&spec.program];
+        let block = node_data::place(image, spec.params.memory, label, words).map_err(|e| {
+            err(format!(
+                "node {node}: data at `{label}` (program `{}`): {e}",
+                spec.program
+            ))
+        })?;
+        let spec = &mut self.nodes[i];
+        spec.data.retain(|b| b.label != label);
+        spec.data.push(block);
+        Ok(())
     }
 
     /// The program and clock of node `id` (empty for a component).
@@ -637,7 +768,7 @@ impl Scenario {
                 .or_insert_with(|| Arc::new(Program::new(image.clone(), &spec.params.profile)))
                 .clone();
             let entry = image.entry(&spec.entry).unwrap_or_default();
-            let node = Node::new(
+            let mut node = Node::new(
                 spec.id,
                 spec.params.clone(),
                 program,
@@ -646,6 +777,10 @@ impl Scenario {
                 seed,
             )
             .map_err(err)?;
+            for block in &spec.data {
+                let at = block.addr as usize;
+                node.mem[at..at + block.words.len()].copy_from_slice(&block.words);
+            }
             stations[usize::from(spec.id)] = Some(Station::Node(Box::new(node)));
         }
         for (id, c) in &self.components {
@@ -687,6 +822,100 @@ mod tests {
             }],
             ..Image::default()
         })
+    }
+
+    /// A halting image with data labels `a` (4 words of room) and `b` (at 4).
+    fn data_image(_: &[PathBuf], _: &[PathBuf]) -> Result<Image, String> {
+        let mut image = halt_image(&[], &[])?;
+        image.data = vec![7; 6];
+        for (name, value) in [("a", 0), ("b", 4)] {
+            image.symbols.push(aether_isa::Symbol {
+                name: name.into(),
+                kind: aether_isa::SymbolKind::Data,
+                value,
+            });
+        }
+        Ok(image)
+    }
+
+    fn parse_data(text: &str, file: &str) -> Result<Scenario, ScenarioError> {
+        let dir = std::env::temp_dir().join(format!("aether-node-data-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        std::fs::write(dir.join("p.s"), "halt\n").expect("source");
+        std::fs::write(dir.join("n.data"), file).expect("data file");
+        let text = format!("node_data = [\"n.data\"]\n[programs.p]\nsources = [\"p.s\"]\n{text}");
+        Scenario::parse(&text, "t.toml", &dir, &data_image)
+    }
+
+    fn mem(sim: &Simulation, node: usize) -> Vec<u32> {
+        match &sim.world.stations[node] {
+            Station::Node(n) => n.mem[..8].to_vec(),
+            Station::Component(_) => Vec::new(),
+        }
+    }
+
+    #[test]
+    fn per_node_data_lands_at_its_label_over_the_image_data() {
+        let mut s = parse_data(
+            "[[nodes]]\ncount = 2\nprogram = \"p\"\nmemory = 16\ndata = { b = [-1, 2] }\n",
+            "# node 1 only\n1 a: 1 2 3 0x10\n",
+        )
+        .expect("loads");
+        s.set_data(0, "a", vec![9]).expect("fits");
+        let sim = s.build(1, None, Stepping::RunAhead).expect("builds");
+        assert_eq!(mem(&sim, 0), vec![9, 7, 7, 7, u32::MAX, 2, 0, 0]);
+        assert_eq!(mem(&sim, 1), vec![1, 2, 3, 16, u32::MAX, 2, 0, 0]);
+    }
+
+    #[test]
+    fn per_node_data_errors_name_the_node_and_the_label() {
+        let node = "[[nodes]]\nprogram = \"p\"\nmemory = 8\n";
+        for (text, file, needle) in [
+            (
+                "",
+                "0 a: 1 2 3 4 5\n",
+                "n.data:1: node 0: data at `a` (program `p`): 5 words at `a` do not fit before the next data label `b`: room for 4",
+            ),
+            (
+                "",
+                "0 b: 1 2 3 4 5\n",
+                "node 0: data at `b` (program `p`): 5 words at `b` do not fit before the end of memory (8 words)",
+            ),
+            (
+                "",
+                "\n0 c: 1\n",
+                "n.data:2: node 0: data at `c` (program `p`): the program has no data label `c`",
+            ),
+            (
+                "",
+                "3 a: 1\n",
+                "node 3: data at `a`: node 3 is not an emulated node",
+            ),
+            (
+                "data = { a = [1] }\n",
+                "0 a: 1\n",
+                "n.data:1: node 0: data at `a` is given twice",
+            ),
+            (
+                "data = { a = [4294967296] }\n",
+                "",
+                "nodes[0].data.a: 4294967296 does not fit",
+            ),
+            ("", "0 a 1\n", "n.data: line 1: expected"),
+        ] {
+            let err = parse_data(&format!("{node}{text}"), file)
+                .err()
+                .unwrap_or_else(|| panic!("accepted: {text} / {file}"));
+            let message = err.to_string();
+            assert!(message.contains(needle), "`{needle}` not in: {message}");
+        }
+        let err = parse("[programs.p]\nsources = [\"SRC\"]\n[defaults]\ndata = { a = [1] }\n")
+            .err()
+            .expect("data in defaults");
+        assert!(
+            err.to_string().contains("defaults.data: not allowed here"),
+            "{err}"
+        );
     }
 
     fn parse(text: &str) -> Result<Scenario, ScenarioError> {
