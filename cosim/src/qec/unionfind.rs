@@ -109,6 +109,22 @@ pub fn decode(graph: &DecodingGraph, fired: &[u32]) -> Result<Correction, QecErr
     })
 }
 
+/// The detectors touched by an odd number of `edges`, ascending: the syndrome that a
+/// correction (or a set of error edges) explains.
+pub fn syndrome_of(graph: &DecodingGraph, edges: &[u32]) -> Vec<u32> {
+    let mut odd = vec![false; graph.num_detectors as usize];
+    for &e in edges {
+        let edge = &graph.edges[e as usize];
+        odd[edge.a as usize] ^= true;
+        if let Some(b) = edge.b {
+            odd[b as usize] ^= true;
+        }
+    }
+    (0..graph.num_detectors)
+        .filter(|&v| odd[v as usize])
+        .collect()
+}
+
 /// Runs growth rounds until no cluster is active; returns how many ran.
 fn grow(
     graph: &DecodingGraph,

@@ -6,7 +6,7 @@
 use rand_chacha::ChaCha8Rng;
 use rand_chacha::rand_core::{Rng, SeedableRng};
 
-use super::{Correction, decode};
+use super::{Correction, decode, syndrome_of};
 use crate::qec::QecError;
 use crate::qec::dem::Dem;
 use crate::qec::graph::{DecodingGraph, Edge, Weighting};
@@ -36,28 +36,13 @@ fn graph(detectors: u32, edges: &[(u32, Option<u32>, u32, u64)]) -> DecodingGrap
     graph
 }
 
-/// Detectors touched by an odd number of the edges: the syndrome a correction explains.
-fn boundary_of(graph: &DecodingGraph, edges: &[u32]) -> Vec<u32> {
-    let mut odd = vec![false; graph.num_detectors as usize];
-    for &e in edges {
-        let edge = &graph.edges[e as usize];
-        odd[edge.a as usize] ^= true;
-        if let Some(b) = edge.b {
-            odd[b as usize] ^= true;
-        }
-    }
-    (0..graph.num_detectors)
-        .filter(|&v| odd[v as usize])
-        .collect()
-}
-
 /// Decodes, then checks that the correction reproduces the syndrome and its observables.
 fn decode_checked(graph: &DecodingGraph, fired: &[u32]) -> Result<Correction, QecError> {
     let correction = decode(graph, fired)?;
     let mut syndrome = fired.to_vec();
     syndrome.sort_unstable();
     syndrome.dedup();
-    assert_eq!(boundary_of(graph, &correction.edges), syndrome);
+    assert_eq!(syndrome_of(graph, &correction.edges), syndrome);
     let flips = correction
         .edges
         .iter()
@@ -268,7 +253,7 @@ fn random_syndrome(rng: &mut ChaCha8Rng, graph: &DecodingGraph) -> Vec<u32> {
         let flips: Vec<u32> = (0..graph.edges.len() as u32)
             .filter(|_| below(rng, 5) == 0)
             .collect();
-        boundary_of(graph, &flips)
+        syndrome_of(graph, &flips)
     } else {
         (0..graph.num_detectors)
             .filter(|_| below(rng, 4) == 0)

@@ -1,0 +1,40 @@
+; The decoding workload's firmware interface (docs/decoders.md, "Readout,
+; output and the firmware interface"): message types, the output port,
+; the words of qec_node, and the decoders' assertion codes.
+
+.msg QEC_READOUT = 0x7FFE00     ; from the simulator: [shot, layer, detector, fired]
+.msg QEC_RESULT = 0x7FFE01      ; to the output port: [shot, observable mask, n, edge_1 .. edge_n]
+
+.const QEC_OUTPUT_INBOX = 0xFFFF ; a node's output port: inbox 0xFFFF of the node itself
+
+; words of qec_node (docs/decoders.md, "Per-node data")
+.const QEC_NODES = 0            ; N, stabilizer nodes
+.const QEC_ID = 1               ; this node's id
+.const QEC_LAYERS = 2           ; L, layers per shot
+.const QEC_CENTRAL = 3          ; the central decoder node's id
+.const QEC_DETECTORS = 4        ; D
+.const QEC_EDGES = 5            ; E
+.const QEC_MINE = 6             ; k, then this node's k detectors by layer
+
+; assertion codes of the decoders
+.const QEC_E_UNMATCHABLE = 0xC01 ; an active cluster has no edge left to grow
+.const QEC_E_DETECTOR = 0xC02    ; a fired detector id out of range
+.const QEC_E_WORK = 0xC03        ; the decoder's work space is too small for the graph
+
+.code
+; qec_output ( buf -- ): sends the result at buf, [shot, mask, n, edge_1 ..
+; edge_n], as one QEC_RESULT to this node's output port. Cost 19 + 3 + n.
+qec_output:
+    dup
+    addi 2
+    load
+    addi 3              ; buf len
+    push QEC_RESULT
+    nodeid
+    push 16
+    shl
+    push QEC_OUTPUT_INBOX
+    or                  ; buf len type dst
+    push -1
+    send
+    ret
