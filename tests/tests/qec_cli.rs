@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use aether_tests::cosim_support::aether;
+use aether_tests::cosim_support::{aether, aether_bin};
 use aether_tests::workspace_root;
 
 const FIXTURES: &str = "programs/decoders/fixtures";
@@ -327,4 +327,48 @@ fn bad_input_names_file_and_line_or_shot() {
         ],
         &["unknown shot format `b9`"],
     );
+}
+
+/// The fenced block of `lang` that follows `heading` in `text`.
+fn block_after<'a>(text: &'a str, heading: &str, lang: &str) -> &'a str {
+    let from = text.find(heading).expect("heading") + heading.len();
+    let fence = format!("```{lang}\n");
+    let start = from + text[from..].find(&fence).expect("block") + fence.len();
+    let end = start + text[start..].find("```").expect("block end");
+    &text[start..end]
+}
+
+/// docs/decoders.md's command-line example, run as written, prints what the doc shows.
+#[test]
+fn the_docs_command_line_example_runs() {
+    let doc = std::fs::read_to_string(workspace_root().join("docs/decoders.md")).unwrap();
+    let commands = block_after(&doc, "### Command line", "sh").replace("\\\n", " ");
+    let expected = block_after(&doc, "### Command line", "text");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut printed = String::new();
+    for line in commands.lines().filter(|l| !l.starts_with('#')) {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        assert_eq!(words[0], "aether", "{line}");
+        // Repository paths are relative to the root; outputs go to a fresh folder.
+        let args: Vec<String> = words[1..]
+            .iter()
+            .map(|w| match w.starts_with("programs/") {
+                true => workspace_root().join(w).to_str().unwrap().to_string(),
+                false => w.to_string(),
+            })
+            .collect();
+        let out = assert_cmd::Command::new(aether_bin())
+            .args(&args)
+            .current_dir(dir.path())
+            .output()
+            .expect("aether runs");
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{line}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        printed.push_str(&String::from_utf8(out.stdout).unwrap());
+    }
+    assert_eq!(printed, expected);
 }
