@@ -268,3 +268,21 @@ proptest! {
         prop_assert_eq!(strip(&back), strip(&dem));
     }
 }
+
+/// Every DEM stim wrote for the fixtures parses, and its text round-trips.
+#[test]
+fn every_fixture_dem_parses() {
+    let mut parsed = 0;
+    for entry in std::fs::read_dir(crate::qec::fixtures::dir()).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "dem") {
+            let name = path.display().to_string();
+            let dem = parse(&std::fs::read_to_string(&path).unwrap());
+            assert!(!dem.mechanisms.is_empty(), "{name}");
+            let back = Dem::parse(&dem.to_text(), &name).unwrap();
+            assert_eq!(back.detectors, dem.detectors, "{name}");
+            parsed += 1;
+        }
+    }
+    assert_eq!(parsed, 7);
+}

@@ -102,3 +102,51 @@ fn weightings_read_from_text() {
         assert!(bad.parse::<Weighting>().is_err(), "{bad}");
     }
 }
+
+/// Our graph of each stim fixture has PyMatching's edges, probabilities and observables.
+#[test]
+fn equals_pymatchings_graph_of_stims_dems() {
+    use std::collections::BTreeMap;
+
+    use crate::qec::fixtures;
+
+    for case in fixtures::cases() {
+        let name = format!("{}.dem", case.name);
+        let model = Dem::parse(&String::from_utf8(fixtures::read(&name)).unwrap(), &name).unwrap();
+        let g = DecodingGraph::from_dem(&model, Weighting::Unweighted).unwrap();
+        let ours: BTreeMap<(u32, Option<u32>), (f64, u64)> = g
+            .edges
+            .iter()
+            .map(|e| ((e.a, e.b), (e.probability, e.observables)))
+            .collect();
+        assert_eq!(ours.len(), g.edges.len(), "{name}: edges are distinct");
+        let text =
+            String::from_utf8(fixtures::read(&format!("{}.pymatching_edges", case.name))).unwrap();
+        let theirs: BTreeMap<(u32, Option<u32>), (f64, u64)> = text
+            .lines()
+            .map(|l| {
+                let f: Vec<&str> = l.split_whitespace().collect();
+                let (a, b): (u32, i64) = (f[0].parse().unwrap(), f[1].parse().unwrap());
+                let b = u32::try_from(b).ok();
+                let (a, b) = match b {
+                    Some(b) => (a.min(b), Some(a.max(b))),
+                    None => (a, None),
+                };
+                ((a, b), (f[2].parse().unwrap(), f[3].parse().unwrap()))
+            })
+            .collect();
+        assert_eq!(
+            ours.keys().collect::<Vec<_>>(),
+            theirs.keys().collect::<Vec<_>>(),
+            "{name}: edge ends"
+        );
+        for (ends, (p, obs)) in &ours {
+            let (q, their_obs) = theirs[ends];
+            assert_eq!(*obs, their_obs, "{name}: {ends:?} observables");
+            assert!(
+                (p - q).abs() <= 1e-12 * q,
+                "{name}: {ends:?}: ours {p}, PyMatching {q}"
+            );
+        }
+    }
+}
