@@ -9,6 +9,8 @@ use aether_cosim::qec::sample::sample;
 use aether_cosim::qec::score::Score;
 use aether_cosim::qec::shots::{ShotFormat, read_shots, write_shots};
 use aether_cosim::qec::surface::{Noise, SurfaceCode};
+use aether_cosim::qec::unionfind::decode;
+use bitvec::vec::BitVec;
 use clap::{Args, Subcommand, ValueEnum};
 
 use crate::fail;
@@ -28,6 +30,15 @@ pub enum QecCommand {
     ///
     /// Exit status: 0 = the graph was built, 2 = bad input (syntax, hyperedges, ...).
     Graph(GraphArgs),
+    /// Decode detection events with the reference union-find (docs/decoders.md) and write the
+    /// predicted observable flips.
+    ///
+    /// Exit status: 0 = every shot decoded, 2 = bad input or a syndrome that cannot be matched.
+    #[command(
+        after_help = "Example:\n  aether qec decode --dem x.dem --dets d.01 --out pred.01\n  \
+                      aether qec score --obs o.01 --pred pred.01"
+    )]
+    Decode(DecodeArgs),
     /// Print the logical error rate of predicted observable flips, with a Wilson 95 % interval.
     ///
     /// Exit status: 0 = scored, 2 = bad input.
@@ -97,6 +108,29 @@ pub struct GraphArgs {
     weights: Weighting,
 }
 
+/// Arguments of `aether qec decode`.
+#[derive(Args)]
+pub struct DecodeArgs {
+    /// The stim DEM the detection events come from.
+    #[arg(long, value_name = "FILE")]
+    dem: PathBuf,
+    /// The detection events, one shot per record.
+    #[arg(long, value_name = "FILE")]
+    dets: PathBuf,
+    /// Write the predicted observable flips here.
+    #[arg(long, value_name = "FILE")]
+    out: PathBuf,
+    /// Shot file format of both files (stim's `01` or `b8`).
+    #[arg(long, default_value = "01", value_parser = parse_format)]
+    format: ShotFormat,
+    /// Edge weights: `unweighted` (all 2) or `log:R` (docs/decoders.md, "Edge weights").
+    #[arg(long, default_value = "unweighted")]
+    weights: Weighting,
+    /// Also write each shot's correction edges here: one line per shot, edge ids ascending.
+    #[arg(long, value_name = "FILE")]
+    edges_out: Option<PathBuf>,
+}
+
 /// Arguments of `aether qec score`.
 #[derive(Args)]
 pub struct ScoreArgs {
@@ -123,6 +157,7 @@ pub fn main(command: QecCommand) -> ExitCode {
     let result = match command {
         QecCommand::Sample(args) => run_sample(&args),
         QecCommand::Graph(args) => run_graph(&args),
+        QecCommand::Decode(args) => run_decode(&args),
         QecCommand::Score(args) => run_score(&args),
     };
     match result {
@@ -229,6 +264,52 @@ fn run_graph(args: &GraphArgs) -> Result<String, String> {
         graph.num_detectors,
         dem.num_observables,
         graph.edges.len()
+    ))
+}
+
+fn run_decode(args: &DecodeArgs) -> Result<String, String> {
+    let dem = read_dem(&args.dem)?;
+    let graph = DecodingGraph::from_dem(&dem, args.weights).map_err(|e| e.to_string())?;
+    let shots = read_shot_file(&args.dets, args.format, dem.detectors.len())?;
+    let observables = dem.num_observables as usize;
+    let mut predictions = Vec::with_capacity(shots.len());
+    let mut edges_text = String::new();
+    let (mut rounds, mut most_rounds, mut edges) = (0u64, 0u32, 0u64);
+    for (i, shot) in shots.iter().enumerate() {
+        let fired: Vec<u32> = shot.iter_ones().map(|v| v as u32).collect();
+        let correction = decode(&graph, &fired)
+            .map_err(|e| format!("{}: shot {}: {e}", args.dets.display(), i + 1))?;
+        let mut flips = BitVec::repeat(false, observables);
+        for bit in 0..observables.min(64) {
+            flips.set(bit, correction.observables >> bit & 1 == 1);
+        }
+        predictions.push(flips);
+        rounds += u64::from(correction.growth_rounds);
+        most_rounds = most_rounds.max(correction.growth_rounds);
+        edges += correction.edges.len() as u64;
+        if args.edges_out.is_some() {
+            let ids: Vec<String> = correction.edges.iter().map(u32::to_string).collect();
+            edges_text += &ids.join(" ");
+            edges_text.push('\n');
+        }
+    }
+    write_file(
+        &args.out,
+        &write_shots(&predictions, args.format, observables),
+    )?;
+    if let Some(path) = &args.edges_out {
+        write_file(path, edges_text.as_bytes())?;
+    }
+    let n = shots.len().max(1) as f64;
+    Ok(format!(
+        "{}: {} shots decoded ({} detectors, {} edges); growth rounds mean {:.3}, \
+         max {most_rounds}; correction edges mean {:.3}\n",
+        args.dets.display(),
+        shots.len(),
+        graph.num_detectors,
+        graph.edges.len(),
+        rounds as f64 / n,
+        edges as f64 / n
     ))
 }
 
