@@ -3,6 +3,7 @@
 
 pub mod component;
 pub mod engine;
+pub mod local_io;
 pub mod node;
 pub mod observe;
 pub mod qec;

@@ -22,6 +22,7 @@ use aether_network::{Delivery, Network};
 
 use crate::component::{Component, ComponentIo};
 use crate::engine::{Engine, Model, Scheduler, StopReason};
+use crate::local_io::{InputSource, InputStats};
 use crate::node::{Exit, LogRecord, NicOutcome, Node, NodeState};
 use crate::time::Time;
 
@@ -85,6 +86,10 @@ pub struct World {
     pub trace_sink: Option<TraceSink>,
     /// Most cycles a node runs ahead per event, if limited.
     slice: Option<u64>,
+    /// Local inputs (readouts) the simulator places in inboxes, if any.
+    inputs: Option<Box<dyn InputSource>>,
+    /// What became of the local inputs.
+    pub input_stats: InputStats,
 }
 
 /// A ready-to-run simulation.
@@ -150,6 +155,8 @@ impl Simulation {
             last_activity: 0,
             trace_sink: None,
             slice: None,
+            inputs: None,
+            input_stats: InputStats::default(),
         };
         let mut engine = Engine::new();
         for i in 0..n {
@@ -167,6 +174,17 @@ impl Simulation {
             }
         }
         Simulation { engine, world }
+    }
+
+    /// Gives the run a schedule of local inputs: each is placed in its inbox at its time,
+    /// without crossing the network, and wakes the inbox's owner like a delivery.
+    pub fn set_inputs(&mut self, inputs: Box<dyn InputSource>) {
+        if let Some(t) = inputs.next_time()
+            && self.world.net_wakes.insert(t)
+        {
+            self.engine.schedule(t, 0, Ev::Network);
+        }
+        self.world.inputs = Some(inputs);
     }
 
     /// Adds a user stop condition, checked after every event; the run becomes single-step
@@ -317,18 +335,58 @@ impl World {
         }
     }
 
-    /// Makes sure the network's next internal event is in the engine queue.
+    /// The time of the next local input, if any.
+    fn next_input(&self) -> Option<Time> {
+        self.inputs.as_ref().and_then(|i| i.next_time())
+    }
+
+    /// Makes sure the network's next internal event and the next local input are in the
+    /// engine queue (both are handled by the network's event, so before any station).
     fn arm_network(&mut self, sched: &mut Scheduler<'_, Ev>) {
-        if let Some(t) = self.net.next_event_time()
-            && self.net_wakes.insert(t)
+        for t in [self.net.next_event_time(), self.next_input()]
+            .into_iter()
+            .flatten()
         {
-            sched.schedule(t, 0, Ev::Network);
+            if self.net_wakes.insert(t) {
+                sched.schedule(t, 0, Ev::Network);
+            }
         }
     }
 
-    /// Runs the network up to `now` and wakes the owners of delivered messages.
+    /// Places the local inputs due at `t` in their inboxes, recording each as a delivery.
+    fn place_inputs(&mut self, t: Time, deliveries: &mut Vec<Delivery>) {
+        let Some(inputs) = self.inputs.as_mut() else {
+            return;
+        };
+        let mut due = Vec::new();
+        inputs.pop(&mut due);
+        for msg in due {
+            let (node, inbox) = (msg.dst.node, msg.dst.inbox);
+            match self.net.place(t, msg) {
+                Ok(()) => {
+                    self.input_stats.placed += 1;
+                    deliveries.push(Delivery {
+                        time: t,
+                        node,
+                        inbox,
+                    });
+                }
+                Err(e) => {
+                    tracing::debug!(node, inbox, error = %e, "local input lost");
+                    self.input_stats.lost += 1;
+                }
+            }
+        }
+    }
+
+    /// Runs the network up to `now`, placing the local inputs due on the way, and wakes
+    /// the owners of delivered messages.
     fn sync_network(&mut self, now: Time, sched: &mut Scheduler<'_, Ev>) {
         let mut deliveries = std::mem::take(&mut self.deliveries);
+        while let Some(t) = self.next_input().filter(|&t| t <= now) {
+            self.net.advance(t, &mut deliveries);
+            self.place_inputs(t, &mut deliveries);
+        }
         self.net.advance(now, &mut deliveries);
         for d in deliveries.drain(..) {
             self.last_activity = self.last_activity.max(d.time);

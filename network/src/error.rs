@@ -78,6 +78,14 @@ pub enum NicError {
         /// The inbox id.
         inbox: u16,
     },
+    /// The inbox holds `inbox_capacity` messages.
+    #[error("inbox {inbox} on node {node} is full")]
+    Full {
+        /// The node.
+        node: u16,
+        /// The inbox id.
+        inbox: u16,
+    },
     /// All 65,535 inbox ids of the node have been used.
     #[error("node {0} has used all inbox ids")]
     InboxesExhausted(u16),

@@ -35,6 +35,7 @@ pub use fault::{Fault, FaultKind, Stack};
 pub use nic::NicOutcome;
 pub use program::Program;
 
+use crate::local_io::Output;
 use crate::time::Time;
 
 /// Per-node parameters, fixed for a run.
@@ -192,6 +193,9 @@ pub struct Node {
     pub trace: Option<Vec<String>>,
     /// Activations as `(start, end)` clock edges, when a timeline is recorded.
     pub timeline: Option<Vec<(u64, u64)>>,
+    /// Messages sent to the node's output port, when the port is on (`None`: a `send` to
+    /// inbox [`OUTPUT_PORT`](crate::local_io::OUTPUT_PORT) enters the network as any other).
+    pub outputs: Option<Vec<Output>>,
 }
 
 /// The per-node random stream's seed: a mix of the run seed and the node id.
@@ -254,6 +258,7 @@ impl Node {
             owners: vec![0],
             trace: None,
             timeline: None,
+            outputs: None,
         })
     }
 

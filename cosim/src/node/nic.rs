@@ -6,6 +6,10 @@
 //! cost of the opcode plus `nic_word` cycles per payload word moved by `send`
 //! or `recv` (the four header words of `recv` are part of the base cost).
 //!
+//! A `send` to the node's own output port (inbox [`OUTPUT_PORT`]), when the port is on,
+//! costs what any `send` costs and is collected as an [`Output`] instead of entering the
+//! network.
+//!
 //! `exit` closes every inbox the exiting process owns, as `close` would: messages
 //! still in them go back to their senders.
 
@@ -15,6 +19,7 @@ use aether_network::{Address, Message, Network, SendError};
 use super::cpu::trace_line;
 use super::fault::{FaultKind, Stack};
 use super::{Node, NodeState, ProcState};
+use crate::local_io::{OUTPUT_PORT, Output};
 use crate::time::Time;
 
 /// What happened when the node performed a NIC or process instruction.
@@ -139,6 +144,19 @@ impl Node {
                 let [buf, len, msg_type, dst, reply] = self.peek_args()?;
                 let range = self.mem_range(buf, len)?;
                 let dst_addr = Address::from_word(dst);
+                if dst_addr == Address::new(node, OUTPUT_PORT)
+                    && let Some(outputs) = self.outputs.as_mut()
+                {
+                    outputs.push(Output {
+                        time: now,
+                        node,
+                        msg_type,
+                        payload: self.mem[range].to_vec(),
+                    });
+                    self.pop_args::<5>()?;
+                    self.retire(opcode, u64::from(len));
+                    return Ok(NicOutcome::Continue);
+                }
                 let msg = Message {
                     src: node,
                     dst: dst_addr,

@@ -574,3 +574,161 @@ fn a_message_to_a_closed_inbox_comes_back_marked_as_returned() {
     // [len, type | bit 31, source = the bouncing node, reply-to = -1]
     assert_eq!(n.log[0].values, vec![1, 7 | 0x8000_0000, 1, u32::MAX]);
 }
+
+/// Local inputs from a list of `(time, message)` in time order.
+struct Scheduled(std::collections::VecDeque<(Time, aether_network::Message)>);
+
+impl crate::local_io::InputSource for Scheduled {
+    fn next_time(&self) -> Option<Time> {
+        self.0.front().map(|(t, _)| *t)
+    }
+
+    fn pop(&mut self, out: &mut Vec<aether_network::Message>) {
+        let now = self.next_time();
+        while let Some((t, _)) = self.0.front()
+            && Some(*t) == now
+        {
+            out.extend(self.0.pop_front().map(|(_, m)| m));
+        }
+    }
+}
+
+/// A one-word local input for node 0's inbox 0 at `t`.
+fn input(t: Time, word: u32) -> (Time, aether_network::Message) {
+    let msg = aether_network::Message {
+        src: 0,
+        dst: aether_network::Address::new(0, 0),
+        reply_to: None,
+        msg_type: 9,
+        payload: vec![word],
+    };
+    (t, msg)
+}
+
+/// `RECEIVER` after `busy` cycles of pushes and drops.
+fn busy_receiver(busy: usize) -> Vec<(Opcode, i64)> {
+    let mut program: Vec<(Opcode, i64)> = [(Push, 1), (Drop, 0)].repeat(busy / 2);
+    program.extend_from_slice(RECEIVER);
+    program
+}
+
+fn with_inputs(
+    program: &[(Opcode, i64)],
+    inputs: Vec<(Time, aether_network::Message)>,
+    stepping: Stepping,
+) -> (Simulation, Outcome) {
+    let mut sim = world(&[program], stepping, None);
+    sim.set_inputs(Box::new(Scheduled(inputs.into())));
+    let outcome = sim.run();
+    (sim, outcome)
+}
+
+#[test]
+fn a_local_input_wakes_its_node_at_the_hand_computed_time_without_the_network() {
+    let traffic = |sim: &Simulation| {
+        let s = sim.world.net.stats();
+        format!("{:?} {:?} {:?} {}", s.nodes, s.types, s.drops, s.in_flight)
+    };
+    let quiet = traffic(&world(&[RECEIVER], Stepping::RunAhead, None));
+    for stepping in [Stepping::RunAhead, Stepping::Single] {
+        // Waiting since cycle 3; the input at 5 ns wakes it at edge 5: drop, 3 pushes,
+        // recv (8 + 1 word), drop, loadi, loadi, push -> emit.
+        let (sim, _) = with_inputs(RECEIVER, vec![input(5_000_000, 77)], stepping);
+        let rx = node_ref(&sim, 0);
+        let emit = 5 + 1 + 3 + 9 + 1 + 2 + 2 + 1;
+        assert_eq!(rx.log[0].time_fs, emit * 1_000_000);
+        assert_eq!(rx.log[0].values, vec![77, 0]);
+        assert_eq!(sim.world.input_stats.placed, 1);
+        assert_eq!(traffic(&sim), quiet, "no network traffic");
+        // Busy for 40 cycles past the input's time: its wait finds the input already there
+        // (push, wait 2, then as above).
+        let (sim, _) = with_inputs(&busy_receiver(40), vec![input(5_000_000, 78)], stepping);
+        let rx = node_ref(&sim, 0);
+        let emit = 40 + 1 + 2 + 1 + 3 + 9 + 1 + 2 + 2 + 1;
+        assert_eq!(rx.log[0].time_fs, emit * 1_000_000);
+        assert_eq!(rx.log[0].values, vec![78, 0]);
+    }
+}
+
+#[test]
+fn run_ahead_equals_single_stepping_with_local_inputs() {
+    for busy in [0, 2, 6, 40, 200] {
+        let inputs = || (1..6).map(|i| input(i * 7_000_000, i as u32)).collect();
+        let program = busy_receiver(busy);
+        let digests = [Stepping::RunAhead, Stepping::Single].map(|stepping| {
+            let (sim, outcome) = with_inputs(&program, inputs(), stepping);
+            digest(&sim, &outcome)
+        });
+        assert_eq!(digests[0], digests[1], "busy {busy}");
+    }
+}
+
+#[test]
+fn local_inputs_for_a_full_inbox_are_lost_and_counted() {
+    let config = NetworkConfig {
+        inbox_capacity: 1,
+        ..NetworkConfig::default()
+    };
+    let program: &[(Opcode, i64)] = &[(Halt, 0)];
+    let stations = vec![node(0, program, &NodeParams::default(), 1)];
+    let net = Network::new(&config, 1, 1).expect("network");
+    let mut sim = Simulation::new(stations, net, Stepping::RunAhead, StopConditions::default());
+    sim.set_inputs(Box::new(Scheduled(
+        vec![input(3, 1), input(3, 2), input(4, 3)].into(),
+    )));
+    sim.run();
+    assert_eq!(
+        sim.world.input_stats,
+        crate::local_io::InputStats { placed: 1, lost: 2 }
+    );
+}
+
+/// `SENDER` with its message addressed to `dst`.
+fn sender_to(dst: i64) -> Vec<(Opcode, i64)> {
+    SENDER
+        .iter()
+        .map(|&(op, arg)| if arg == 1 << 16 { (op, dst) } else { (op, arg) })
+        .collect()
+}
+
+#[test]
+fn the_output_port_collects_a_send_at_its_cost_and_off_the_network() {
+    let port = i64::from(crate::local_io::OUTPUT_PORT);
+    let run = |program: &[(Opcode, i64)], port_on: bool| {
+        let mut sim = world(&[program, RECEIVER], Stepping::RunAhead, None);
+        if let Station::Node(n) = &mut sim.world.stations[0] {
+            n.outputs = port_on.then(Vec::new);
+        }
+        sim.run();
+        sim
+    };
+    let to_port = run(&sender_to(port), true);
+    let to_node = run(SENDER, true);
+    let sender = node_ref(&to_port, 0);
+    // Push, storei (2), 5 pushes: the send issues at cycle 8.
+    assert_eq!(
+        sender.outputs,
+        Some(vec![crate::local_io::Output {
+            time: 8_000_000,
+            node: 0,
+            msg_type: 7,
+            payload: vec![42],
+        }])
+    );
+    assert_eq!(sender.cycle, node_ref(&to_node, 0).cycle, "a send's cost");
+    let sent = |sim: &Simulation| {
+        sim.world
+            .net
+            .stats()
+            .nodes
+            .iter()
+            .map(|n| n.sent)
+            .sum::<u64>()
+    };
+    assert_eq!(sent(&to_port), 0);
+    assert_eq!(sent(&to_node), 1);
+    // With the port off, the send enters the network (and comes back: no such inbox).
+    let off = run(&sender_to(port), false);
+    assert_eq!(sent(&off), 1);
+    assert_eq!(node_ref(&off, 0).outputs, None);
+}

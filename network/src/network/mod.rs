@@ -202,6 +202,21 @@ impl Network {
         Ok(())
     }
 
+    /// Places `msg` straight into an inbox of `msg.dst.node` at `now`: a local input (such
+    /// as a readout) that crosses no NIC port or link and counts in no statistic. Refused
+    /// when the inbox is not open or holds `inbox_capacity` messages.
+    pub fn place(&mut self, now: Time, msg: Message) -> Result<(), NicError> {
+        self.check_time(now)?;
+        let (node, inbox) = (msg.dst.node, msg.dst.inbox);
+        let capacity = self.inbox_capacity;
+        let queue = self.nic_mut(node)?.inbox_mut(inbox)?;
+        if queue.len() >= capacity {
+            return Err(NicError::Full { node, inbox });
+        }
+        queue.push_back(msg);
+        Ok(())
+    }
+
     /// The earliest time the transmit queue of `node` is known to shrink (or to learn
     /// when it will): a stalled sender retries then. `None` when the queue is empty.
     pub fn tx_free_at(&self, node: u16) -> Option<Time> {

@@ -246,6 +246,30 @@ fn full_inbox_returns_to_sender() {
 }
 
 #[test]
+fn placed_messages_skip_the_links_and_every_statistic() {
+    let cfg = NetworkConfig {
+        inbox_capacity: 2,
+        ..config()
+    };
+    let mut net = Network::new(&cfg, 2, 1).expect("valid");
+    let before = format!("{:?}", net.stats());
+    for _ in 0..2 {
+        net.place(5, msg(1, 0, 0, None, 4)).expect("placed");
+    }
+    assert_eq!(net.poll(0, 0), Ok(2), "in the inbox at once, no event");
+    assert_eq!(net.next_event_time(), None);
+    assert_eq!(
+        net.place(5, msg(1, 0, 0, None, 4)),
+        Err(NicError::Full { node: 0, inbox: 0 })
+    );
+    assert_eq!(
+        net.place(5, msg(1, 1, 3, None, 0)),
+        Err(NicError::NotOpened { node: 1, inbox: 3 })
+    );
+    assert_eq!(format!("{:?}", net.stats()), before, "nothing counted");
+}
+
+#[test]
 fn full_transmit_queue_refuses_and_says_when_to_retry() {
     let cfg = NetworkConfig {
         tx_queue: 2,
