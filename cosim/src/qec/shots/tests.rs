@@ -94,3 +94,44 @@ fn malformed_records_name_file_and_shot() {
         "s.dat: shot 1: padding bits after bit 4 are not zero (is the bit count right?)"
     );
 }
+
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn format() -> impl Strategy<Value = ShotFormat> {
+        prop::sample::select(vec![ShotFormat::Zero1, ShotFormat::B8])
+    }
+
+    proptest! {
+        #[test]
+        fn written_shots_read_back(
+            width in 0usize..40,
+            seeds in prop::collection::vec(any::<u64>(), 0..20),
+            format in format(),
+        ) {
+            let shots: Vec<BitVec> = seeds
+                .iter()
+                .map(|s| (0..width).map(|k| s >> (k % 64) & 1 == 1).collect())
+                .collect();
+            let bytes = write_shots(&shots, format, width);
+            let back = read_shots(&bytes, format, width, "p").unwrap();
+            // A file of 0-bit b8 shots is empty: it cannot say how many shots it held.
+            if width == 0 && format == ShotFormat::B8 {
+                prop_assert!(back.is_empty());
+            } else {
+                prop_assert_eq!(back, shots);
+            }
+        }
+
+        #[test]
+        fn reading_arbitrary_bytes_never_panics(
+            bytes in prop::collection::vec(any::<u8>(), 0..200),
+            width in 0usize..30,
+            format in format(),
+        ) {
+            let _ = read_shots(&bytes, format, width, "fuzz");
+        }
+    }
+}
