@@ -2,10 +2,13 @@
 //! host reference (`aether_cosim::qec::unionfind`), shot by shot: `replay.s` decodes a list
 //! of syndromes held in memory and logs every result, which must equal the host's
 //! correction edges and observable flips. Graphs: hand-made ones and random ones built
-//! from DEM text, each run on its own node of one scenario.
+//! from DEM text, and 2,000 sampled shots of each of d = 3, 5, 7 (code capacity p = 0.05,
+//! phenomenological p = 0.01 with rounds = d), each case on its own node of one scenario.
 
 use aether_cosim::qec::dem::Dem;
 use aether_cosim::qec::graph::{DecodingGraph, Weighting};
+use aether_cosim::qec::sample::sample;
+use aether_cosim::qec::surface::{Noise, SurfaceCode};
 use aether_cosim::qec::unionfind::{Correction, decode, syndrome_of};
 use aether_tests::cosim_support::{aether, log, scenario};
 use aether_tests::fw_support::{Gen, lib_dir, words};
@@ -223,4 +226,43 @@ fn an_unmatchable_syndrome_faults_with_qec_e_unmatchable() {
     assert_eq!(faults[0]["message"], format!("assertion {} failed", 0xC01));
     let results: Vec<_> = log(&r).into_iter().filter(|l| l.2 == TAG_RESULT).collect();
     assert_eq!(results.len(), 1, "shot 0 decoded before the fault");
+}
+
+/// The rotated surface code's decoding graph (unweighted) and `shots` sampled syndromes.
+fn surface_case(
+    distance: u32,
+    noise: Noise,
+    p: f64,
+    shots: usize,
+) -> (DecodingGraph, Vec<Vec<u32>>) {
+    let rounds = match noise {
+        Noise::CodeCapacity => 1,
+        Noise::Phenomenological => distance,
+    };
+    let code = SurfaceCode {
+        distance,
+        rounds,
+        noise,
+        p,
+    };
+    let dem = code.dem().expect("a surface code DEM");
+    let graph = DecodingGraph::from_dem(&dem, Weighting::Unweighted).expect("a graph");
+    let samples = sample(&dem, shots, u64::from(distance));
+    let syndromes = samples
+        .detectors
+        .iter()
+        .map(|shot| shot.iter_ones().map(|v| v as u32).collect())
+        .collect();
+    (graph, syndromes)
+}
+
+#[test]
+fn surface_code_syndromes_decode_as_the_host_reference() {
+    let shots = 2000;
+    let mut cases = Vec::new();
+    for distance in [3, 5, 7] {
+        cases.push(surface_case(distance, Noise::CodeCapacity, 0.05, shots));
+        cases.push(surface_case(distance, Noise::Phenomenological, 0.01, shots));
+    }
+    check_against_host(&cases);
 }
