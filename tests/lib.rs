@@ -2,6 +2,7 @@
 
 pub mod cosim_support;
 pub mod fw_support;
+pub mod qec_support;
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;

@@ -20,6 +20,8 @@
 .const QEC_E_UNMATCHABLE = 0xC01 ; an active cluster has no edge left to grow
 .const QEC_E_DETECTOR = 0xC02    ; a fired detector id out of range
 .const QEC_E_WORK = 0xC03        ; the decoder's work space is too small for the graph
+.const QEC_E_MESSAGE = 0xC04     ; a message of a type the decoder does not expect
+.const QEC_E_WINDOW = 0xC05      ; detections for a shot too far ahead of the oldest undecoded one
 
 .code
 ; qec_output ( buf -- ): sends the result at buf, [shot, mask, n, edge_1 ..

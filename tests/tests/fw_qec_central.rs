@@ -7,38 +7,16 @@
 
 use aether_cosim::qec::dem::Dem;
 use aether_cosim::qec::graph::{DecodingGraph, Weighting};
-use aether_cosim::qec::sample::sample;
-use aether_cosim::qec::surface::{Noise, SurfaceCode};
+use aether_cosim::qec::surface::Noise;
 use aether_cosim::qec::unionfind::{Correction, decode, syndrome_of};
 use aether_tests::cosim_support::{aether, log, scenario};
 use aether_tests::fw_support::{Gen, lib_dir, words};
+use aether_tests::qec_support::{graph_words, surface};
 use aether_tests::workspace_root;
 
 /// `replay.s`: the log tags.
 const TAG_RESULT: u64 = 1;
 const TAG_EDGE: u64 = 2;
-
-/// The words of `qec_graph` (docs/decoders.md, "Per-node data"): D, E, four words per
-/// edge, the CSR offsets and the incident edge ids.
-fn graph_words(graph: &DecodingGraph) -> Vec<i64> {
-    let mut words = vec![i64::from(graph.num_detectors), graph.edges.len() as i64];
-    for e in &graph.edges {
-        words.push(i64::from(e.a));
-        words.push(e.b.map_or(-1, i64::from));
-        words.push(i64::from(e.weight));
-        words.push(e.observables as i64);
-    }
-    let mut at = 0;
-    words.push(0);
-    for v in 0..graph.num_detectors {
-        at += graph.incident(v).len() as i64;
-        words.push(at);
-    }
-    for v in 0..graph.num_detectors {
-        words.extend(graph.incident(v).iter().map(|&e| i64::from(e)));
-    }
-    words
-}
 
 /// The data file `replay.s` needs: the graph, the work space and the syndromes.
 fn data_file(graph: &DecodingGraph, syndromes: &[Vec<u32>]) -> String {
@@ -228,41 +206,25 @@ fn an_unmatchable_syndrome_faults_with_qec_e_unmatchable() {
     assert_eq!(results.len(), 1, "shot 0 decoded before the fault");
 }
 
-/// The rotated surface code's decoding graph (unweighted) and `shots` sampled syndromes.
-fn surface_case(
-    distance: u32,
-    noise: Noise,
-    p: f64,
-    shots: usize,
-) -> (DecodingGraph, Vec<Vec<u32>>) {
-    let rounds = match noise {
-        Noise::CodeCapacity => 1,
-        Noise::Phenomenological => distance,
-    };
-    let code = SurfaceCode {
-        distance,
-        rounds,
-        noise,
-        p,
-    };
-    let dem = code.dem().expect("a surface code DEM");
-    let graph = DecodingGraph::from_dem(&dem, Weighting::Unweighted).expect("a graph");
-    let samples = sample(&dem, shots, u64::from(distance));
-    let syndromes = samples
-        .detectors
-        .iter()
-        .map(|shot| shot.iter_ones().map(|v| v as u32).collect())
-        .collect();
-    (graph, syndromes)
-}
-
 #[test]
 fn surface_code_syndromes_decode_as_the_host_reference() {
     let shots = 2000;
     let mut cases = Vec::new();
     for distance in [3, 5, 7] {
-        cases.push(surface_case(distance, Noise::CodeCapacity, 0.05, shots));
-        cases.push(surface_case(distance, Noise::Phenomenological, 0.01, shots));
+        cases.push(surface(
+            distance,
+            Noise::CodeCapacity,
+            0.05,
+            shots,
+            u64::from(distance),
+        ));
+        cases.push(surface(
+            distance,
+            Noise::Phenomenological,
+            0.01,
+            shots,
+            u64::from(distance),
+        ));
     }
     check_against_host(&cases);
 }
