@@ -68,9 +68,28 @@ fn emit_json_dumps_the_image() {
         .stdout
         .clone();
     let json: serde_json::Value = serde_json::from_slice(&out).expect("valid JSON");
-    let text = json.to_string();
-    assert!(text.contains("\"main\""), "{text}");
-    assert!(text.contains("479001600"), "{text}");
+    // The entry and the `.const` symbols of the source, with their values.
+    assert_eq!(
+        json["entries"],
+        serde_json::json!([{"name": "main", "addr": 0}])
+    );
+    let symbol = |name: &str| {
+        json["symbols"]
+            .as_array()
+            .expect("symbols")
+            .iter()
+            .find(|s| s["name"] == name)
+            .cloned()
+            .unwrap_or_else(|| panic!("no symbol {name}"))
+    };
+    let fact_12: u64 = (1..=12).product();
+    assert_eq!(
+        symbol("FACT_12"),
+        serde_json::json!({"name": "FACT_12", "kind": "const", "value": fact_12})
+    );
+    assert_eq!(symbol("LAST")["value"], 12);
+    // Code words as numbers: the first is `push 0` (opcode 0x10).
+    assert_eq!(json["code"][0], 0x1000_0000);
 }
 
 #[test]

@@ -122,13 +122,24 @@ fn a_line_is_a_one_row_mesh() {
 fn with_lost_packets_the_flood_does_not_claim_to_finish() {
     // The echo algorithm has no retransmission (docs/firmware.md): with drops the root may
     // never count, but no node is reached twice and nothing faults.
+    // A node answers its parent only once every neighbour it flooded has answered, so one
+    // lost FLOOD or answer keeps its whole chain of ancestors, the root included, waiting.
     let r = flood(8, 8, 0.2);
     let mut reached = vec![0; 64];
-    for (node, _, tag, _) in log(&r) {
-        if tag == TAG_REACHED {
-            reached[node as usize] += 1;
+    let mut counts = Vec::new();
+    for (node, _, tag, values) in log(&r) {
+        match tag {
+            TAG_REACHED => reached[node as usize] += 1,
+            TAG_COUNT => counts.push((node, values[0])),
+            other => panic!("unexpected tag {other}"),
         }
     }
     assert!(reached.iter().all(|&k| k <= 1));
     assert!(r["network"]["drops"]["lost"].as_u64().expect("lost") > 0);
+    assert_eq!(
+        counts,
+        vec![],
+        "the root claims a count despite lost packets"
+    );
+    assert_eq!(r["faults"].as_array().map(Vec::len), Some(0));
 }

@@ -1,6 +1,7 @@
 //! Tests of the simulation: exact timing through the network, processes, and
 //! the differential test of run-ahead against single stepping.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use aether_isa::Opcode::{self, *};
@@ -336,36 +337,6 @@ proptest! {
     }
 
     #[test]
-    fn raw_code_words_never_panic_and_agree_across_stepping_modes(
-        words in prop::collection::vec(any::<u32>(), 1..40),
-        opcodes in prop::collection::vec(0usize..aether_isa::INSTRUCTIONS.len(), 1..40),
-    ) {
-        // Half arbitrary words, half valid opcodes with arbitrary operand bits.
-        let mut code: Vec<u32> = words;
-        code.extend(opcodes.iter().zip(code.clone()).map(|(&i, w)| {
-            (u32::from(aether_isa::INSTRUCTIONS[i].code) << 24) | (w & 0x00FF_FFFF)
-        }));
-        let run = |stepping| {
-            let params = NodeParams::default();
-            let image = Arc::new(aether_isa::Image { code: code.clone(), ..Default::default() });
-            let program = Arc::new(Program::new(image, &params.profile));
-            let stations = (0..2)
-                .map(|id| {
-                    Station::Node(Box::new(
-                        Node::new(id, params.clone(), program.clone(), 0, 2, 3).expect("node"),
-                    ))
-                })
-                .collect();
-            let net = Network::new(&NetworkConfig::default(), 2, 1).expect("network");
-            let stop = StopConditions { until: Some(500_000_000), ..StopConditions::default() };
-            let mut sim = Simulation::new(stations, net, stepping, stop);
-            let outcome = sim.run();
-            digest(&sim, &outcome)
-        };
-        prop_assert_eq!(run(Stepping::RunAhead), run(Stepping::Single));
-    }
-
-    #[test]
     fn run_ahead_equals_single_stepping_with_budgets_and_small_nodes(
         a in random_program(),
         b in random_program(),
@@ -385,6 +356,117 @@ proptest! {
         let (fast, slow) = both_ways_with(&[&a, &b], Some(2_000_000_000), &params);
         prop_assert_eq!(fast, slow);
     }
+}
+
+/// A random code word: mostly a valid encoding (an assigned opcode with operand bits its
+/// kind allows; code addresses inside `len` words), otherwise arbitrary bits.
+fn code_word(len: u32) -> impl Strategy<Value = u32> {
+    use aether_isa::{INSTRUCTIONS, OperandKind};
+    let push = u32::from(Push.info().code) << 24;
+    prop_oneof![
+        // Literals keep the stack fed, so that most programs run for a while.
+        4 => any::<u32>().prop_map(move |bits| push | (bits & 0x00FF_FFFF)),
+        15 => (0..INSTRUCTIONS.len(), any::<u32>()).prop_map(move |(i, bits)| {
+            let info = &INSTRUCTIONS[i];
+            let operand = match info.operand {
+                OperandKind::None | OperandKind::Word32 => 0,
+                OperandKind::Signed24 => bits & 0x00FF_FFFF,
+                // Small counts and codes, so `pick` and `emit` find their words.
+                OperandKind::Unsigned24 => bits % 4,
+                OperandKind::CodeAddr => bits % len,
+                // Inside and just past a 64-word memory.
+                OperandKind::DataAddr => bits % 80,
+            };
+            (u32::from(info.code) << 24) | operand
+        }),
+        1 => any::<u32>(),
+    ]
+}
+
+/// Node 0's retired instructions and fault class, and the digests of both stepping modes,
+/// for `code` run on two nodes.
+fn run_raw(code: &[u32]) -> (u64, Option<&'static str>, String, String) {
+    let run = |stepping| {
+        let params = NodeParams {
+            memory: 64,
+            ..NodeParams::default()
+        };
+        let image = Arc::new(aether_isa::Image {
+            code: code.to_vec(),
+            ..Default::default()
+        });
+        let program = Arc::new(Program::new(image, &params.profile));
+        let stations = (0..2)
+            .map(|id| {
+                Station::Node(Box::new(
+                    Node::new(id, params.clone(), program.clone(), 0, 2, 3).expect("node"),
+                ))
+            })
+            .collect();
+        let net = Network::new(&NetworkConfig::default(), 2, 1).expect("network");
+        let stop = StopConditions {
+            until: Some(500_000_000),
+            ..StopConditions::default()
+        };
+        let mut sim = Simulation::new(stations, net, stepping, stop);
+        let outcome = sim.run();
+        let n = node_ref(&sim, 0);
+        let fault = n.fault.as_ref().map(|f| f.kind);
+        (n.counters.instructions, fault, digest(&sim, &outcome))
+    };
+    let (retired, fault, fast) = run(Stepping::RunAhead);
+    let (_, _, slow) = run(Stepping::Single);
+    (retired, fault, fast, slow)
+}
+
+/// Random code words, mostly valid encodings, never panic the simulator and give the same
+/// result in both stepping modes; floors on how many cases run for a while and how many
+/// meet a bad opcode show that both the valid and the invalid words are reached.
+#[test]
+fn raw_code_words_never_panic_and_agree_across_stepping_modes() {
+    use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
+    let cases = 256;
+    let mut runner = TestRunner::new_with_rng(
+        Config {
+            cases,
+            failure_persistence: None,
+            ..Config::default()
+        },
+        TestRng::deterministic_rng(RngAlgorithm::ChaCha),
+    );
+    // A prologue of 8 literals, then random words.
+    let strategy = (9u32..60).prop_flat_map(|len| {
+        let push = u32::from(Push.info().code) << 24;
+        (
+            prop::collection::vec(any::<u32>(), 8),
+            prop::collection::vec(code_word(len), len as usize - 8),
+        )
+            .prop_map(move |(prologue, words)| {
+                let mut code: Vec<u32> =
+                    prologue.iter().map(|b| push | (b & 0x00FF_FFFF)).collect();
+                code.extend(words);
+                code
+            })
+    });
+    let reached = std::cell::RefCell::new(BTreeMap::<&str, u32>::new());
+    runner
+        .run(&strategy, |code| {
+            let (retired, fault, fast, slow) = run_raw(&code);
+            prop_assert_eq!(fast, slow);
+            let mut reached = reached.borrow_mut();
+            if retired >= 10 {
+                *reached.entry("10 instructions").or_default() += 1;
+            }
+            *reached.entry(fault.unwrap_or("no fault")).or_default() += 1;
+            Ok(())
+        })
+        .expect("both stepping modes agree");
+    // Under this fixed seed, 165 of the 256 cases retire 10 instructions or more on node 0
+    // and 47 reach an arbitrary word that is not an instruction.
+    let reached = reached.into_inner();
+    let count = |key| reached.get(key).copied().unwrap_or(0);
+    assert!(count("10 instructions") >= cases / 2, "{reached:?}");
+    assert!(count("bad_opcode") >= cases / 10, "{reached:?}");
 }
 
 fn with_stop(programs: &[&[(Opcode, i64)]], stop: StopConditions) -> Simulation {
