@@ -6,8 +6,9 @@
 //!
 //! Until the scenario's `[decoding]` section lands, the test lays the problem out itself
 //! as docs/decoders.md says: one node per stabilizer `(x, y)` of the non-inert detectors,
-//! numbered in `(y, x)` order, the central node after them; layers from the `t`
-//! coordinates; `qec_node` on every node and `qec_graph` on the central one.
+//! numbered in `(y, x)` order, holding every detector at its `(x, y)`; the central node
+//! after them; layers from the DEM's distinct `t` coordinates; `qec_node` on every node
+//! and `qec_graph` on the central one.
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -52,7 +53,8 @@ impl Layout {
         let live: Vec<u32> = (0..graph.num_detectors)
             .filter(|&v| !graph.is_inert(v))
             .collect();
-        let ts: Vec<i64> = live
+        let all: Vec<u32> = (0..graph.num_detectors).collect();
+        let ts: Vec<i64> = all
             .iter()
             .map(|&v| key(coords(v)[2]))
             .collect::<BTreeSet<_>>()
@@ -66,13 +68,12 @@ impl Layout {
             .collect();
         let mut layer = vec![0; graph.num_detectors as usize];
         let mut nodes = vec![Vec::new(); places.len()];
-        for &v in &live {
+        for &v in &all {
             let c = coords(v);
             layer[v as usize] = ts.binary_search(&key(c[2])).expect("a layer") as u32;
-            let node = places
-                .binary_search(&(key(c[1]), key(c[0])))
-                .expect("a node");
-            nodes[node].push(v);
+            if let Ok(node) = places.binary_search(&(key(c[1]), key(c[0]))) {
+                nodes[node].push(v);
+            }
         }
         for dets in &mut nodes {
             dets.sort_by_key(|&v| (layer[v as usize], v));
