@@ -234,7 +234,7 @@ impl Node {
                 Op::Load => {
                     need!(1);
                     let i = ds.len() - 1;
-                    let Some(&v) = mem.get(ds[i] as usize) else {
+                    let Some(v) = mem.load(ds[i]) else {
                         fault!(FaultKind::MemoryRange(ds[i]));
                     };
                     ds[i] = v;
@@ -243,7 +243,7 @@ impl Node {
                     need!(2);
                     let l = ds.len();
                     let addr = ds[l - 1];
-                    let Some(slot) = mem.get_mut(addr as usize) else {
+                    let Some(slot) = mem.slot(addr) else {
                         fault!(FaultKind::MemoryRange(addr));
                     };
                     *slot = ds[l - 2];
@@ -251,14 +251,14 @@ impl Node {
                 }
                 Op::LoadI(addr) => {
                     room!(1);
-                    let Some(&v) = mem.get(addr as usize) else {
+                    let Some(v) = mem.load(addr) else {
                         fault!(FaultKind::MemoryRange(addr));
                     };
                     ds.push(v);
                 }
                 Op::StoreI(addr) => {
                     need!(1);
-                    let Some(slot) = mem.get_mut(addr as usize) else {
+                    let Some(slot) = mem.slot(addr) else {
                         fault!(FaultKind::MemoryRange(addr));
                     };
                     *slot = top!();

@@ -19,6 +19,7 @@
 
 mod cpu;
 pub mod fault;
+pub mod memory;
 mod nic;
 pub mod program;
 
@@ -32,6 +33,7 @@ use serde::Serialize;
 
 pub use cpu::Exit;
 pub use fault::{Fault, FaultKind, Stack};
+pub use memory::Memory;
 pub use nic::NicOutcome;
 pub use program::Program;
 
@@ -167,7 +169,7 @@ pub struct Node {
     /// The predecoded program.
     pub program: Arc<Program>,
     /// Data memory.
-    pub mem: Vec<u32>,
+    pub mem: Memory,
     /// Processes, indexed by pid.
     pub procs: Vec<Process>,
     /// The running (or last running) process.
@@ -231,8 +233,7 @@ impl Node {
                 "node {id}: entry address {entry} is outside the code"
             ));
         }
-        let mut mem = vec![0; params.memory as usize];
-        mem[..data.len()].copy_from_slice(data);
+        let mem = Memory::new(params.memory, data);
         let first = Process {
             pc: entry,
             ds: Vec::with_capacity(params.data_stack as usize),

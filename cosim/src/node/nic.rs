@@ -75,18 +75,17 @@ impl Node {
         Ok(())
     }
 
-    fn mem_range(&self, start: u32, len: u32) -> Result<std::ops::Range<usize>, FaultKind> {
-        let end = u64::from(start) + u64::from(len);
-        let size = self.mem.len();
-        if end > size as u64 {
-            let first_bad = if (start as usize) < size {
-                size as u32
+    /// Checks that words `start..start + len` lie inside the memory.
+    fn check_range(&self, start: u32, len: u32) -> Result<(), FaultKind> {
+        let size = self.mem.size();
+        if u64::from(start) + u64::from(len) > u64::from(size) {
+            return Err(FaultKind::MemoryRange(if start < size {
+                size
             } else {
                 start
-            };
-            return Err(FaultKind::MemoryRange(first_bad));
+            }));
         }
-        Ok(start as usize..end as usize)
+        Ok(())
     }
 
     /// Charges `opcode`'s cost plus `words` NIC transfer words and steps past the instruction.
@@ -142,7 +141,9 @@ impl Node {
             }
             Opcode::Send => {
                 let [buf, len, msg_type, dst, reply] = self.peek_args()?;
-                let range = self.mem_range(buf, len)?;
+                self.check_range(buf, len)?;
+                let mut payload = Vec::with_capacity(len as usize);
+                self.mem.read_into(buf, len, &mut payload);
                 let dst_addr = Address::from_word(dst);
                 if dst_addr == Address::new(node, OUTPUT_PORT)
                     && let Some(outputs) = self.outputs.as_mut()
@@ -151,7 +152,7 @@ impl Node {
                         time: now,
                         node,
                         msg_type,
-                        payload: self.mem[range].to_vec(),
+                        payload,
                     });
                     self.pop_args::<5>()?;
                     self.retire(opcode, u64::from(len));
@@ -162,7 +163,7 @@ impl Node {
                     dst: dst_addr,
                     reply_to: (reply != NONE).then(|| Address::from_word(reply)),
                     msg_type,
-                    payload: self.mem[range].to_vec(),
+                    payload,
                 };
                 match net.send(now, msg) {
                     Ok(()) => {}
@@ -191,11 +192,11 @@ impl Node {
                     return Ok(NicOutcome::Continue);
                 };
                 let copied = len.min(max);
-                let range = self.mem_range(buf, 4 + copied)?;
+                self.check_range(buf, 4 + copied)?;
                 let Ok(Some(msg)) = net.recv(node, inbox16) else {
                     return Err(FaultKind::Nic(format!("inbox {inbox} lost its message")));
                 };
-                let out = &mut self.mem[range];
+                let out = self.mem.slice_mut(buf, 4 + copied);
                 out[0] = msg.msg_type;
                 out[1] = u32::from(msg.src);
                 out[2] = msg.reply_to.map_or(NONE, Address::to_word);

@@ -778,8 +778,9 @@ impl Scenario {
             )
             .map_err(err)?;
             for block in &spec.data {
-                let at = block.addr as usize;
-                node.mem[at..at + block.words.len()].copy_from_slice(&block.words);
+                node.mem
+                    .slice_mut(block.addr, block.words.len() as u32)
+                    .copy_from_slice(&block.words);
             }
             stations[usize::from(spec.id)] = Some(Station::Node(Box::new(node)));
         }
@@ -849,7 +850,7 @@ mod tests {
 
     fn mem(sim: &Simulation, node: usize) -> Vec<u32> {
         match &sim.world.stations[node] {
-            Station::Node(n) => n.mem[..8].to_vec(),
+            Station::Node(n) => n.mem.iter().take(8).collect(),
             Station::Component(_) => Vec::new(),
         }
     }

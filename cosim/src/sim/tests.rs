@@ -221,7 +221,7 @@ fn digest(sim: &Simulation, outcome: &Outcome) -> String {
                 "  mem-digest={:x}\n",
                 n.mem
                     .iter()
-                    .fold(0u64, |h, &w| h.wrapping_mul(31).wrapping_add(u64::from(w)))
+                    .fold(0u64, |h, w| h.wrapping_mul(31).wrapping_add(u64::from(w)))
             );
             out += &format!("  log={:?}\n", n.log);
         }

@@ -1,0 +1,152 @@
+//! A node's data memory: `size` words that read as zero until written.
+//!
+//! Only the prefix up to the highest word written so far (or loaded from the
+//! image) is allocated, rounded up to a page of [`PAGE`] words, so memory a
+//! program never touches costs nothing: a million nodes with a large `memory`
+//! fit on one machine. Reads past the allocated prefix (but inside `size`)
+//! give zero, exactly as a zeroed memory would.
+
+/// Words by which the allocated prefix grows (4 KiB).
+pub const PAGE: usize = 1024;
+
+/// Word-addressed data memory of a fixed size, allocated as it is written.
+#[derive(Clone, Debug, Default)]
+pub struct Memory {
+    words: Vec<u32>,
+    size: u32,
+}
+
+static ZERO: u32 = 0;
+
+impl Memory {
+    /// A memory of `size` words holding `data` from address 0 (which must fit).
+    pub fn new(size: u32, data: &[u32]) -> Memory {
+        debug_assert!(data.len() <= size as usize);
+        Memory {
+            words: data.to_vec(),
+            size,
+        }
+    }
+
+    /// Size in words.
+    pub fn size(&self) -> u32 {
+        self.size
+    }
+
+    /// Words allocated so far (the prefix written or loaded).
+    pub fn resident(&self) -> usize {
+        self.words.len()
+    }
+
+    /// The word at `addr`, or `None` outside the memory.
+    #[inline]
+    pub fn load(&self, addr: u32) -> Option<u32> {
+        match self.words.get(addr as usize) {
+            Some(&v) => Some(v),
+            None => (addr < self.size).then_some(0),
+        }
+    }
+
+    /// The word at `addr` for writing, or `None` outside the memory.
+    #[inline]
+    pub fn slot(&mut self, addr: u32) -> Option<&mut u32> {
+        if addr as usize >= self.words.len() {
+            if addr >= self.size {
+                return None;
+            }
+            self.grow_to(addr as usize + 1);
+        }
+        self.words.get_mut(addr as usize)
+    }
+
+    /// Words `start..start + len` (which must lie inside the memory) appended to `out`.
+    pub fn read_into(&self, start: u32, len: u32, out: &mut Vec<u32>) {
+        let (start, end) = (start as usize, start as usize + len as usize);
+        debug_assert!(end <= self.size as usize);
+        let held = end.min(self.words.len()).max(start);
+        out.extend_from_slice(self.words.get(start..held).unwrap_or_default());
+        out.resize(out.len() + (end - held), 0);
+    }
+
+    /// Words `start..start + len` (which must lie inside the memory), for writing.
+    pub fn slice_mut(&mut self, start: u32, len: u32) -> &mut [u32] {
+        let (start, end) = (start as usize, start as usize + len as usize);
+        debug_assert!(end <= self.size as usize);
+        if end > self.words.len() {
+            self.grow_to(end);
+        }
+        &mut self.words[start..end]
+    }
+
+    /// Every word of the memory, unwritten ones as zero.
+    pub fn iter(&self) -> impl Iterator<Item = u32> + '_ {
+        let rest = self.size as usize - self.words.len();
+        self.words
+            .iter()
+            .copied()
+            .chain(std::iter::repeat_n(0, rest))
+    }
+
+    /// Allocates at least the first `len` words (a whole number of pages, within the size).
+    fn grow_to(&mut self, len: usize) {
+        let len = len.next_multiple_of(PAGE).min(self.size as usize);
+        self.words.resize(len, 0);
+    }
+}
+
+impl std::ops::Index<usize> for Memory {
+    type Output = u32;
+
+    /// The word at `addr`; panics outside the memory, as a slice would.
+    fn index(&self, addr: usize) -> &u32 {
+        assert!(
+            addr < self.size as usize,
+            "address {addr} outside a memory of {} words",
+            self.size
+        );
+        self.words.get(addr).unwrap_or(&ZERO)
+    }
+}
+
+impl PartialEq<Vec<u32>> for Memory {
+    /// Whether the memory holds exactly `words` (its size included).
+    fn eq(&self, words: &Vec<u32>) -> bool {
+        self.size as usize == words.len() && self.iter().eq(words.iter().copied())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unwritten_words_read_as_zero_and_cost_nothing() {
+        let mut m = Memory::new(1 << 20, &[7, 8]);
+        assert_eq!(m.resident(), 2);
+        assert_eq!(
+            (m.load(1), m.load(5000), m.load(1 << 20)),
+            (Some(8), Some(0), None)
+        );
+        *m.slot(5000).expect("inside") = 3;
+        assert_eq!(m.resident(), 5 * PAGE);
+        assert_eq!((m.load(5000), m[5000], m[4999]), (Some(3), 3, 0));
+        assert!(m.slot(1 << 20).is_none());
+        let mut out = vec![1];
+        m.read_into(4999, 3, &mut out);
+        assert_eq!(out, [1, 0, 3, 0]);
+        m.read_into((1 << 20) - 2, 2, &mut out);
+        assert_eq!(out, [1, 0, 3, 0, 0, 0]);
+        m.slice_mut((1 << 20) - 1, 1)[0] = 9;
+        assert_eq!(m.resident(), 1 << 20);
+        assert_eq!(m.iter().count(), 1 << 20);
+        assert_eq!(m.iter().filter(|&w| w != 0).count(), 4);
+    }
+
+    #[test]
+    fn growth_stops_at_the_size() {
+        let mut m = Memory::new(PAGE as u32 + 5, &[]);
+        *m.slot(PAGE as u32).expect("inside") = 1;
+        assert_eq!(m.resident(), PAGE + 5);
+        assert_eq!(m.iter().sum::<u32>(), 1);
+    }
+}
