@@ -6,6 +6,7 @@ use std::collections::BinaryHeap;
 
 use crate::error::ConfigError;
 use crate::link::LinkSpec;
+use crate::topology::Grid;
 
 /// Table entry for "no link" (the router is the destination, or cannot reach it).
 pub const NO_ROUTE: u32 = u32::MAX;
@@ -17,6 +18,16 @@ pub enum Routes {
     Direct {
         /// Number of nodes.
         nodes: u32,
+    },
+    /// A 2D grid: the next link follows from the coordinates of the router and the
+    /// destination (dimension-order routing), with no table.
+    Grid {
+        /// The grid.
+        grid: Grid,
+        /// Links leaving router `r` are ids `first[r]..first[r + 1]`.
+        first: Vec<u32>,
+        /// The router each link enters, by link id.
+        to: Vec<u32>,
     },
     /// A generated table: `next[dst * routers + router]` is a link id or [`NO_ROUTE`].
     /// One row per destination, so the hops of one packet read nearby entries.
@@ -37,12 +48,39 @@ impl Routes {
                 crate::topology::direct_link(*nodes, router, dst)
             }
             Routes::Direct { .. } => NO_ROUTE,
+            Routes::Grid { grid, first, to } if router != dst => {
+                let toward = grid.step(router, dst);
+                let links = first[router as usize]..first[router as usize + 1];
+                links
+                    .into_iter()
+                    .find(|&link| to[link as usize] == toward)
+                    .unwrap_or(NO_ROUTE)
+            }
+            Routes::Grid { .. } => NO_ROUTE,
             Routes::Table { routers, next } => next[(dst * routers + router) as usize],
         }
     }
 
+    /// Coordinate routing on `grid`, whose `links` leave the routers in increasing order
+    /// (all links of router 0, then of router 1, ...).
+    pub fn grid(grid: Grid, links: &[LinkSpec]) -> Routes {
+        let routers = grid.width * grid.height;
+        let mut first = vec![0u32; routers as usize + 1];
+        for link in links {
+            debug_assert!(first[link.from as usize + 2..].iter().all(|&c| c == 0));
+            first[link.from as usize + 1] += 1;
+        }
+        for r in 0..routers as usize {
+            first[r + 1] += first[r];
+        }
+        let to = links.iter().map(|l| l.to).collect();
+        Routes::Grid { grid, first, to }
+    }
+
     /// A table from a next-router function: `step(router, dst)` names the
-    /// neighbouring router a packet at `router` moves to on its way to node `dst`.
+    /// neighbouring router a packet at `router` moves to on its way to node `dst`
+    /// (the reference the coordinate routing of grids is tested against).
+    #[cfg(test)]
     pub fn from_step(
         routers: u32,
         nodes: u32,
@@ -120,6 +158,7 @@ impl Adjacency {
     }
 
     /// The first link from `from` to `to`, or [`NO_ROUTE`].
+    #[cfg(test)]
     fn link(&self, from: u32, to: u32) -> u32 {
         self.out[from as usize]
             .iter()

@@ -89,8 +89,10 @@ impl Grid {
         }
     }
 
-    /// Lays out the grid for `nodes` nodes (at most `width * height`).
+    /// Lays out the grid for `nodes` nodes (at most `width * height`); routing is
+    /// computed from coordinates, so memory is linear in the routers.
     pub fn build(self, nodes: u32) -> Topology {
+        debug_assert!(nodes <= self.width * self.height);
         let routers = self.width * self.height;
         let links: Vec<LinkSpec> = (0..routers)
             .flat_map(|from| {
@@ -99,7 +101,7 @@ impl Grid {
                     .map(move |(to, class)| LinkSpec { from, to, class })
             })
             .collect();
-        let routes = Routes::from_step(routers, nodes, &links, |r, d| self.step(r, d));
+        let routes = Routes::grid(self, &links);
         Topology {
             routers,
             links: Links::List(links),
@@ -193,6 +195,19 @@ mod tests {
             prop_assert_eq!(hops.len() as u32, distance);
             let end = hops.last().map_or(a, |&l| topo.links.spec(l).to);
             prop_assert_eq!(end, b);
+        }
+
+        #[test]
+        fn coordinate_routing_matches_the_table_of_steps(w in 1u32..9, h in 1u32..9, wrap: bool, cut in 0u32..64) {
+            let g = grid(w, h, wrap);
+            let n = w * h - cut % (w * h);
+            let topo = g.build(n);
+            let table = Routes::from_step(w * h, n, topo.links.list(), |r, d| g.step(r, d));
+            for router in 0..w * h {
+                for dst in 0..n {
+                    prop_assert_eq!(topo.routes.next(router, dst), table.next(router, dst));
+                }
+            }
         }
 
         #[test]

@@ -11,6 +11,7 @@ mod quadtree;
 mod tree;
 
 pub use all_to_all::link_id as direct_link;
+pub use grid::Grid;
 pub use links::Links;
 
 use crate::config::{GridConfig, TopologyConfig};
@@ -160,7 +161,12 @@ fn build_grid(
             config.width, config.height
         )));
     }
-    check_table(positions, nodes)?;
+    if positions > MAX_ROUTERS {
+        return Err(ConfigError::Topology(format!(
+            "a {}x{} grid has more than the {MAX_ROUTERS} routers a topology may have",
+            config.width, config.height
+        )));
+    }
     let grid = grid::Grid {
         width: config.width,
         height: config.height,
