@@ -40,6 +40,8 @@ struct Layout {
     /// Each detector's layer.
     layer: Vec<u32>,
     layers: u32,
+    /// The central node: `nodes.len()` (an extra node) or one of the stabilizer nodes.
+    central: u32,
 }
 
 impl Layout {
@@ -83,11 +85,13 @@ impl Layout {
             nodes,
             layer,
             layers: ts.len() as u32,
+            central: places.len() as u32,
         }
     }
 
-    fn central(&self) -> u32 {
-        self.nodes.len() as u32
+    /// Every node: the stabilizer nodes and an extra central node if there is one.
+    fn all_nodes(&self) -> u32 {
+        self.nodes.len() as u32 + u32::from(self.central == self.nodes.len() as u32)
     }
 
     /// The node holding detector `v` (-1 when inert).
@@ -106,7 +110,7 @@ impl Layout {
             self.nodes.len() as u32,
             id,
             self.layers,
-            self.central(),
+            self.central,
             g.num_detectors,
             g.edges.len() as u32,
             mine.len() as u32,
@@ -190,23 +194,34 @@ struct Run {
     busy: u64,
 }
 
-/// Runs the centralised decoder on `shots` of the problem.
+/// Runs the centralised decoder on `shots` of the problem: with an extra central node,
+/// the stabilizer nodes run `node.s` and the central one `central.s`; otherwise every node
+/// runs `central.s` from `main` (which decodes on the central node).
 fn run(layout: &Layout, shots: &[Vec<u32>], stepping: Stepping) -> Run {
-    let central = layout.central();
+    let central = layout.central;
     let dir = workspace_root().join("programs/decoders/central");
+    let placement = if central == layout.nodes.len() as u32 {
+        format!(
+            "[[nodes]]\ncount = {central}\nprogram = \"forward\"\nentry = \"stabilizer\"\n\
+             [[nodes]]\nid = {central}\nprogram = \"central\"\nentry = \"central\"\nmemory = 131072\n"
+        )
+    } else {
+        format!(
+            "[[nodes]]\ncount = {}\nprogram = \"central\"\nmemory = 131072\n",
+            layout.nodes.len()
+        )
+    };
     let text = format!(
         "[programs.forward]\nsources = [\"{node}\"]\nlib = [\"{lib}\"]\n\
          [programs.central]\nsources = [\"{central_s}\"]\nlib = [\"{lib}\"]\n\
-         [[nodes]]\ncount = {central}\nprogram = \"forward\"\n\
-         [[nodes]]\nid = {central}\nprogram = \"central\"\nentry = \"central\"\nmemory = 131072\n\
-         [network]\ninbox_capacity = 1000000\n",
+         {placement}[network]\ninbox_capacity = 1000000\n",
         node = dir.join("node.s").display(),
         central_s = dir.join("central.s").display(),
         lib = lib_dir(),
     );
     let (_dir, path) = scenario("central.toml", &text, &[]);
     let mut sc = Scenario::load(&path, &assemble).expect("the scenario loads");
-    for id in 0..=central {
+    for id in 0..layout.all_nodes() {
         sc.set_data(id as u16, "qec_node", layout.node_words(id))
             .expect("qec_node fits");
     }
@@ -290,7 +305,7 @@ fn central_decoder_equals_the_host_reference() {
                 .collect();
             eprintln!(
                 "{noise:?} {distance} {} | {:.2} | {} | {} {}",
-                layout.central() + 1,
+                layout.all_nodes(),
                 rounds as f64 / n as f64,
                 r.busy / n,
                 latency.iter().sum::<u64>() / n,
@@ -307,4 +322,13 @@ fn run_ahead_equals_single_step() {
     check(&layout, &shots, &ahead);
     let single = run(&layout, &shots, Stepping::Single);
     assert_eq!(ahead.outputs, single.outputs);
+}
+
+#[test]
+fn one_program_on_every_node_with_a_stabilizer_node_as_central() {
+    // Node 2 decodes, and files its own detections besides the other nodes' messages.
+    let (mut layout, shots) = problem(5, Noise::Phenomenological, 0.01, 100);
+    layout.central = 2;
+    let r = run(&layout, &shots, Stepping::RunAhead);
+    check(&layout, &shots, &r);
 }

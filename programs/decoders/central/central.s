@@ -1,9 +1,12 @@
-; The central node of the centralised decoder (entry `central`): it holds the
+; The central node of the centralised decoder (entry `central`, or `main`
+; when every node runs this program; see main below): it holds the
 ; whole decoding graph at qec_graph, files every node's QEC_DETECTIONS of a
 ; shot into a slot, and when all N nodes have reported a shot (in shot order)
 ; decodes it with the union-find core (uf.s) and sends one QEC_RESULT through
-; its output port. Its own readouts go through node.s's forwarding, to
-; itself. Waiting messages are filed before a shot is decoded.
+; its output port. Its own detections (if it is a stabilizer node too) are
+; filed when its last readout of a shot is handled, as a message from itself
+; would be but without queueing behind the backlog of inbox 0. Waiting
+; messages are filed before a shot is decoded.
 ;
 ; CN_W shots are held at once: a detection for a shot CN_W or more ahead of
 ; the oldest undecoded one first has the oldest shots decoded, which must be
@@ -30,9 +33,21 @@ cn_res: .space 3 + QEC_MAX_E    ; [shot, mask, k, edges]
 cn_next: .word 0                ; the oldest shot not decoded yet
 
 .code
+.entry main
 .entry central
+; main ( -- ): one program for every node: the central node (qec_node word
+; QEC_CENTRAL) decodes, the others forward.
+main:
+    call fw_init
+    loadi qec_node + QEC_CENTRAL
+    nodeid
+    eq
+    jz stabilizer.loop
+    jmp central.run
+
 central:
     call fw_init
+central.run:
     call uf_init
     loadi qec_graph
     push QEC_MAX_D
@@ -53,12 +68,21 @@ central:
     jz .readout
     call cn_file
     jmp .loop
-.readout:
-    push cn_msg
+.readout:               ; the central node's own: filed at once, not sent
     push fw_msg
+    push cn_msg
     push 8
     call memcpy
-    call fw_readout
+    call fw_note
+    jz .loop
+    push cn_msg + 4
+    push fw_out
+    loadi fw_out + 1
+    addi 2
+    call memcpy
+    call cn_file
+    push 0
+    storei fw_out + 1
     jmp .loop
 .decode:
     call cn_slot_of_next        ; slot

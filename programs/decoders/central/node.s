@@ -1,10 +1,10 @@
-; Every stabilizer node of the centralised decoder (entry `main`): collects
+; Every stabilizer node of the centralised decoder (entry `stabilizer`): collects
 ; its detection events of a shot from its readouts (QEC_READOUT in inbox 0,
 ; one per layer in which it has a detector) and, at the readout of its last
 ; detector, sends the central node one QEC_DETECTIONS [shot, n, d_1 .. d_n]
 ; listing the detectors that fired (n may be 0: the message also says "this
 ; node is done with the shot"). The central node (central.s) links this file
-; too and forwards its own readouts the same way, to itself.
+; too and files its own detections straight into its shot slots.
 .import "qec.s"
 
 .msg QEC_DETECTIONS = 0x7FFE10  ; node -> central: [shot, n, fired detector ids]
@@ -20,10 +20,10 @@ fw_last: .word 0                ; this node's last detector of a shot
 fw_central: .word 0             ; the central node's inbox 0
 
 .code
-.entry main
-main:
+.entry stabilizer
+stabilizer:
     call fw_init
-.loop:
+stabilizer.loop:
     push -1
     wait
     drop
@@ -33,7 +33,7 @@ main:
     recv
     drop
     call fw_readout
-    jmp .loop
+    jmp stabilizer.loop
 
 ; fw_init ( -- ): this node's last detector and the central node's address.
 fw_init:
@@ -55,6 +55,24 @@ fw_init:
 ; fw_readout ( -- ): handles the readout at fw_msg; sends the shot's
 ; detections at the node's last detector.
 fw_readout:
+    call fw_note
+    jz .done
+    push fw_out
+    loadi fw_out + 1
+    addi 2
+    push QEC_DETECTIONS
+    loadi fw_central
+    push -1
+    send
+    push 0
+    storei fw_out + 1
+.done:
+    ret
+
+; fw_note ( -- last ): notes the readout at fw_msg; at the node's last
+; detector, fw_out holds the shot's [shot, n, fired detectors] and last = 1
+; (the caller sends it and sets n back to 0).
+fw_note:
     loadi fw_msg
     push QEC_READOUT
     eq
@@ -70,20 +88,9 @@ fw_readout:
     addi 1
     storei fw_out + 1
 .noted:
+    loadi fw_msg + 4
+    storei fw_out
     loadi fw_msg + 6
     loadi fw_last
     eq
-    jz .done
-    loadi fw_msg + 4
-    storei fw_out
-    push fw_out
-    loadi fw_out + 1
-    addi 2
-    push QEC_DETECTIONS
-    loadi fw_central
-    push -1
-    send
-    push 0
-    storei fw_out + 1
-.done:
     ret
