@@ -141,3 +141,40 @@ fn unmatchable_and_misshapen_shots_are_errors() {
     let err = failure("110\n0110\n");
     assert!(err.contains("d.01: shot 2"), "{err}");
 }
+
+/// docs/decoders.md's `aether qec decode` example runs as written (in a fresh folder),
+/// and its scoring step reports a logical error count.
+#[test]
+fn the_docs_decode_example_runs() {
+    let doc = std::fs::read_to_string(aether_tests::workspace_root().join("docs/decoders.md"))
+        .expect("docs/decoders.md");
+    let section = doc
+        .split("## The reference decoder")
+        .nth(1)
+        .expect("the reference decoder's section");
+    let block = section
+        .split("```sh\n")
+        .nth(1)
+        .and_then(|b| b.split("```").next())
+        .expect("an sh block");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut last = String::new();
+    for line in block.replace("\\\n", " ").lines() {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        assert_eq!(words.first(), Some(&"aether"), "{line}");
+        let out = assert_cmd::Command::new(aether_tests::cosim_support::aether_bin())
+            .args(&words[1..])
+            .current_dir(dir.path())
+            .output()
+            .expect("aether runs");
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{line}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        last = String::from_utf8(out.stdout).expect("utf-8");
+    }
+    assert!(last.contains("logical errors"), "{last}");
+    assert!(dir.path().join("edges.txt").exists());
+}
