@@ -1,6 +1,7 @@
 //! The run report: what `aether run` prints, as a human summary or as JSON
 //! (schema in `docs/report.md`).
 
+pub mod decoding;
 mod traffic;
 
 use serde::Serialize;
@@ -49,6 +50,9 @@ pub struct Report {
     pub messages: Vec<MessageCount>,
     /// Network statistics (links that carried nothing are left out).
     pub network: NetworkStats,
+    /// The decoding workload's report, in a run with a `[decoding]` section.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decoding: Option<decoding::DecodingReport>,
 }
 
 /// How the scenario names a node: its program and its clock as configured.
@@ -237,6 +241,7 @@ impl Report {
                 .collect(),
             messages,
             network,
+            decoding: None,
         }
     }
 
@@ -318,6 +323,9 @@ impl Report {
                 f.source.as_deref().unwrap_or("no source"),
                 f.message
             );
+        }
+        if let Some(d) = &self.decoding {
+            d.summary(&mut out);
         }
         if !self.log.is_empty() {
             let _ = writeln!(out, "log ({} records):", self.log.len());

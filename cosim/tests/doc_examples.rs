@@ -1,14 +1,15 @@
 //! Every ```toml block of docs/scenario.md and docs/network.md loads as a scenario and
 //! builds a simulation. Blocks that are only a `[network]` table are completed with a
 //! program and as many nodes as their topology holds; program sources are stand-ins (a
-//! one-instruction image with every entry point the block names), and a graph `file` is
+//! one-instruction image with every entry point the block names and the data labels
+//! `qec_node` and `qec_graph`), and a graph `file` is
 //! the example graph of docs/network.md.
 
 use std::path::{Path, PathBuf};
 
 use aether_cosim::scenario::Scenario;
 use aether_cosim::sim::Stepping;
-use aether_isa::{Entry, Image, Instruction, Opcode};
+use aether_isa::{Entry, Image, Instruction, Opcode, Symbol, SymbolKind};
 
 fn docs() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs")
@@ -114,9 +115,18 @@ fn load(text: &str, graph: &str, origin: &str) {
                 addr: 0,
             })
             .collect();
+        // The data labels a `[decoding]` section writes (docs/decoders.md, "Per-node data").
+        let symbols = [("qec_node", 0), ("qec_graph", 4096)]
+            .map(|(name, value)| Symbol {
+                name: name.into(),
+                kind: SymbolKind::Data,
+                value,
+            })
+            .to_vec();
         Ok(Image {
             code,
             entries,
+            symbols,
             ..Image::default()
         })
     };

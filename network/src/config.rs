@@ -115,6 +115,15 @@ pub enum TopologyConfig {
         /// The graph file (relative paths: see [`NetworkConfig::resolve_paths`]).
         file: PathBuf,
     },
+    /// A graph given in memory in the graph file format (built by programs, such as the
+    /// decoding workload's lattice, never read from a scenario).
+    #[serde(skip)]
+    GraphText {
+        /// What the graph is, for errors.
+        name: String,
+        /// The graph, one edge per line as in a graph file.
+        text: String,
+    },
 }
 
 impl Default for TopologyConfig {

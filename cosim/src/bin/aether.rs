@@ -1,7 +1,8 @@
 //! `aether`: run a scenario on the co-simulator.
 //!
 //! Exit codes: 0 the run completed and no node faulted; 1 the run completed
-//! and at least one node faulted; 2 bad input (command line, scenario,
+//! and at least one node faulted or a decoding run failed its checks (the
+//! reasons go to stderr); 2 bad input (command line, scenario,
 //! program, network) or an output file could not be written.
 
 use std::io::{IsTerminal, Write};
@@ -150,9 +151,10 @@ fn run(
     {
         return fail(format!("--timeline {}: {e}", file.display()));
     }
-    let report = Report::new(&path.display().to_string(), seed, &sim, &outcome, &|id| {
+    let mut report = Report::new(&path.display().to_string(), seed, &sim, &outcome, &|id| {
         scenario.label(id)
     });
+    report.decoding = scenario.decoding.as_ref().map(|w| w.check(&sim));
     let text = if json {
         report.to_json() + "\n"
     } else {
@@ -166,7 +168,22 @@ fn run(
     {
         return fail(format!("cannot write the report: {e}"));
     }
-    if report.faults.is_empty() {
+    for f in &report.faults {
+        eprintln!(
+            "fault: node {} at {} fs ({}): {}",
+            f.node,
+            f.time_fs,
+            f.source.as_deref().unwrap_or("no source"),
+            f.message
+        );
+    }
+    let decoding_failed = report.decoding.as_ref().is_some_and(|d| {
+        for why in &d.failures {
+            eprintln!("error: decoding: {why}");
+        }
+        d.failed()
+    });
+    if report.faults.is_empty() && !decoding_failed {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)

@@ -4,11 +4,13 @@
 
 pub mod dem;
 pub mod graph;
+pub mod layout;
 pub mod sample;
 pub mod score;
 pub mod shots;
 pub mod surface;
 pub mod unionfind;
+pub mod workload;
 
 /// Why a decoding problem, a shot file or a decoding request is rejected.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]

@@ -11,9 +11,12 @@ use serde::Deserialize;
 
 use crate::component::{Component, Sink, Stimulus, StimulusSpec};
 use crate::node::{Node, NodeParams, Program};
+use crate::qec::layout::graph_words;
+use crate::qec::workload::Workload;
 use crate::sim::{Simulation, Station, Stepping, StopConditions};
 use crate::time::{Time, parse_duration, parse_frequency, period_fs};
 
+mod decoding;
 mod node_data;
 
 pub use node_data::DataBlock;
@@ -65,6 +68,7 @@ struct RawScenario {
     stop: RawStop,
     #[serde(default)]
     node_data: Vec<PathBuf>,
+    decoding: Option<decoding::RawDecoding>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -258,6 +262,8 @@ pub struct Scenario {
     pub stop_on_halt: Vec<u16>,
     /// Stop at the first fault.
     pub stop_on_fault: bool,
+    /// The decoding workload of a `[decoding]` section.
+    pub decoding: Option<Arc<Workload>>,
 }
 
 /// Assembles and links `sources` (searching the library folders `libs`) into an image;
@@ -517,6 +523,11 @@ impl Scenario {
         let mut profiles = BTreeMap::new();
         let mut nodes: Vec<NodeSpec> = Vec::new();
         let mut next_id = 0u32;
+        let problem = raw
+            .decoding
+            .as_ref()
+            .map(|d| decoding::problem(&ctx, d, raw.seed))
+            .transpose()?;
         let mut pending: Vec<PendingData> = Vec::new();
         {
             use PlacementKey::*;
@@ -525,6 +536,19 @@ impl Scenario {
                 "defaults",
                 &[Id, Ids, Count, Width, Height, FirstId, Data],
             )?;
+        }
+        if let Some(problem) = &problem {
+            let params = merge(
+                &raw.defaults,
+                &RawParams {
+                    program: Some(problem.program.clone()),
+                    ..RawParams::default()
+                },
+            );
+            for id in 0..problem.layout.nodes() as u32 {
+                nodes.push(node_spec(&ctx, "decoding", id, &params, &mut profiles)?);
+            }
+            next_id = problem.layout.nodes() as u32;
         }
         for (i, entry) in raw.nodes.iter().enumerate() {
             let key = format!("nodes[{i}]");
@@ -655,6 +679,19 @@ impl Scenario {
         }
         let mut network = raw.network;
         network.resolve_paths(ctx.dir);
+        if let Some(problem) = problem.as_ref().filter(|p| p.lattice) {
+            if total != problem.layout.nodes() {
+                return Err(ctx.err(format!(
+                    "decoding.topology: the lattice joins the {} stabilizer nodes only; with \
+                     other stations ({total} in all) use topology = \"scenario\" and a [network]",
+                    problem.layout.nodes()
+                )));
+            }
+            network.topology = aether_network::TopologyConfig::GraphText {
+                name: "the decoding lattice".into(),
+                text: problem.lattice_text(),
+            };
+        }
         Network::new(&network, total, raw.seed).map_err(|e| ctx.err(format!("network: {e}")))?;
         for (i, (_, c)) in components.iter().enumerate() {
             if let ComponentSpec::Stimulus(spec) = c
@@ -676,7 +713,11 @@ impl Scenario {
             until,
             stop_on_halt: raw.stop.halt,
             stop_on_fault,
+            decoding: None,
         };
+        if let Some(problem) = problem {
+            scenario.place_decoding(problem)?;
+        }
         for data in pending {
             if scenario.has_data(data.node, &data.label) {
                 return Err(ctx.err(format!(
@@ -689,6 +730,61 @@ impl Scenario {
                 .map_err(|e| ctx.err(format!("{}: {}", data.origin, e.message)))?;
         }
         Ok(scenario)
+    }
+
+    /// Writes `qec_node` on every node and `qec_graph` on the central node, and keeps the
+    /// workload (docs/decoders.md, "Per-node data").
+    fn place_decoding(&mut self, problem: decoding::Problem) -> Result<(), ScenarioError> {
+        let err = |m: String| ScenarioError {
+            file: self.path.display().to_string(),
+            message: format!("decoding.{m}"),
+        };
+        let n = problem.layout.nodes() as u16;
+        let outputs = problem.outputs.clone().unwrap_or_else(|| (0..n).collect());
+        let emulated = |id: u16| self.nodes.iter().any(|s| s.id == id);
+        if let Some(bad) = outputs.iter().find(|&&id| !emulated(id)) {
+            return Err(err(format!("outputs: {bad} is not an emulated node")));
+        }
+        if !emulated(problem.central) {
+            return Err(err(format!(
+                "central: {} is not an emulated node",
+                problem.central
+            )));
+        }
+        let (graph, layout, central) = (&problem.graph, &problem.layout, problem.central);
+        let ids: Vec<u16> = self.nodes.iter().map(|s| s.id).collect();
+        for id in ids {
+            let words = if id < n {
+                layout.node_words(graph, id, central)
+            } else if self.has_label(id, "qec_node") {
+                layout.empty_node_words(graph, id, central)
+            } else {
+                continue;
+            };
+            self.set_data(id, "qec_node", words)?;
+        }
+        if self.has_label(central, "qec_graph") {
+            self.set_data(central, "qec_graph", graph_words(graph))?;
+        }
+        self.decoding = Some(Arc::new(Workload::new(
+            problem.graph,
+            problem.layout,
+            problem.samples,
+            problem.round_period,
+            problem.readout_latency,
+            outputs,
+            problem.central,
+            problem.check_reference,
+        )));
+        Ok(())
+    }
+
+    /// Whether node `id`'s program has a symbol `label`.
+    fn has_label(&self, id: u16, label: &str) -> bool {
+        self.nodes
+            .iter()
+            .find(|s| s.id == id)
+            .is_some_and(|s| self.programs[&s.program].symbol(label).is_some())
     }
 
     fn has_data(&self, node: u16, label: &str) -> bool {
@@ -791,10 +887,17 @@ impl Scenario {
             };
             stations[usize::from(*id)] = Some(Station::Component(component));
         }
-        let stations: Vec<Station> = stations.into_iter().flatten().collect();
+        let mut stations: Vec<Station> = stations.into_iter().flatten().collect();
+        if self.decoding.is_some() {
+            for station in &mut stations {
+                if let Station::Node(node) = station {
+                    node.outputs = Some(Vec::new());
+                }
+            }
+        }
         let net =
             Network::new(&self.network, total, seed).map_err(|e| err(format!("network: {e}")))?;
-        Ok(Simulation::new(
+        let mut sim = Simulation::new(
             stations,
             net,
             stepping,
@@ -804,7 +907,11 @@ impl Scenario {
                 on_fault: self.stop_on_fault,
                 predicate: None,
             },
-        ))
+        );
+        if let Some(workload) = &self.decoding {
+            sim.set_inputs(Box::new(workload.readouts()));
+        }
+        Ok(sim)
     }
 }
 

@@ -109,13 +109,24 @@ impl Topology {
                     file: name.clone(),
                     reason: e.to_string(),
                 })?;
-                let edges = graph::parse(&text, &name)?;
-                let routers = edges.iter().map(|e| e.a.max(e.b) + 1).max().unwrap_or(0);
-                check_table(u64::from(routers.max(nodes)), nodes)?;
-                graph::build(nodes, &edges, class_of)
+                graph_topology(&text, &name, nodes, class_of)
             }
+            TopologyConfig::GraphText { name, text } => graph_topology(text, name, nodes, class_of),
         }
     }
+}
+
+/// The topology of a graph file's text.
+fn graph_topology(
+    text: &str,
+    name: &str,
+    nodes: u32,
+    class_of: ClassOf<'_>,
+) -> Result<Topology, ConfigError> {
+    let edges = graph::parse(text, name)?;
+    let routers = edges.iter().map(|e| e.a.max(e.b) + 1).max().unwrap_or(0);
+    check_table(u64::from(routers.max(nodes)), nodes)?;
+    graph::build(nodes, &edges, class_of)
 }
 
 /// The two directions of a wire between routers `a` and `b`.

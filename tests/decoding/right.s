@@ -1,0 +1,2 @@
+; empty.s reports empty corrections
+.const WRONG = 0
