@@ -142,7 +142,7 @@ impl Node {
             Opcode::Send => {
                 let [buf, len, msg_type, dst, reply] = self.peek_args()?;
                 self.check_range(buf, len)?;
-                let mut payload = Vec::with_capacity(len as usize);
+                let mut payload = net.payload_buffer();
                 self.mem.read_into(buf, len, &mut payload);
                 let dst_addr = Address::from_word(dst);
                 if dst_addr == Address::new(node, OUTPUT_PORT)
@@ -202,6 +202,7 @@ impl Node {
                 out[2] = msg.reply_to.map_or(NONE, Address::to_word);
                 out[3] = len;
                 out[4..].copy_from_slice(&msg.payload[..copied as usize]);
+                net.recycle(msg.payload);
                 self.pop_args::<3>()?;
                 self.push_result(len)?;
                 self.retire(opcode, u64::from(copied));

@@ -55,7 +55,12 @@ pub struct Network {
     latency_sums: Vec<u128>,
     types: BTreeMap<u32, TypeStats>,
     drops: DropStats,
+    /// Payload vectors of messages received or dropped, reused by [`Network::payload_buffer`].
+    spare: Vec<Vec<u32>>,
 }
+
+/// Most spare payload vectors kept for reuse.
+const MAX_SPARE: usize = 4096;
 
 impl Network {
     /// Builds a network of `nodes` nodes (ids `0..nodes`) as `config` describes;
@@ -111,6 +116,7 @@ impl Network {
             latency_sums: vec![0; nodes],
             types: BTreeMap::new(),
             drops: DropStats::default(),
+            spare: Vec::new(),
         })
     }
 
@@ -238,6 +244,27 @@ impl Network {
         Ok(self.nic_mut(node)?.inbox_mut(inbox)?.pop_front())
     }
 
+    /// An empty payload vector to fill and send: one given back by [`Network::recycle`] or
+    /// left by a dropped message, so that steady traffic allocates nothing.
+    pub fn payload_buffer(&mut self) -> Vec<u32> {
+        self.spare.pop().unwrap_or_default()
+    }
+
+    /// Gives back the payload of a received message for [`Network::payload_buffer`] to reuse.
+    pub fn recycle(&mut self, mut payload: Vec<u32>) {
+        if self.spare.len() < MAX_SPARE && payload.capacity() > 0 {
+            payload.clear();
+            self.spare.push(payload);
+        }
+    }
+
+    /// Drops the packet `key` in flight, keeping its payload vector for reuse.
+    fn discard(&mut self, key: PacketKey) {
+        if let Some(packet) = self.packets.remove(key) {
+            self.recycle(packet.msg.payload);
+        }
+    }
+
     /// True when `inbox` on `node` exists and is open.
     pub fn is_open(&self, node: u16, inbox: u16) -> bool {
         self.nic(node).is_ok_and(|nic| nic.is_open(inbox))
@@ -359,7 +386,7 @@ impl Network {
         }
         let link = self.topology.routes.next(at, dst);
         if link == NO_ROUTE {
-            self.packets.remove(key);
+            self.discard(key);
             self.drops.undeliverable += 1;
             return None;
         }
@@ -429,7 +456,7 @@ impl Network {
         if fate.lost {
             state.lost += 1;
             self.drops.lost += 1;
-            self.packets.remove(key);
+            self.discard(key);
             return;
         }
         if fate.corrupted {
@@ -437,7 +464,7 @@ impl Network {
             if self.switching == Switching::StoreAndForward {
                 // The next router checks the CRC before forwarding.
                 self.drops.corrupted += 1;
-                self.packets.remove(key);
+                self.discard(key);
                 return;
             }
             packet.corrupt = true;
@@ -454,6 +481,7 @@ impl Network {
         };
         if packet.corrupt {
             self.drops.corrupted += 1;
+            self.recycle(packet.msg.payload);
             return;
         }
         let msg = packet.msg;
@@ -482,13 +510,17 @@ impl Network {
     /// `node` cannot place `msg` at `time`: it goes back to its reply-to address.
     fn bounce(&mut self, time: Time, node: u16, msg: Message) {
         let msg_type = msg.msg_type;
-        match msg.returned(node) {
-            Some(back) if usize::from(back.dst.node) < self.nics.len() => {
+        match msg.reply_to {
+            Some(to) if usize::from(to.node) < self.nics.len() => {
                 self.node_stats[usize::from(node)].bounced += 1;
                 self.types.entry(msg_type & !RETURNED).or_default().returned += 1;
+                let back = msg.returned(node).expect("a reply-to address");
                 self.inject(time, back, false);
             }
-            _ => self.drops.undeliverable += 1,
+            _ => {
+                self.drops.undeliverable += 1;
+                self.recycle(msg.payload);
+            }
         }
     }
 

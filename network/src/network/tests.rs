@@ -1051,3 +1051,26 @@ fn with_nic_ports_a_transmit_slot_frees_when_the_packet_leaves_the_nic() {
     assert_eq!(net.tx_free_at(0), Some(port));
     net.send(port, msg(0, 1, 0, None, 0)).expect("room again");
 }
+
+#[test]
+fn payload_vectors_are_reused_from_received_and_dropped_messages() {
+    let mut net = Network::new(&config(), 2, 1).expect("valid");
+    assert_eq!(net.payload_buffer().capacity(), 0, "nothing to reuse yet");
+    net.send(0, msg(0, 1, 0, None, 6)).expect("sent");
+    drain(&mut net);
+    let got = net.recv(1, 0).expect("open").expect("delivered");
+    let at = got.payload.as_ptr();
+    net.recycle(got.payload);
+    let reused = net.payload_buffer();
+    assert_eq!(
+        (reused.len(), reused.as_ptr()),
+        (0, at),
+        "the same vector, emptied"
+    );
+    // A message to a closed inbox without a reply-to is dropped; its vector is kept.
+    let later = net.clock();
+    net.send(later, msg(0, 1, 9, None, 3)).expect("sent");
+    drain(&mut net);
+    assert_eq!(net.stats().drops.undeliverable, 1);
+    assert!(net.payload_buffer().capacity() >= 3);
+}
