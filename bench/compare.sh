@@ -43,12 +43,20 @@ old_bin=$old_dir/target/release/aether
 new_bin=$root/target/release/aether
 
 printf '%-22s %10s %10s %8s %14s %14s %14s\n' scenario "old s" "new s" ratio "instr/s" "msgs/s" "events/s"
+# Commits before per-node data (15b059f) run scenarios/before-node-data/NAME.toml instead
+# of NAME.toml when there is one: the same workload for firmware that reads no node_data.
+node_data=15b059f
 for scenario in "${scenarios[@]}"; do
     rel=${scenario#"$root"/}
     name=$(basename "$scenario" .toml)
+    old_rel=$rel
+    legacy=bench/scenarios/before-node-data/$name.toml
+    if ! git -C "$root" merge-base --is-ancestor "$node_data" "$old_hash" && [ -f "$root/$legacy" ]; then
+        old_rel=$legacy
+    fi
     hyperfine --style none --warmup 1 --runs "$runs" --shell=none \
         --export-json "$out/$name.json" --export-markdown "$out/$name.md" \
-        --command-name "$old_hash" "$old_bin run $old_dir/$rel --json" \
+        --command-name "$old_hash" "$old_bin run $old_dir/$old_rel --json" \
         --command-name "this tree" "$new_bin run $root/$rel --json" >&2
     "$new_bin" run "$root/$rel" --json >"$out/$name.report.json" || true
     old_s=$(jq '.results[0].mean' "$out/$name.json")
