@@ -225,3 +225,81 @@ fn bad_decoding_sections_name_the_key() {
         assert!(stderr.contains(needle), "`{needle}` not in {stderr}");
     }
 }
+
+#[test]
+fn the_bundled_default_decodes_every_shot_as_the_host_reference() {
+    // README.md's main command: d = 5 code capacity, p = 0.05, 1,000 shots, seed 1.
+    let r = report(
+        &workspace_root().join("programs/decoders/central/surface_d5.toml"),
+        &[],
+        0,
+    );
+    let d = &r["decoding"];
+    assert_eq!(d["decoded"], 1000);
+    for key in [
+        "undecoded",
+        "unmatched",
+        "reference_mismatches",
+        "malformed_outputs",
+    ] {
+        assert_eq!(d[key], 0, "{key}");
+    }
+    let shots: u64 = d["latency"]["histogram"]
+        .as_array()
+        .expect("histogram")
+        .iter()
+        .map(|b| b[2].as_u64().expect("count"))
+        .sum();
+    assert_eq!(shots, 1000);
+    // The same shots through the host CLI: `aether qec sample` with the scenario's seed,
+    // the reference `decode`, and `score`.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = |name: &str| dir.path().join(name).display().to_string();
+    let run = |args: &[&str]| {
+        let out = aether(args);
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    run(&[
+        "qec",
+        "sample",
+        "--distance",
+        "5",
+        "--rounds",
+        "1",
+        "--noise",
+        "code-capacity",
+        "--p",
+        "0.05",
+        "--shots",
+        "1000",
+        "--seed",
+        "1",
+        "--dem-out",
+        &file("x.dem"),
+        "--dets-out",
+        &file("d.01"),
+        "--obs-out",
+        &file("o.01"),
+    ]);
+    run(&[
+        "qec",
+        "decode",
+        "--dem",
+        &file("x.dem"),
+        "--dets",
+        &file("d.01"),
+        "--out",
+        &file("p.01"),
+    ]);
+    let score = run(&[
+        "qec",
+        "score",
+        "--obs",
+        &file("o.01"),
+        "--pred",
+        &file("p.01"),
+    ]);
+    let errors = format!("logical errors {}\n", d["logical_errors"]);
+    assert!(score.contains(&errors), "`{errors}` not in {score}");
+}

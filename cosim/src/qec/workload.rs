@@ -93,10 +93,16 @@ impl Workload {
         (index + 1).saturating_mul(self.round_period)
     }
 
-    /// The end of the last round of `shot`.
+    /// The end of the last round of `shot` that brings readouts (the last layer with a
+    /// detector on a node), from which its decode latency counts.
     pub fn shot_end(&self, shot: usize) -> Time {
-        let layers = u64::from(self.layout.layers);
-        self.round_end(shot as u64 * layers + layers - 1)
+        let layers = self.by_layer.len() as u64;
+        let last = self
+            .by_layer
+            .iter()
+            .rposition(|l| !l.is_empty())
+            .unwrap_or(0) as u64;
+        self.round_end(shot as u64 * layers + last)
     }
 
     /// The readouts of every shot, as local inputs of the nodes' inbox 0.
@@ -161,7 +167,8 @@ impl Workload {
                 (score.rate, score.low, score.high);
         }
         report.latency = Latency::of(&latencies, period.unwrap_or(1));
-        report.backlog = backlog(&finished, self.shot_end(0));
+        let span = u64::from(self.layout.layers).saturating_mul(self.round_period);
+        report.backlog = backlog(&finished, span);
         report
     }
 
