@@ -11,7 +11,6 @@ use std::process::ExitCode;
 
 use aether_cosim::observe::{Progress, timeline_json};
 use aether_cosim::report::Report;
-use aether_cosim::scenario::Scenario;
 use aether_cosim::sim::{Station, Stepping};
 use aether_cosim::time::parse_duration;
 use aether_isa::Image;
@@ -19,6 +18,8 @@ use clap::{Parser, Subcommand};
 
 #[path = "aether/qec.rs"]
 mod qec;
+#[path = "aether/sweep.rs"]
+mod sweep;
 
 /// aether co-simulator: cycle-timed stack-CPU nodes on a packet network.
 #[derive(Parser)]
@@ -60,7 +61,13 @@ enum Command {
         /// Execute one instruction per event (the reference path; slower, same results).
         #[arg(long)]
         single_step: bool,
+        /// Set a scenario key before loading, e.g. `defaults.clock=500MHz` (keys as in
+        /// docs/scenario.md); repeatable. A sweep's row is reproduced with its keys.
+        #[arg(long = "set", value_name = "KEY=VALUE")]
+        set: Vec<String>,
     },
+    /// Run a scenario over a grid of keys in parallel and write a table (docs/sizing.md).
+    Sweep(sweep::SweepArgs),
     /// Decoding problems and shots in stim's formats (see docs/decoders.md).
     #[command(subcommand)]
     Qec(qec::QecCommand),
@@ -101,8 +108,23 @@ fn run(
     trace_nodes: &[u16],
     timeline: Option<PathBuf>,
     single_step: bool,
+    set: &[String],
 ) -> ExitCode {
-    let scenario = match Scenario::load(path, &assemble) {
+    let settings = match set
+        .iter()
+        .map(|s| match aether_cosim::sweep::Axis::parse(s) {
+            Ok(a) if a.values.len() == 1 => Ok((a.key, a.values[0].clone())),
+            Ok(_) => Err(format!(
+                "--set {s}: give one value (`aether sweep` takes several)"
+            )),
+            Err(e) => Err(e),
+        })
+        .collect::<Result<Vec<_>, _>>()
+    {
+        Ok(s) => s,
+        Err(e) => return fail(e),
+    };
+    let scenario = match aether_cosim::sweep::load(path, &settings, &assemble) {
         Ok(s) => s,
         Err(e) => return fail(e),
     };
@@ -202,6 +224,7 @@ fn main() -> ExitCode {
             trace_node,
             timeline,
             single_step,
+            set,
         } => run(
             &scenario,
             seed,
@@ -210,7 +233,9 @@ fn main() -> ExitCode {
             &trace_node,
             timeline,
             single_step,
+            &set,
         ),
+        Command::Sweep(args) => sweep::main(args),
         Command::Qec(command) => qec::main(command),
     }
 }

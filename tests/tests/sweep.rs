@@ -1,0 +1,182 @@
+//! `aether sweep` through the real binary: rows equal single `aether run --json` reports,
+//! outputs byte-identical for 1 and 2 workers, faulting runs kept as rows, bad keys and
+//! values refused before anything runs.
+
+use std::path::Path;
+
+use aether_tests::cosim_support::{aether, report};
+use serde_json::Value;
+
+const RING: &str = "programs/examples/ring/ring.toml";
+
+fn sweep(out: &Path, extra: &[&str]) -> std::process::Output {
+    let mut args = vec!["sweep", RING, "--out", out.to_str().expect("utf-8")];
+    args.extend_from_slice(extra);
+    let o = aether(&args);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "stderr: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    o
+}
+
+fn rows(out: &Path) -> Vec<Value> {
+    std::fs::read_to_string(out.join("sweep.jsonl"))
+        .expect("jsonl")
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON row"))
+        .collect()
+}
+
+fn read(out: &Path, file: &str) -> Vec<u8> {
+    std::fs::read(out.join(file)).expect("output file")
+}
+
+const GRID: &[&str] = &[
+    "--set",
+    "nodes[0].clock=100MHz,1GHz",
+    "--set",
+    "network.link.bandwidth=1Gbit/s..4Gbit/s*4",
+    "--seeds",
+    "2",
+];
+
+/// Sums and maxima of a report computed here, from docs/report.md's fields.
+fn headline(r: &Value) -> [Value; 6] {
+    let nodes = r["nodes"].as_array().expect("nodes");
+    let sum = |items: &[Value], f: &dyn Fn(&Value) -> u64| items.iter().map(f).sum::<u64>();
+    let links = r["network"]["links"].as_array().expect("links");
+    let util = links
+        .iter()
+        .filter_map(|l| l["utilization"].as_f64())
+        .fold(0.0, f64::max);
+    [
+        r["time_fs"].clone(),
+        Value::from(sum(nodes, &|n| n["instructions"].as_u64().expect("u64"))),
+        Value::from(sum(r["messages"].as_array().expect("messages"), &|m| {
+            m["sent"].as_u64().expect("u64")
+        })),
+        Value::from(sum(
+            r["network"]["nodes"].as_array().expect("net nodes"),
+            &|n| n["bytes_sent"].as_u64().expect("u64"),
+        )),
+        Value::from(util),
+        Value::from(r["faults"].as_array().expect("faults").len()),
+    ]
+}
+
+#[test]
+fn rows_equal_single_runs_and_workers_do_not_change_a_byte() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let (one, two) = (dir.path().join("one"), dir.path().join("two"));
+    let mut a = GRID.to_vec();
+    a.extend(["--workers", "1"]);
+    sweep(&one, &a);
+    let mut b = GRID.to_vec();
+    b.extend(["--workers", "2"]);
+    sweep(&two, &b);
+    for file in ["sweep.csv", "sweep.jsonl", "sweep.json"] {
+        assert_eq!(
+            read(&one, file),
+            read(&two, file),
+            "{file} differs between 1 and 2 workers"
+        );
+    }
+    let rows = rows(&one);
+    assert_eq!(rows.len(), 2 * 2 * 2);
+    let csv = String::from_utf8(read(&one, "sweep.csv")).expect("utf-8");
+    assert_eq!(csv.lines().count(), 1 + rows.len());
+    for (i, row) in rows.iter().enumerate() {
+        assert_eq!(row["run"], Value::from(i));
+        let clock = row["nodes[0].clock"].as_str().expect("clock");
+        let bandwidth = row["network.link.bandwidth"].as_str().expect("bandwidth");
+        let seed = row["seed"].as_u64().expect("seed");
+        assert_eq!(clock, ["100MHz", "1GHz"][i / 4]);
+        assert_eq!(bandwidth, ["1 Gbit/s", "4 Gbit/s"][i / 2 % 2]);
+        assert_eq!(seed, [1, 2][i % 2], "seeds from the scenario's seed = 1");
+        let single = report(
+            Path::new(RING),
+            &[
+                "--set",
+                &format!("nodes[0].clock={clock}"),
+                "--set",
+                &format!("network.link.bandwidth={bandwidth}"),
+                "--set",
+                &format!("seed={seed}"),
+            ],
+            0,
+        );
+        let names = [
+            "time_fs",
+            "instructions",
+            "messages",
+            "bytes",
+            "link_utilization_max",
+            "faults",
+        ];
+        for (name, want) in names.iter().zip(headline(&single)) {
+            assert_eq!(row[name], want, "run {i}: {name}");
+        }
+        assert_eq!(row["status"], "ok");
+        assert_eq!(row["time_ns"], single["time_ns"]);
+    }
+    assert_ne!(
+        rows[0]["time_fs"], rows[7]["time_fs"],
+        "the swept keys change the run"
+    );
+}
+
+#[test]
+fn a_faulting_run_is_a_row_and_the_sweep_goes_on() {
+    let dir = tempfile::tempdir().expect("tmp");
+    // The ring's longest activation is 63 cycles (docs/sizing.md): a budget of 10 faults
+    // node 0, one of 1000 does not.
+    sweep(
+        dir.path(),
+        &[
+            "--set",
+            "nodes[0].budget=10,1000",
+            "--set",
+            "nodes[0].budget_mode=fault",
+        ],
+    );
+    let rows = rows(dir.path());
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0]["status"], "faulted");
+    assert_eq!(rows[0]["faults"], 1);
+    assert!(
+        rows[0]["error"]
+            .as_str()
+            .expect("error text")
+            .starts_with("node 0:"),
+        "{}",
+        rows[0]
+    );
+    assert_eq!(rows[1]["status"], "ok");
+    assert_eq!(rows[1]["faults"], 0);
+    assert_eq!(rows[1]["error"], Value::Null);
+}
+
+#[test]
+fn bad_keys_and_values_are_refused_before_anything_runs() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let out = dir.path().join("out");
+    let o = out.to_str().expect("utf-8");
+    for (set, says) in [
+        (
+            "nodes[0].clock=1GHz,fast",
+            "nodes[0].clock: cannot read `fast`",
+        ),
+        ("nodes[0].clok=1", "unknown field `clok`"),
+        ("nodes[5].clock=1GHz", "nodes: has 1 entries, no [5]"),
+        ("seed=1..3:0", "--set seed=1..3:0"),
+    ] {
+        let r = aether(&["sweep", RING, "--set", set, "--out", o]);
+        let stderr = String::from_utf8_lossy(&r.stderr);
+        assert_eq!(r.status.code(), Some(2), "{set}: {stderr}");
+        assert!(stderr.contains(says), "{set}: {stderr}");
+        assert!(!out.exists(), "{set}: nothing is written");
+    }
+}
