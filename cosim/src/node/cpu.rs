@@ -30,15 +30,29 @@ impl Node {
     /// Runs the current process until an exit; the PC is left at the instruction that caused it
     /// (after `halt` for [`Exit::Halt`], at the next one for [`Exit::Limit`]).
     pub fn run(&mut self, stop_cycle: u64) -> Exit {
-        let program = self.program.clone();
-        let ops = &program.ops[..];
-        let code_len = ops.len() - 1;
+        // Two copies of the loop, so that an untraced node never tests for tracing.
+        let exit = if self.trace.is_some() {
+            self.run_loop::<true>(stop_cycle)
+        } else {
+            self.run_loop::<false>(stop_cycle)
+        };
+        if exit == Exit::Halt {
+            self.close_activation();
+            self.state = NodeState::Halted;
+        }
+        exit
+    }
+
+    /// The interpreter loop; `TRACE` says whether the node records an instruction trace.
+    #[inline(always)]
+    fn run_loop<const TRACE: bool>(&mut self, stop_cycle: u64) -> Exit {
         let period = self.params.period;
         let dmax = self.params.data_stack as usize;
         let rmax = self.params.return_stack as usize;
         let id = self.id;
         let nodes = self.nodes;
         let Node {
+            program,
             procs,
             current,
             mem,
@@ -49,6 +63,9 @@ impl Node {
             trace,
             ..
         } = self;
+        let program: &super::Program = program;
+        let ops = &program.ops[..];
+        let code_len = ops.len() - 1;
         let proc = &mut procs[*current];
         let ds = &mut proc.ds;
         let rs = &mut proc.rs;
@@ -124,10 +141,11 @@ impl Node {
             }
             let d = ops[pc];
             // Outside instructions are traced when they execute (see `Node::outside`).
-            if let Some(lines) = trace.as_mut()
+            if TRACE
+                && let Some(lines) = trace.as_mut()
                 && !matches!(d.op, Op::Outside(_))
             {
-                lines.push(trace_line(&program, id, cyc.saturating_mul(period), pc, ds));
+                lines.push(trace_line(program, id, cyc.saturating_mul(period), pc, ds));
             }
             let mut next = pc + 1;
             match d.op {
@@ -364,10 +382,6 @@ impl Node {
         *cycle = cyc;
         counters.instructions += retired;
         counters.busy += cyc - start;
-        if exit == Exit::Halt {
-            self.close_activation();
-            self.state = NodeState::Halted;
-        }
         exit
     }
 }
