@@ -180,3 +180,44 @@ fn bad_keys_and_values_are_refused_before_anything_runs() {
         assert!(!out.exists(), "{set}: nothing is written");
     }
 }
+
+#[test]
+fn three_shards_merged_equal_the_unsharded_sweep() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let whole = dir.path().join("whole");
+    sweep(&whole, GRID);
+    let shards: Vec<_> = (0..3)
+        .map(|k| dir.path().join(format!("shard-{k}")))
+        .collect();
+    for (k, shard) in shards.iter().enumerate() {
+        let mut args = GRID.to_vec();
+        let slice = format!("{k}/3");
+        args.extend(["--shard", &slice]);
+        sweep(shard, &args);
+        let runs: Vec<u64> = rows(shard)
+            .iter()
+            .map(|r| r["run"].as_u64().expect("run"))
+            .collect();
+        let want: Vec<u64> = (0..8).filter(|i| i % 3 == k as u64).collect();
+        assert_eq!(runs, want, "shard {k}/3 runs every third run");
+    }
+    let merged = dir.path().join("merged");
+    let s = |p: &Path| p.to_str().expect("utf-8").to_string();
+    let (m, a, b, c) = (s(&merged), s(&shards[2]), s(&shards[0]), s(&shards[1]));
+    let o = aether(&["sweep", "merge", &a, &b, &c, "--out", &m]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    for file in ["sweep.csv", "sweep.jsonl", "sweep.json"] {
+        assert_eq!(read(&whole, file), read(&merged, file), "{file}");
+    }
+    let o = aether(&["sweep", "merge", &a, &b, "--out", &m]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("3 runs missing (the first is run 1)"));
+    let o = aether(&["sweep", "merge", &a, &a, &b, &c, "--out", &m]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("run 2 is in two shards"));
+}

@@ -72,6 +72,17 @@ pub fn write(
     Ok(())
 }
 
+/// The column names a manifest lists.
+pub fn columns(manifest: &Value) -> Option<Vec<String>> {
+    let names = manifest["columns"].as_array()?;
+    Some(
+        names
+            .iter()
+            .filter_map(|s| s.as_str().map(String::from))
+            .collect(),
+    )
+}
+
 /// Reads a sweep folder back: its manifest and its rows (in the manifest's column order).
 pub fn read(dir: &Path) -> Result<(Value, Vec<Vec<Value>>), String> {
     let text = |name: &str| {
@@ -80,13 +91,7 @@ pub fn read(dir: &Path) -> Result<(Value, Vec<Vec<Value>>), String> {
     };
     let manifest: Value = serde_json::from_str(&text(MANIFEST)?)
         .map_err(|e| format!("{}: {e}", dir.join(MANIFEST).display()))?;
-    let header: Vec<String> = manifest["columns"]
-        .as_array()
-        .map(|c| {
-            c.iter()
-                .filter_map(|s| s.as_str().map(String::from))
-                .collect()
-        })
+    let header = columns(&manifest)
         .ok_or_else(|| format!("{}: no `columns`", dir.join(MANIFEST).display()))?;
     let mut rows = Vec::new();
     for (n, line) in text(JSONL)?.lines().enumerate() {

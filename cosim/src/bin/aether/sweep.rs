@@ -6,17 +6,22 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use aether_cosim::sweep::{self, Axis, Grid, RunResult, Status, table};
-use clap::Args;
+use clap::{Args, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 
 use super::{assemble, fail};
 
-/// Arguments of `aether sweep SCENARIO`.
+/// Arguments of `aether sweep SCENARIO` (or `aether sweep merge`).
 #[derive(Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
 pub struct SweepArgs {
+    /// Join shard outputs instead of running.
+    #[command(subcommand)]
+    pub command: Option<SweepCommand>,
     /// The scenario TOML file.
-    pub scenario: PathBuf,
+    #[arg(required = true)]
+    pub scenario: Option<PathBuf>,
     /// A swept key and its values: `KEY=V1,V2,...`, `KEY=A..B:STEP` or `KEY=A..B*FACTOR`
     /// (keys as in docs/scenario.md, values in the key's own syntax); repeatable.
     #[arg(long = "set", value_name = "KEY=VALUES")]
@@ -27,9 +32,94 @@ pub struct SweepArgs {
     /// Runs at once (default: the machine's cores).
     #[arg(long, value_name = "N")]
     pub workers: Option<usize>,
+    /// Run only the K-th of N slices of the grid (runs `i` with `i % N == K`, K from 0);
+    /// `aether sweep merge` joins the slices.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<String>,
     /// Output folder: sweep.csv, sweep.jsonl and sweep.json.
-    #[arg(long, value_name = "DIR")]
-    pub out: PathBuf,
+    #[arg(long, value_name = "DIR", required = true)]
+    pub out: Option<PathBuf>,
+}
+
+/// `aether sweep` subcommands.
+#[derive(Subcommand)]
+pub enum SweepCommand {
+    /// Join the output folders of `--shard K/N` sweeps into the files one unsharded sweep writes.
+    Merge {
+        /// The shards' output folders.
+        #[arg(required = true)]
+        shards: Vec<PathBuf>,
+        /// Output folder.
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
+}
+
+fn shard(text: &str) -> Result<(usize, usize), String> {
+    let bad = || format!("--shard {text}: expected K/N with 0 <= K < N");
+    let (k, n) = text.split_once('/').ok_or_else(bad)?;
+    let (k, n): (usize, usize) = (
+        k.trim().parse().map_err(|_| bad())?,
+        n.trim().parse().map_err(|_| bad())?,
+    );
+    if k >= n {
+        return Err(bad());
+    }
+    Ok((k, n))
+}
+
+fn merge(shards: &[PathBuf], out: &std::path::Path) -> ExitCode {
+    let mut manifest = None;
+    let mut rows: Vec<Option<Vec<serde_json::Value>>> = Vec::new();
+    for dir in shards {
+        let (m, shard_rows) = match table::read(dir) {
+            Ok(r) => r,
+            Err(e) => return fail(e),
+        };
+        let runs = m["runs"].as_u64().unwrap_or_default() as usize;
+        match &manifest {
+            None => {
+                rows = vec![None; runs];
+                manifest = Some(m);
+            }
+            Some(first) if *first != m => {
+                return fail(format!(
+                    "{}: a shard of another sweep (its sweep.json differs from {}'s)",
+                    dir.display(),
+                    shards[0].display()
+                ));
+            }
+            Some(_) => {}
+        }
+        for row in shard_rows {
+            let run = row.first().and_then(serde_json::Value::as_u64);
+            match run.map(|r| r as usize).filter(|&r| r < rows.len()) {
+                Some(r) if rows[r].is_none() => rows[r] = Some(row),
+                Some(r) => return fail(format!("{}: run {r} is in two shards", dir.display())),
+                None => return fail(format!("{}: a row without a valid `run`", dir.display())),
+            }
+        }
+    }
+    let Some(manifest) = manifest else {
+        return fail("merge: no shard given");
+    };
+    if let Some(missing) = rows.iter().position(Option::is_none) {
+        let count = rows.iter().filter(|r| r.is_none()).count();
+        return fail(format!(
+            "merge: {count} runs missing (the first is run {missing}): a shard was not given or did not finish"
+        ));
+    }
+    let header = table::columns(&manifest).unwrap_or_default();
+    let rows: Vec<_> = rows.into_iter().flatten().collect();
+    if let Err(e) = table::write(out, &manifest, &header, &rows) {
+        return fail(e);
+    }
+    eprintln!(
+        "{} runs merged into {}",
+        rows.len(),
+        out.join(table::CSV).display()
+    );
+    ExitCode::SUCCESS
 }
 
 fn progress(runs: usize) -> Option<ProgressBar> {
@@ -46,6 +136,15 @@ fn progress(runs: usize) -> Option<ProgressBar> {
 
 /// Runs `aether sweep`.
 pub fn main(args: SweepArgs) -> ExitCode {
+    let (scenario, out) = match (args.command, args.scenario, args.out) {
+        (Some(SweepCommand::Merge { shards, out }), _, _) => return merge(&shards, &out),
+        (None, Some(scenario), Some(out)) => (scenario, out),
+        (None, _, _) => return fail("sweep: give a SCENARIO and --out DIR"),
+    };
+    let (k, n) = match args.shard.as_deref().map(shard).transpose() {
+        Ok(s) => s.unwrap_or((0, 1)),
+        Err(e) => return fail(e),
+    };
     let axes = match args
         .set
         .iter()
@@ -55,7 +154,7 @@ pub fn main(args: SweepArgs) -> ExitCode {
         Ok(a) => a,
         Err(e) => return fail(e),
     };
-    let grid = match Grid::new(&args.scenario, axes, args.seeds) {
+    let grid = match Grid::new(&scenario, axes, args.seeds) {
         Ok(g) => g,
         Err(e) => return fail(e),
     };
@@ -69,13 +168,13 @@ pub fn main(args: SweepArgs) -> ExitCode {
         Ok(p) => p,
         Err(e) => return fail(format!("--workers: {e}")),
     };
-    let runs: Vec<usize> = (0..grid.len()).collect();
+    let runs: Vec<usize> = (k..grid.len()).step_by(n).collect();
     let checked = pool.install(|| {
         runs.par_iter()
             .map(|&i| sweep::load(&grid.scenario, &grid.point(i), &assemble).map(drop))
             .collect::<Vec<_>>()
     });
-    if let Some((i, Err(e))) = checked.iter().enumerate().find(|(_, r)| r.is_err()) {
+    if let Some((&i, Err(e))) = runs.iter().zip(&checked).find(|(_, r)| r.is_err()) {
         let point: Vec<String> = grid
             .point(i)
             .iter()
@@ -103,12 +202,12 @@ pub fn main(args: SweepArgs) -> ExitCode {
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
-    let rows: Vec<_> = results
+    let rows: Vec<_> = runs
         .iter()
-        .enumerate()
-        .map(|(i, r)| grid.row(i, r))
+        .zip(&results)
+        .map(|(&i, r)| grid.row(i, r))
         .collect();
-    if let Err(e) = table::write(&args.out, &grid.manifest(), &grid.header(), &rows) {
+    if let Err(e) = table::write(&out, &grid.manifest(), &grid.header(), &rows) {
         return fail(e);
     }
     let bad = results.iter().filter(|r| r.status != Status::Ok).count();
@@ -116,7 +215,7 @@ pub fn main(args: SweepArgs) -> ExitCode {
         "{} runs ({} not ok) written to {}",
         results.len(),
         bad,
-        args.out.join(table::CSV).display()
+        out.join(table::CSV).display()
     );
     ExitCode::SUCCESS
 }
