@@ -36,7 +36,9 @@ pub trait Component {
     fn on_timer(&mut self, io: &mut ComponentIo<'_>) -> Option<Time>;
 
     /// A message was delivered to one of its inboxes (the simulator has taken it out).
-    fn on_message(&mut self, io: &mut ComponentIo<'_>, msg: Message);
+    /// `Some(t)` sets the timer to `t` (replacing a pending one; a past `t` fires now), so
+    /// that a component can react later; `None` leaves the timer as it is.
+    fn on_message(&mut self, io: &mut ComponentIo<'_>, msg: Message) -> Option<Time>;
 
     /// Counters for the report.
     fn stats(&self) -> ComponentStats;
@@ -133,8 +135,9 @@ impl Component for Stimulus {
         (self.stats.sent < spec.count).then_some(self.next_at)
     }
 
-    fn on_message(&mut self, _io: &mut ComponentIo<'_>, _msg: Message) {
+    fn on_message(&mut self, _io: &mut ComponentIo<'_>, _msg: Message) -> Option<Time> {
         self.stats.received += 1;
+        None
     }
 
     fn stats(&self) -> ComponentStats {
@@ -161,7 +164,7 @@ impl Component for Sink {
         None
     }
 
-    fn on_message(&mut self, io: &mut ComponentIo<'_>, msg: Message) {
+    fn on_message(&mut self, io: &mut ComponentIo<'_>, msg: Message) -> Option<Time> {
         self.stats.received += 1;
         io.log.push(LogRecord {
             node: io.node,
@@ -169,6 +172,7 @@ impl Component for Sink {
             tag: msg.msg_type,
             values: msg.payload,
         });
+        None
     }
 
     fn stats(&self) -> ComponentStats {

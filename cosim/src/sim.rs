@@ -415,8 +415,12 @@ impl World {
                         net: &mut self.net,
                         log: &mut self.component_log,
                     };
+                    let mut wake = None;
                     while let Ok(Some(msg)) = io.net.recv(d.node, d.inbox) {
-                        c.on_message(&mut io, msg);
+                        wake = c.on_message(&mut io, msg).or(wake);
+                    }
+                    if let Some(t) = wake {
+                        self.set_component_timer(i, Some(t.max(now)), sched);
                     }
                 }
             }

@@ -202,6 +202,70 @@ fn a_stimulus_feeds_a_sink_through_the_network() {
     assert_eq!(got, expect);
 }
 
+/// Echoes each message's payload back to its sender `delay` after it arrives: a reactive
+/// component, which asks from `on_message` to be woken later.
+struct DelayedEcho {
+    delay: Time,
+    pending: Vec<aether_network::Message>,
+}
+
+impl crate::component::Component for DelayedEcho {
+    fn kind(&self) -> &'static str {
+        "delayed-echo"
+    }
+
+    fn start(&mut self) -> Option<Time> {
+        None
+    }
+
+    fn on_timer(&mut self, io: &mut ComponentIo<'_>) -> Option<Time> {
+        for msg in self.pending.drain(..) {
+            let back = aether_network::Message {
+                src: io.node,
+                dst: aether_network::Address::new(msg.src, 0),
+                reply_to: None,
+                msg_type: msg.msg_type,
+                payload: msg.payload,
+            };
+            io.net.send(io.now, back).expect("the echo is sent");
+        }
+        None
+    }
+
+    fn on_message(
+        &mut self,
+        io: &mut ComponentIo<'_>,
+        msg: aether_network::Message,
+    ) -> Option<Time> {
+        self.pending.push(msg);
+        Some(io.now + self.delay)
+    }
+
+    fn stats(&self) -> crate::component::ComponentStats {
+        crate::component::ComponentStats::default()
+    }
+}
+
+#[test]
+fn a_component_can_ask_to_be_woken_later_when_a_message_arrives() {
+    let params = NodeParams::default();
+    let stations = vec![
+        node(0, SENDER, &params, 2),
+        Station::Component(Box::new(DelayedEcho {
+            delay: 50_000_000,
+            pending: Vec::new(),
+        })),
+    ];
+    // SENDER's message to node 1 leaves at 8 ns: node 0 halts, but the echo still lands
+    // in its inbox 0, one flight after the echo's timer, 50 ns after the first arrival.
+    let net = Network::new(&NetworkConfig::default(), 2, 1).expect("network");
+    let mut sim = Simulation::new(stations, net, Stepping::RunAhead, StopConditions::default());
+    let outcome = sim.run();
+    let echoed = 8_000_000 + ONE_WORD_FLIGHT + 50_000_000;
+    assert_eq!(outcome.end_time, echoed + ONE_WORD_FLIGHT);
+    assert_eq!(sim.world.net.poll(0, 0), Ok(1));
+}
+
 /// Everything observable about a finished run, as text, for differential comparison.
 fn digest(sim: &Simulation, outcome: &Outcome) -> String {
     let mut out = format!("{:?} end={}\n", outcome.reason, outcome.end_time);
