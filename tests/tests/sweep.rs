@@ -221,3 +221,89 @@ fn three_shards_merged_equal_the_unsharded_sweep() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("run 2 is in two shards"));
 }
+
+#[test]
+fn the_deadline_search_bisects_to_the_thinnest_link_and_reports_it() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let search = |out: &Path, workers: &str| {
+        sweep(
+            out,
+            &[
+                "--set",
+                "network.link.bandwidth=1Gbit/s..16Gbit/s*2",
+                "--deadline",
+                "3us",
+                "--metric",
+                "time",
+                "--minimize",
+                "network.link.bandwidth",
+                "--refine",
+                "5",
+                "--workers",
+                workers,
+            ],
+        )
+    };
+    let (one, two) = (dir.path().join("one"), dir.path().join("two"));
+    let printed = search(&one, "1");
+    search(&two, "2");
+    for file in ["sweep.csv", "refined.csv", "refined.jsonl", "frontier.txt"] {
+        assert_eq!(read(&one, file), read(&two, file), "{file}");
+    }
+    let text = String::from_utf8(read(&one, "frontier.txt")).expect("utf-8");
+    assert_eq!(String::from_utf8_lossy(&printed.stdout), text);
+    assert!(text.contains("monotone: no run contradicts it"), "{text}");
+    // Every run, grid or bisection, as (bandwidth in bit/s, time in ns).
+    let bits = |v: &Value| {
+        let s = v.as_str().expect("bandwidth");
+        let (n, unit) = s.split_once(' ').expect("number and unit");
+        n.parse::<f64>().expect("number") * if unit == "Gbit/s" { 1e9 } else { 1.0 }
+    };
+    let mut runs: Vec<(f64, f64)> = rows(&one)
+        .iter()
+        .chain(
+            &std::fs::read_to_string(one.join("refined.jsonl"))
+                .expect("refined")
+                .lines()
+                .map(|l| serde_json::from_str(l).expect("row"))
+                .collect::<Vec<Value>>(),
+        )
+        .map(|r| {
+            (
+                bits(&r["network.link.bandwidth"]),
+                r["time_ns"].as_f64().expect("time"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        runs.len(),
+        5 + 5,
+        "5 grid runs and 5 bisection steps on one line"
+    );
+    runs.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let first_ok = runs
+        .iter()
+        .position(|r| r.1 <= 3000.0)
+        .expect("some run meets 3 us");
+    assert!(
+        runs[first_ok..].iter().all(|r| r.1 <= 3000.0),
+        "monotone in the bandwidth: {runs:?}"
+    );
+    let (least, above) = (runs[first_ok].0, runs[first_ok - 1].0);
+    let line = text.lines().nth(2).expect("the frontier's line");
+    assert!(line.starts_with('-') && line.ends_with("yes"), "{line}");
+    assert!(
+        line.contains(&format!("{least} bit/s")),
+        "the frontier is the least passing bandwidth {least}: {text}"
+    );
+    assert!(
+        least - above <= 8e9 / 32.0,
+        "5 steps close a 4..8 Gbit/s gap to 1/32 of it"
+    );
+    let single = report(
+        Path::new(RING),
+        &["--set", &format!("network.link.bandwidth={least} bit/s")],
+        0,
+    );
+    assert_eq!(single["time_ns"].as_f64(), Some(runs[first_ok].1));
+}

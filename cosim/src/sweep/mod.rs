@@ -11,6 +11,7 @@ use crate::sim::Stepping;
 
 pub mod axis;
 pub mod columns;
+pub mod frontier;
 pub mod path;
 pub mod table;
 
@@ -206,22 +207,30 @@ impl Grid {
         self.len() == 0
     }
 
-    /// The settings of run `index` (the last key varies fastest).
-    pub fn point(&self, index: usize) -> Vec<Setting> {
+    /// The index of each key's value in run `index` (the last key varies fastest).
+    pub fn indices(&self, index: usize) -> Vec<usize> {
         let mut rest = index;
-        let mut out: Vec<Setting> = self
+        let mut out: Vec<usize> = self
             .axes
             .iter()
             .rev()
             .map(|a| {
-                let n = a.values.len();
-                let v = a.values[rest % n].clone();
-                rest /= n;
-                (a.key.clone(), v)
+                let i = rest % a.values.len();
+                rest /= a.values.len();
+                i
             })
             .collect();
         out.reverse();
         out
+    }
+
+    /// The settings of run `index`.
+    pub fn point(&self, index: usize) -> Vec<Setting> {
+        self.axes
+            .iter()
+            .zip(self.indices(index))
+            .map(|(a, i)| (a.key.clone(), a.values[i].clone()))
+            .collect()
     }
 
     /// The swept keys shown as columns (`seed` has its own column).
@@ -245,7 +254,12 @@ impl Grid {
 
     /// The row of run `index`.
     pub fn row(&self, index: usize, result: &RunResult) -> Vec<Value> {
-        let point = self.point(index);
+        self.row_of(index, &self.point(index), result)
+    }
+
+    /// The row of a run numbered `index` with `point`'s settings (a grid run or one added by
+    /// the deadline search).
+    pub fn row_of(&self, index: usize, point: &[Setting], result: &RunResult) -> Vec<Value> {
         let mut row = vec![json!(index), result.seed.map_or(Value::Null, Value::from)];
         for key in self.key_columns() {
             let value = point.iter().find(|(k, _)| k == key).map(|(_, v)| v);

@@ -5,6 +5,8 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use aether_cosim::sweep::axis::Magnitude;
+use aether_cosim::sweep::frontier::{Answer, Search};
 use aether_cosim::sweep::{self, Axis, Grid, RunResult, Status, table};
 use clap::{Args, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -36,6 +38,25 @@ pub struct SweepArgs {
     /// `aether sweep merge` joins the slices.
     #[arg(long, value_name = "K/N")]
     pub shard: Option<String>,
+    /// Deadline search: the largest acceptable value of `--metric` (`1us`, `800ns` for a
+    /// column in ns; a plain number otherwise).
+    #[arg(long, value_name = "VALUE", requires_all = ["metric", "minimize"])]
+    pub deadline: Option<String>,
+    /// The column the deadline applies to (e.g. `decode_latency_p99_ns`; `_ns` may be left off).
+    #[arg(long, value_name = "COLUMN", requires = "deadline")]
+    pub metric: Option<String>,
+    /// Swept keys whose smaller values are cheaper, comma-separated: the frontier's axes.
+    #[arg(
+        long,
+        value_name = "KEYS",
+        requires = "deadline",
+        value_delimiter = ','
+    )]
+    pub minimize: Vec<String>,
+    /// Bisection steps along the last `--minimize` key between the last failing and the first
+    /// passing grid value.
+    #[arg(long, value_name = "N", default_value_t = 4)]
+    pub refine: u32,
     /// Output folder: sweep.csv, sweep.jsonl and sweep.json.
     #[arg(long, value_name = "DIR", required = true)]
     pub out: Option<PathBuf>,
@@ -66,6 +87,126 @@ fn shard(text: &str) -> Result<(usize, usize), String> {
         return Err(bad());
     }
     Ok((k, n))
+}
+
+/// The `--metric` column and the search, checked against the grid.
+fn deadline(
+    grid: &Grid,
+    deadline: &str,
+    metric: &str,
+    minimize: &[String],
+    refine: u32,
+) -> Result<(&'static sweep::columns::Column, Search), String> {
+    let column = sweep::COLUMNS
+        .iter()
+        .find(|c| c.name == metric)
+        .or_else(|| {
+            sweep::COLUMNS
+                .iter()
+                .find(|c| c.name == format!("{metric}_ns"))
+        })
+        .ok_or_else(|| format!("--metric {metric}: no such column (docs/sizing.md lists them)"))?;
+    let bad = || {
+        format!(
+            "--deadline {deadline}: not a number (with a time unit for `{}`)",
+            column.name
+        )
+    };
+    let m = Magnitude::parse(deadline).ok_or_else(bad)?;
+    let value = match (column.name.rsplit('_').next(), m.unit.as_str()) {
+        (_, "") => m.number,
+        (Some("ns"), u) if !u.ends_with("Hz") && !u.ends_with("bit/s") => m.base() / 1e6,
+        (Some("fs"), u) if !u.ends_with("Hz") && !u.ends_with("bit/s") => m.base(),
+        _ => return Err(bad()),
+    };
+    let mut axes = Vec::new();
+    for key in minimize {
+        let i = grid
+            .axes
+            .iter()
+            .position(|a| a.key == *key && key != "seed")
+            .ok_or_else(|| format!("--minimize {key}: not a swept key (give it with --set)"))?;
+        if let Some(v) = grid.axes[i]
+            .values
+            .iter()
+            .find(|v| sweep::axis::numeric(v).is_none())
+        {
+            return Err(format!(
+                "--minimize {key}: the value {} is not a number",
+                sweep::axis::cell(v)
+            ));
+        }
+        if axes.contains(&i) {
+            return Err(format!("--minimize {key}: given twice"));
+        }
+        axes.push(i);
+    }
+    if axes.is_empty() {
+        return Err("--minimize: give the keys to minimize".to_string());
+    }
+    Ok((
+        column,
+        Search {
+            minimize: axes,
+            deadline: value,
+            refine,
+        },
+    ))
+}
+
+/// The frontier as a table, then the contradictions of monotonicity.
+fn frontier_text(grid: &Grid, search: &Search, metric: &str, answer: &Answer) -> String {
+    use std::fmt::Write;
+    let mut out = format!("frontier: {metric} <= {}\n", search.deadline);
+    let keys: Vec<&str> = search
+        .minimize
+        .iter()
+        .map(|&i| grid.axes[i].key.as_str())
+        .collect();
+    let _ = writeln!(
+        out,
+        "{:<24} {:>20} {:>16} refined",
+        "group",
+        keys.join(" "),
+        metric
+    );
+    if answer.frontier.is_empty() {
+        out += "no point meets the deadline\n";
+    }
+    for p in &answer.frontier {
+        let cells = |s: &[sweep::Setting]| {
+            s.iter()
+                .map(|(_, v)| sweep::axis::cell(v))
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        let group = p
+            .group
+            .iter()
+            .map(|(k, v)| format!("{k}={}", sweep::axis::cell(v)))
+            .collect::<Vec<_>>()
+            .join(" ");
+        let group = if group.is_empty() {
+            "-".to_string()
+        } else {
+            group
+        };
+        let _ = writeln!(
+            out,
+            "{group:<24} {:>20} {:>16} {}",
+            cells(&p.point),
+            p.metric,
+            if p.refined { "yes" } else { "no" }
+        );
+    }
+    let _ = writeln!(out, "{} bisection runs", answer.refined.len());
+    if answer.contradictions.is_empty() {
+        out += "monotone: no run contradicts it\n";
+    }
+    for c in &answer.contradictions {
+        let _ = writeln!(out, "not monotone: {c}");
+    }
+    out
 }
 
 fn merge(shards: &[PathBuf], out: &std::path::Path) -> ExitCode {
@@ -158,6 +299,22 @@ pub fn main(args: SweepArgs) -> ExitCode {
         Ok(g) => g,
         Err(e) => return fail(e),
     };
+    let search = match args.deadline.as_deref().map(|d| {
+        deadline(
+            &grid,
+            d,
+            args.metric.as_deref().unwrap_or_default(),
+            &args.minimize,
+            args.refine,
+        )
+    }) {
+        Some(Ok(_)) if n > 1 => {
+            return fail("--deadline: a sharded sweep cannot search (it has only some runs)");
+        }
+        Some(Ok(s)) => Some(s),
+        Some(Err(e)) => return fail(e),
+        None => None,
+    };
     let workers = args
         .workers
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from));
@@ -209,6 +366,39 @@ pub fn main(args: SweepArgs) -> ExitCode {
         .collect();
     if let Err(e) = table::write(&out, &grid.manifest(), &grid.header(), &rows) {
         return fail(e);
+    }
+    if let Some((column, search)) = search {
+        let metric = |r: &RunResult| {
+            (r.status == Status::Ok)
+                .then(|| r.report.as_ref().and_then(|rep| column.read(rep).as_f64()))
+                .flatten()
+        };
+        let metrics: Vec<Option<f64>> = results.iter().map(metric).collect();
+        let mut refined_rows = Vec::new();
+        let answer = search.run(&grid, &metrics, &mut |points| {
+            let done: Vec<RunResult> = pool.install(|| {
+                points
+                    .par_iter()
+                    .map(|p| sweep::run(&grid.scenario, p, &assemble))
+                    .collect()
+            });
+            for (p, r) in points.iter().zip(&done) {
+                refined_rows.push(grid.row_of(grid.len() + refined_rows.len(), p, r));
+            }
+            done.iter().map(metric).collect()
+        });
+        let text = frontier_text(&grid, &search, column.name, &answer);
+        let files = [
+            ("refined.csv", table::csv(&grid.header(), &refined_rows)),
+            ("refined.jsonl", table::jsonl(&grid.header(), &refined_rows)),
+            ("frontier.txt", text.clone()),
+        ];
+        for (name, body) in files {
+            if let Err(e) = std::fs::write(out.join(name), body) {
+                return fail(format!("{}: {e}", out.join(name).display()));
+            }
+        }
+        print!("{text}");
     }
     let bad = results.iter().filter(|r| r.status != Status::Ok).count();
     eprintln!(

@@ -1,0 +1,259 @@
+//! The deadline search: the Pareto frontier of the cheapest values of the minimized keys
+//! whose metric meets a deadline, refined by bisection along the last minimized key where
+//! the metric is monotone, with the runs that contradict monotonicity reported.
+
+use std::collections::BTreeMap;
+
+use toml::Value;
+
+use super::axis::{Magnitude, cell, numeric};
+use super::{Grid, Setting};
+
+/// What to search: the minimized keys (cheaper when smaller; the metric is expected not to
+/// grow when one of them grows), the deadline and the bisection steps.
+#[derive(Clone, Debug)]
+pub struct Search {
+    /// Indices into the grid's axes of the keys to minimize, in `--minimize` order.
+    pub minimize: Vec<usize>,
+    /// The largest metric value that meets the deadline.
+    pub deadline: f64,
+    /// Bisection steps between the last infeasible and the first feasible grid value.
+    pub refine: u32,
+}
+
+/// A point of the frontier.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FrontierPoint {
+    /// The values of the other swept keys (not minimized, not `seed`).
+    pub group: Vec<Setting>,
+    /// The values of the minimized keys.
+    pub point: Vec<Setting>,
+    /// The metric there (the worst over seeds).
+    pub metric: f64,
+    /// Whether bisection found it between grid values.
+    pub refined: bool,
+}
+
+/// The search's answer.
+#[derive(Clone, Debug, Default)]
+pub struct Answer {
+    /// The frontier, by group, then by the minimized keys' values.
+    pub frontier: Vec<FrontierPoint>,
+    /// One sentence per pair of neighbouring runs where the metric grows with a minimized key.
+    pub contradictions: Vec<String>,
+    /// The runs bisection added: their settings (seed included) and metric.
+    pub refined: Vec<(Vec<Setting>, Option<f64>)>,
+}
+
+/// Evaluates a batch of runs (full settings, seed included) into metric values.
+pub type Evaluate<'a> = &'a mut dyn FnMut(&[Vec<Setting>]) -> Vec<Option<f64>>;
+
+/// A point of the minimized keys: its settings, its worst metric, whether bisection added it.
+type Cell = (Vec<Setting>, Option<f64>, bool);
+/// The points of each group (by value indices), keyed by the minimized keys' numbers.
+type Cells = BTreeMap<Vec<usize>, BTreeMap<Vec<OrdF64>, Cell>>;
+/// Points along one key, the others fixed: (the key's number, settings, metric), ascending.
+type Lines = BTreeMap<Vec<OrdF64>, Vec<(OrdF64, Vec<Setting>, Option<f64>)>>;
+
+/// The lines of `points` along minimized key `k`, keyed by the other keys' numbers.
+fn lines(points: &BTreeMap<Vec<OrdF64>, Cell>, k: usize) -> Lines {
+    let mut out: Lines = BTreeMap::new();
+    for (key, (settings, metric, _)) in points {
+        let mut rest = key.clone();
+        let x = rest.remove(k);
+        out.entry(rest)
+            .or_default()
+            .push((x, settings.clone(), *metric));
+    }
+    out
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, PartialOrd)]
+struct OrdF64(f64);
+impl Eq for OrdF64 {}
+#[allow(clippy::derive_ord_xor_partial_ord)]
+impl Ord for OrdF64 {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.0.total_cmp(&other.0)
+    }
+}
+
+fn describe(settings: &[Setting]) -> String {
+    settings
+        .iter()
+        .map(|(k, v)| format!("{k}={}", cell(v)))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A value halfway between `lo` and `hi` (numbers in the base unit), in the syntax of `like`.
+fn midpoint(lo: f64, hi: f64, like: &Value) -> Option<Value> {
+    let mid = (lo + hi) / 2.0;
+    match like {
+        Value::Integer(_) => {
+            let m = mid.floor() as i64;
+            (m as f64 > lo && (m as f64) < hi).then_some(Value::Integer(m))
+        }
+        Value::Float(_) => Some(Value::Float(mid)),
+        Value::String(s) => {
+            let unit = Magnitude::parse(s)?.unit;
+            let base = match unit.as_str() {
+                u if u.ends_with("Hz") => "Hz",
+                u if u.ends_with("bit/s") => "bit/s",
+                "" => return Some(Value::Float(mid)),
+                _ => "fs",
+            };
+            let m = mid.floor();
+            (m > lo && m < hi).then(|| Value::String(format!("{m} {base}")))
+        }
+        _ => None,
+    }
+}
+
+impl Search {
+    /// Runs the search over the grid's runs' metric values (`None`: the run did not end
+    /// `ok` or has no such figure), calling `evaluate` for the bisection runs.
+    pub fn run(&self, grid: &Grid, metrics: &[Option<f64>], evaluate: Evaluate<'_>) -> Answer {
+        let seed_axis = grid.axes.iter().position(|a| a.key == "seed");
+        let group_axes: Vec<usize> = (0..grid.axes.len())
+            .filter(|i| !self.minimize.contains(i) && Some(*i) != seed_axis)
+            .collect();
+        let mut cells: Cells = BTreeMap::new();
+        let mut seeds: Vec<Value> = Vec::new();
+        for (run, metric) in metrics.iter().enumerate() {
+            let point = grid.point(run);
+            let index = grid.indices(run);
+            let group: Vec<usize> = group_axes.iter().map(|&a| index[a]).collect();
+            let key: Vec<OrdF64> = self
+                .minimize
+                .iter()
+                .map(|&a| OrdF64(numeric(&point[a].1).unwrap_or(f64::NAN)))
+                .collect();
+            let settings: Vec<Setting> = self.minimize.iter().map(|&a| point[a].clone()).collect();
+            if let Some(s) = seed_axis
+                && !seeds.contains(&point[s].1)
+            {
+                seeds.push(point[s].1.clone());
+            }
+            let cell = cells
+                .entry(group)
+                .or_default()
+                .entry(key)
+                .or_insert((settings, *metric, false));
+            cell.1 = match (cell.1, *metric) {
+                (Some(a), Some(b)) => Some(a.max(b)),
+                _ => None,
+            };
+        }
+        let group_settings = |group: &[usize]| -> Vec<Setting> {
+            group_axes
+                .iter()
+                .zip(group)
+                .map(|(&a, &i)| (grid.axes[a].key.clone(), grid.axes[a].values[i].clone()))
+                .collect()
+        };
+        let mut answer = Answer::default();
+        let last = self.minimize.len() - 1;
+        for (group, points) in &mut cells {
+            let fixed = group_settings(group);
+            let mut broken_lines = Vec::new();
+            for k in 0..self.minimize.len() {
+                for (rest, line) in lines(points, k) {
+                    let mut broken = false;
+                    for pair in line.windows(2) {
+                        if let ((_, sa, Some(ma)), (_, sb, Some(mb))) = (&pair[0], &pair[1])
+                            && mb > ma
+                        {
+                            broken = true;
+                            answer.contradictions.push(format!(
+                                "{}: the metric grows from {ma} at {} to {mb} at {}",
+                                if fixed.is_empty() {
+                                    "grid".to_string()
+                                } else {
+                                    describe(&fixed)
+                                },
+                                describe(sa),
+                                describe(sb)
+                            ));
+                        }
+                    }
+                    if broken && k == last {
+                        broken_lines.push(rest);
+                    }
+                }
+            }
+            for _ in 0..self.refine {
+                let mut batch: Vec<(Vec<OrdF64>, Vec<Setting>)> = Vec::new();
+                for (rest, line) in lines(points, last) {
+                    if broken_lines.contains(&rest) {
+                        continue;
+                    }
+                    let feasible = |m: Option<f64>| m.is_some_and(|m| m <= self.deadline);
+                    let Some(j) = line.iter().position(|(_, _, m)| feasible(*m)) else {
+                        continue;
+                    };
+                    if j == 0 || line[j - 1].2.is_none() {
+                        continue;
+                    }
+                    let (lo, hi) = (line[j - 1].0.0, line[j].0.0);
+                    let Some(mid) = midpoint(lo, hi, &line[j].1[last].1) else {
+                        continue;
+                    };
+                    let mut settings = line[j].1.clone();
+                    settings[last].1 = mid.clone();
+                    let mut key = rest.clone();
+                    key.insert(last, OrdF64(numeric(&mid).unwrap_or(f64::NAN)));
+                    batch.push((key, settings));
+                }
+                if batch.is_empty() {
+                    break;
+                }
+                let mut runs: Vec<Vec<Setting>> = Vec::new();
+                for (_, settings) in &batch {
+                    let mut full = fixed.clone();
+                    full.extend(settings.iter().cloned());
+                    if seeds.is_empty() {
+                        runs.push(full);
+                    } else {
+                        for s in &seeds {
+                            let mut with_seed = full.clone();
+                            with_seed.push(("seed".to_string(), s.clone()));
+                            runs.push(with_seed);
+                        }
+                    }
+                }
+                let values = evaluate(&runs);
+                let per = seeds.len().max(1);
+                for (b, (key, settings)) in batch.into_iter().enumerate() {
+                    let chunk = &values[b * per..(b + 1) * per];
+                    let worst = chunk
+                        .iter()
+                        .try_fold(f64::NEG_INFINITY, |acc, m| m.map(|m| acc.max(m)));
+                    points.insert(key, (settings, worst, true));
+                }
+                answer.refined.extend(runs.into_iter().zip(values));
+            }
+            let feasible: Vec<(&Vec<OrdF64>, &Cell)> = points
+                .iter()
+                .filter(|(_, (_, m, _))| m.is_some_and(|m| m <= self.deadline))
+                .collect();
+            for (key, (settings, metric, refined)) in &feasible {
+                let dominated = feasible.iter().any(|(other, _)| {
+                    other != key && other.iter().zip(key.iter()).all(|(o, k)| o <= k)
+                });
+                if !dominated {
+                    answer.frontier.push(FrontierPoint {
+                        group: fixed.clone(),
+                        point: settings.clone(),
+                        metric: metric.unwrap_or_default(),
+                        refined: *refined,
+                    });
+                }
+            }
+        }
+        answer
+    }
+}
+
+#[cfg(test)]
+mod tests;
