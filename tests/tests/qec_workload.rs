@@ -303,3 +303,47 @@ fn the_bundled_default_decodes_every_shot_as_the_host_reference() {
     let errors = format!("logical errors {}\n", d["logical_errors"]);
     assert!(score.contains(&errors), "`{errors}` not in {score}");
 }
+
+#[test]
+fn a_separate_decoder_node_on_the_scenarios_network() {
+    // d = 3 phenomenological: 8 stabilizer nodes (ids 0 .. 7); the central decoder is a
+    // ninth node placed by [[nodes]] (the next id, 8), on the default all-to-all network.
+    let central = workspace_root().join("programs/decoders/central/central.s");
+    let lib = workspace_root().join("programs/lib");
+    let text = format!(
+        r#"seed = 2
+[programs.central]
+sources = ["{}"]
+lib = ["{}"]
+[defaults]
+clock = "250 MHz"
+memory = 131072
+[[nodes]]
+program = "central"
+entry = "central"
+[decoding]
+program = "central"
+code = "rotated-surface"
+distance = 3
+noise = "phenomenological"
+p = 0.01
+shots = 50
+central = 8
+round_period = "10 us"
+topology = "scenario"
+"#,
+        central.display(),
+        lib.display()
+    );
+    let (_dir, path) = scenario("extra.toml", &text, &[]);
+    let r = report(&path, &[], 0);
+    let d = &r["decoding"];
+    assert_eq!(
+        (d["nodes"].as_u64(), d["decoded"].as_u64()),
+        (Some(8), Some(50))
+    );
+    assert_eq!(d["failures"].as_array().map(Vec::len), Some(0));
+    // Every stabilizer node sends one QEC_DETECTIONS per shot over the network.
+    assert_eq!(d["messages_per_shot"], 8.0);
+    assert_eq!(r["nodes"].as_array().map(Vec::len), Some(9));
+}
