@@ -497,16 +497,43 @@ fn emulate(
     profile: &Arc<TimingProfile>,
     stepping: Stepping,
 ) -> Node {
+    emulate_code(case, program_code(case, specs), profile, stepping, false)
+}
+
+/// As [`emulate`], with the instruction trace kept in the node.
+fn emulate_traced(
+    case: &Case,
+    specs: &BTreeMap<String, Spec>,
+    profile: &Arc<TimingProfile>,
+    stepping: Stepping,
+) -> Node {
+    emulate_code(case, program_code(case, specs), profile, stepping, true)
+}
+
+/// The code of `case`'s program followed by `halt`.
+fn program_code(case: &Case, specs: &BTreeMap<String, Spec>) -> Vec<u32> {
+    let halt = Ins { m: "halt", arg: 0 };
+    encode(
+        &case
+            .program
+            .iter()
+            .cloned()
+            .chain([halt])
+            .collect::<Vec<_>>(),
+        specs,
+    )
+}
+
+/// Runs `code` on a node shaped as `case`'s start, until its time limit if any.
+fn emulate_code(
+    case: &Case,
+    code: Vec<u32>,
+    profile: &Arc<TimingProfile>,
+    stepping: Stepping,
+    traced: bool,
+) -> Node {
     let image = Arc::new(Image {
-        code: encode(
-            &case
-                .program
-                .iter()
-                .cloned()
-                .chain([Ins { m: "halt", arg: 0 }])
-                .collect::<Vec<_>>(),
-            specs,
-        ),
+        code,
         data: case.start.mem.clone(),
         ..Image::default()
     });
@@ -519,7 +546,8 @@ fn emulate(
         ..NodeParams::default()
     };
     let program = Arc::new(Program::new(image, profile));
-    let node = Node::new(0, params, program, 0, 1, 1).expect("a valid node");
+    let mut node = Node::new(0, params, program, 0, 1, 1).expect("a valid node");
+    node.trace = traced.then(Vec::new);
     let net = Network::new(&NetworkConfig::default(), 1, 1).expect("a network");
     let mut sim = Simulation::new(
         vec![Station::Node(Box::new(node))],
@@ -687,4 +715,135 @@ fn random_straight_line_programs_match_the_reference_evaluator() {
         assert!(n >= 100, "`{m}` executed {n} times only");
     }
     eprintln!("{ends:?}\n{executed:?}");
+}
+
+/// Runs `code` (already encoded) on one node in `stepping` mode until it stops.
+fn run_code(code: Vec<u32>, stepping: Stepping) -> Node {
+    let case = Case {
+        start: Machine {
+            ds: Vec::new(),
+            rs: Vec::new(),
+            mem: vec![0; 4],
+            dmax: 8,
+            rmax: 4,
+            period: 1_000_000,
+            cycle: 0,
+            pc: 0,
+            retired: 0,
+        },
+        program: Vec::new(),
+        until: None,
+    };
+    emulate_code(&case, code, &Arc::new(TimingProfile::default()), stepping, false)
+}
+
+#[test]
+fn control_transfers_beyond_the_code_fault_at_the_transfer() {
+    // docs/isa.md: transferring control to an address at or beyond the end of code faults
+    // with a code address out of range, recorded at the PC and issue time of the transfer.
+    let specs = reference();
+    let word = |m: &str, field: u32| specs[m].opcode << 24 | field;
+    let cost = |m: &str| specs[m].cycles;
+    for stepping in [Stepping::RunAhead, Stepping::Single] {
+        // Prologue `push 1; push 0`, then the transfer at address 2, then `halt`: 4 words.
+        let len = 4u32;
+        for target in [len, len + 1] {
+            let cases: Vec<(&str, Vec<u32>, u64)> = vec![
+                (
+                    "jmp",
+                    vec![word("nop", 0), word("nop", 0), word("jmp", target)],
+                    2 * cost("nop"),
+                ),
+                (
+                    "jz",
+                    vec![word("push", 1), word("push", 0), word("jz", target)],
+                    2 * cost("push"),
+                ),
+                (
+                    "jnz",
+                    vec![word("push", 0), word("push", 1), word("jnz", target)],
+                    2 * cost("push"),
+                ),
+                (
+                    "call",
+                    vec![word("nop", 0), word("nop", 0), word("call", target)],
+                    2 * cost("nop"),
+                ),
+                (
+                    "jmpi",
+                    vec![word("nop", 0), word("push", target), word("jmpi", 0)],
+                    cost("nop") + cost("push"),
+                ),
+                (
+                    "calli",
+                    vec![word("nop", 0), word("push", target), word("calli", 0)],
+                    cost("nop") + cost("push"),
+                ),
+                (
+                    "ret",
+                    vec![word("push", target), word("tor", 0), word("ret", 0)],
+                    cost("push") + cost("tor"),
+                ),
+            ];
+            for (m, mut code, before) in cases {
+                code.push(word("halt", 0));
+                let node = run_code(code, stepping);
+                let fault = node
+                    .fault
+                    .as_ref()
+                    .unwrap_or_else(|| panic!("{m} {target}: no fault"));
+                assert_eq!(
+                    (fault.kind, fault.pc, fault.time_fs),
+                    ("code_range", 2, before * 1_000_000),
+                    "{m} to {target}, {stepping:?}"
+                );
+                assert_eq!(node.counters.instructions, 2, "{m} to {target}");
+            }
+        }
+        // Running past the last word faults at the address after it.
+        let node = run_code(vec![word("nop", 0), word("nop", 0)], stepping);
+        let fault = node.fault.as_ref().expect("a fault past the end");
+        assert_eq!(
+            (fault.kind, fault.pc, fault.time_fs),
+            ("code_range", 2, 2 * cost("nop") * 1_000_000)
+        );
+    }
+}
+
+#[test]
+fn the_instruction_trace_shows_each_issue_with_its_time_pc_and_stack() {
+    // docs/report.md: one line per instruction, with node, issue time, code address and
+    // the data stack before it (signed, top last); the same in both stepping modes.
+    let specs = reference();
+    let costs: BTreeMap<String, u64> = specs.iter().map(|(k, v)| (k.clone(), v.cycles)).collect();
+    let profile = Arc::new(TimingProfile::default());
+    let mut dice = Dice(ChaCha8Rng::seed_from_u64(0x7EACE));
+    for i in 0..200 {
+        let mut case = draw(&mut dice, &specs);
+        case.until = None;
+        let mut m = case.start.clone();
+        let mut want = Vec::new();
+        let halt = Ins { m: "halt", arg: 0 };
+        for ins in case.program.iter().chain([&halt]) {
+            let stack: Vec<String> = m.ds.iter().map(|&w| s(w).to_string()).collect();
+            want.push((
+                format!("node 0 t={}fs pc={} ", m.cycle * m.period, m.pc),
+                format!(" [{}]", stack.join(" ")),
+            ));
+            if ins.m == "halt" || m.step(ins, costs[ins.m]).is_err() {
+                break;
+            }
+        }
+        for stepping in [Stepping::RunAhead, Stepping::Single] {
+            let node = emulate_traced(&case, &specs, &profile, stepping);
+            let lines = node.trace.clone().expect("traced");
+            assert_eq!(lines.len(), want.len(), "case {i} {stepping:?}: {lines:#?}");
+            for (line, (head, tail)) in lines.iter().zip(&want) {
+                assert!(
+                    line.starts_with(head) && line.ends_with(tail),
+                    "case {i}: {line} / {head}..{tail}"
+                );
+            }
+        }
+    }
 }
