@@ -251,6 +251,12 @@ fn the_deadline_search_bisects_to_the_thinnest_link_and_reports_it() {
         assert_eq!(read(&one, file), read(&two, file), "{file}");
     }
     let text = String::from_utf8(read(&one, "frontier.txt")).expect("utf-8");
+    let svg = |f: &str| String::from_utf8(read(&one, f)).expect("utf-8 svg");
+    assert!(svg("frontier.svg").contains("network.link.bandwidth (bit/s)"));
+    assert!(
+        svg("metric.svg").contains("time_ns (ns)"),
+        "the metric is plotted against the key"
+    );
     assert_eq!(String::from_utf8_lossy(&printed.stdout), text);
     assert!(text.contains("monotone: no run contradicts it"), "{text}");
     // Every run, grid or bisection, as (bandwidth in bit/s, time in ns).

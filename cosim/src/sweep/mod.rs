@@ -13,6 +13,7 @@ pub mod axis;
 pub mod columns;
 pub mod frontier;
 pub mod path;
+pub mod plot;
 pub mod table;
 
 pub use axis::Axis;
@@ -273,6 +274,28 @@ impl Grid {
         }
         row.push(result.error.as_deref().map_or(Value::Null, Value::from));
         row
+    }
+
+    /// The grid a `sweep.json` records.
+    pub fn from_manifest(manifest: &Value) -> Option<Grid> {
+        let axes = manifest["axes"]
+            .as_array()?
+            .iter()
+            .map(|a| {
+                let values = a["values"].as_array()?;
+                Some(Axis {
+                    key: a["key"].as_str()?.to_string(),
+                    values: values
+                        .iter()
+                        .map(|v| serde_json::from_value(v.clone()).ok())
+                        .collect::<Option<Vec<_>>>()?,
+                })
+            })
+            .collect::<Option<Vec<_>>>()?;
+        Some(Grid {
+            scenario: PathBuf::from(manifest["scenario"].as_str()?),
+            axes,
+        })
     }
 
     /// The grid as `sweep.json` records it (the same for every shard).

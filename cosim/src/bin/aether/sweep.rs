@@ -154,6 +154,68 @@ fn deadline(
     ))
 }
 
+/// `frontier.svg`, or `frontier-1.svg`, ... one per group of the other swept keys.
+fn frontier_plots(
+    grid: &Grid,
+    search: &Search,
+    column: &str,
+    runs: &[(Vec<sweep::Setting>, Option<f64>)],
+    answer: &Answer,
+    out: &std::path::Path,
+) -> Result<(), String> {
+    let keys: Vec<&str> = search
+        .minimize
+        .iter()
+        .map(|&i| grid.axes[i].key.as_str())
+        .collect();
+    let group_of = |s: &[sweep::Setting]| -> Vec<sweep::Setting> {
+        s.iter()
+            .filter(|(k, _)| k != "seed" && !keys.contains(&k.as_str()))
+            .cloned()
+            .collect()
+    };
+    let mut groups: Vec<Vec<sweep::Setting>> = Vec::new();
+    for (s, _) in runs {
+        let g = group_of(s);
+        if !groups.contains(&g) {
+            groups.push(g);
+        }
+    }
+    for (i, group) in groups.iter().enumerate() {
+        let name = if groups.len() == 1 {
+            "frontier.svg".to_string()
+        } else {
+            format!("frontier-{}.svg", i + 1)
+        };
+        let title: String = group
+            .iter()
+            .map(|(k, v)| format!("{k}={}, ", sweep::axis::cell(v)))
+            .collect();
+        let mine: Vec<_> = runs
+            .iter()
+            .filter(|(s, _)| group_of(s) == *group)
+            .cloned()
+            .collect();
+        let front: Vec<_> = answer
+            .frontier
+            .iter()
+            .filter(|p| p.group == *group)
+            .cloned()
+            .collect();
+        sweep::plot::frontier(
+            grid,
+            &title,
+            &keys,
+            column,
+            search.deadline,
+            &mine,
+            &front,
+            &out.join(name),
+        )?;
+    }
+    Ok(())
+}
+
 /// The frontier as a table, then the contradictions of monotonicity.
 fn frontier_text(grid: &Grid, search: &Search, metric: &str, answer: &Answer) -> String {
     use std::fmt::Write;
@@ -253,6 +315,12 @@ fn merge(shards: &[PathBuf], out: &std::path::Path) -> ExitCode {
     let header = table::columns(&manifest).unwrap_or_default();
     let rows: Vec<_> = rows.into_iter().flatten().collect();
     if let Err(e) = table::write(out, &manifest, &header, &rows) {
+        return fail(e);
+    }
+    if let Some(grid) = Grid::from_manifest(&manifest)
+        && let Err(e) =
+            sweep::plot::metric(&grid, &header, &rows, "time_ns", &out.join("metric.svg"))
+    {
         return fail(e);
     }
     eprintln!(
@@ -367,7 +435,7 @@ pub fn main(args: SweepArgs) -> ExitCode {
     if let Err(e) = table::write(&out, &grid.manifest(), &grid.header(), &rows) {
         return fail(e);
     }
-    if let Some((column, search)) = search {
+    if let Some((column, search)) = &search {
         let metric = |r: &RunResult| {
             (r.status == Status::Ok)
                 .then(|| r.report.as_ref().and_then(|rep| column.read(rep).as_f64()))
@@ -387,7 +455,14 @@ pub fn main(args: SweepArgs) -> ExitCode {
             }
             done.iter().map(metric).collect()
         });
-        let text = frontier_text(&grid, &search, column.name, &answer);
+        let text = frontier_text(&grid, search, column.name, &answer);
+        let runs: Vec<(Vec<sweep::Setting>, Option<f64>)> = (0..grid.len())
+            .map(|i| (grid.point(i), metrics[i]))
+            .chain(answer.refined.iter().cloned())
+            .collect();
+        if let Err(e) = frontier_plots(&grid, search, column.name, &runs, &answer, &out) {
+            return fail(e);
+        }
         let files = [
             ("refined.csv", table::csv(&grid.header(), &refined_rows)),
             ("refined.jsonl", table::jsonl(&grid.header(), &refined_rows)),
@@ -399,6 +474,16 @@ pub fn main(args: SweepArgs) -> ExitCode {
             }
         }
         print!("{text}");
+    }
+    let plotted = search.as_ref().map_or("time_ns", |(c, _)| c.name);
+    if let Err(e) = sweep::plot::metric(
+        &grid,
+        &grid.header(),
+        &rows,
+        plotted,
+        &out.join("metric.svg"),
+    ) {
+        return fail(e);
     }
     let bad = results.iter().filter(|r| r.status != Status::Ok).count();
     eprintln!(
