@@ -396,13 +396,13 @@ impl World {
                     let Some(pid) = node.owner(d.inbox) else {
                         continue;
                     };
+                    let edge = node.edge_at_or_after(d.time);
                     if !matches!(node.procs[pid].state, crate::node::ProcState::Waiting(_))
-                        || node.is_stopped()
+                        || !node.running_at(edge)
                     {
                         continue;
                     }
                     let was_idle = matches!(node.state, NodeState::Idle(_));
-                    let edge = node.edge_at_or_after(d.time);
                     node.wake(pid, edge, Some(1));
                     if was_idle {
                         self.resume(i, sched);

@@ -37,6 +37,8 @@ impl Node {
             self.run_loop::<false>(stop_cycle)
         };
         if exit == Exit::Halt {
+            let pc = self.procs[self.current].pc as usize;
+            self.stopped_at = Some(self.cycle - u64::from(self.program.ops[pc - 1].cost));
             self.close_activation();
             self.state = NodeState::Halted;
         }

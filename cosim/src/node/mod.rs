@@ -189,6 +189,8 @@ pub struct Node {
     pub state: NodeState,
     /// The fault that stopped it, if any.
     pub fault: Option<Fault>,
+    /// Clock edge at which the `halt` or faulting instruction that stopped the node began.
+    pub stopped_at: Option<u64>,
     /// Owner pid of each inbox id (index); `u32::MAX` when closed or never opened.
     owners: Vec<u32>,
     /// Instruction trace lines not yet handed to the simulation's trace sink, when tracing is on.
@@ -256,6 +258,7 @@ impl Node {
             nodes,
             state: NodeState::Running,
             fault: None,
+            stopped_at: None,
             owners: vec![0],
             trace: None,
             timeline: None,
@@ -278,6 +281,12 @@ impl Node {
         matches!(self.state, NodeState::Halted | NodeState::Faulted)
     }
 
+    /// Whether a delivery waking a process at clock edge `edge` still finds the node running:
+    /// a node that ran ahead and stopped later than `edge` was still running then.
+    pub fn running_at(&self, edge: u64) -> bool {
+        !self.is_stopped() || self.stopped_at.is_some_and(|s| edge <= s)
+    }
+
     /// Records `kind` at the current process's PC and stops the node.
     pub fn raise(&mut self, kind: FaultKind) {
         let pc = self.procs[self.current].pc;
@@ -291,6 +300,7 @@ impl Node {
             kind: kind.class(),
             message: kind.to_string(),
         });
+        self.stopped_at = Some(self.cycle);
         self.close_activation();
         self.state = NodeState::Faulted;
     }
