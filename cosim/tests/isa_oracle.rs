@@ -734,7 +734,13 @@ fn run_code(code: Vec<u32>, stepping: Stepping) -> Node {
         program: Vec::new(),
         until: None,
     };
-    emulate_code(&case, code, &Arc::new(TimingProfile::default()), stepping, false)
+    emulate_code(
+        &case,
+        code,
+        &Arc::new(TimingProfile::default()),
+        stepping,
+        false,
+    )
 }
 
 #[test]

@@ -313,3 +313,54 @@ fn the_deadline_search_bisects_to_the_thinnest_link_and_reports_it() {
     );
     assert_eq!(single["time_ns"].as_f64(), Some(runs[first_ok].1));
 }
+
+#[test]
+fn decoding_rows_carry_the_decoding_report() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let scenario = "programs/decoders/central/surface_d5.toml";
+    let out = dir.path().to_str().expect("utf-8");
+    let o = aether(&[
+        "sweep",
+        scenario,
+        "--set",
+        "decoding.shots=20",
+        "--set",
+        "defaults.clock=100MHz,250MHz",
+        "--out",
+        out,
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    for (i, row) in rows(dir.path()).iter().enumerate() {
+        let clock = ["100MHz", "250MHz"][i];
+        let single = report(
+            Path::new(scenario),
+            &[
+                "--set",
+                "decoding.shots=20",
+                "--set",
+                &format!("defaults.clock={clock}"),
+            ],
+            0,
+        );
+        let d = &single["decoding"];
+        assert_eq!(
+            row["decode_latency_p99_ns"], d["latency"]["p99_ns"],
+            "{clock}"
+        );
+        assert_eq!(
+            row["decode_latency_max_cycles"], d["latency"]["max_cycles"],
+            "{clock}"
+        );
+        assert_eq!(
+            row["decode_late_shots"], d["backlog"]["late_shots"],
+            "{clock}"
+        );
+        assert_eq!(row["logical_errors"], d["logical_errors"], "{clock}");
+        assert_eq!(row["decode_shots"], 20);
+    }
+}

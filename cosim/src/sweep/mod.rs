@@ -111,9 +111,10 @@ pub fn run(path: &Path, settings: &[Setting], assemble: Assembler<'_>) -> RunRes
             .build(seed, None, Stepping::RunAhead)
             .map_err(|e| e.to_string())?;
         let outcome = sim.run();
-        let report = Report::new(&path.display().to_string(), seed, &sim, &outcome, &|id| {
+        let mut report = Report::new(&path.display().to_string(), seed, &sim, &outcome, &|id| {
             scenario.label(id)
         });
+        report.decoding = scenario.decoding.as_ref().map(|w| w.check(&sim));
         serde_json::to_value(&report).map_err(|e| e.to_string())
     }));
     let report = match attempt {
