@@ -264,6 +264,16 @@ mod tests {
     }
 
     #[test]
+    fn an_unreachable_switch_is_no_error() {
+        // Routers 0 and 1 are the nodes, linked both ways; router 2, the first one past the
+        // nodes, is a switch with no link: only nodes must reach every node.
+        let links = line(2);
+        let routes = Routes::shortest_paths(3, 2, &links, &[1, 1]).expect("nodes reach nodes");
+        assert_eq!(routes.next(2, 0), NO_ROUTE);
+        assert_eq!(routes.next(0, 1), 0);
+    }
+
+    #[test]
     fn unreachable_nodes_are_an_error() {
         let links = line(2);
         assert_eq!(
