@@ -364,3 +364,92 @@ fn decoding_rows_carry_the_decoding_report() {
         assert_eq!(row["decode_shots"], 20);
     }
 }
+
+const HALO: &str = "programs/examples/halo/halo.toml";
+
+#[test]
+fn heatmap_draws_each_link_of_the_chosen_run_coloured_by_its_report() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let out = dir.path().join("hm");
+    let set = "network.link.bandwidth=1Gbit/s,2Gbit/s";
+    let o = aether(&[
+        "sweep",
+        HALO,
+        "--set",
+        set,
+        "--heatmap",
+        "1",
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let r = report(
+        Path::new(HALO),
+        &["--set", "network.link.bandwidth=2Gbit/s"],
+        0,
+    );
+    let links = r["network"]["links"].as_array().expect("links");
+    assert!(!links.is_empty());
+    // docs/sizing.md: rgb(255, round(255 (1 - u)), round(255 (1 - u))).
+    let expected: Vec<String> = links
+        .iter()
+        .map(|l| {
+            let u = l["utilization"].as_f64().expect("utilization");
+            let rest = (255.0 * (1.0 - u)).round() as u8;
+            format!("#FF{rest:02X}{rest:02X}")
+        })
+        .collect();
+    let svg = String::from_utf8(read(&out, "heatmap.svg")).expect("utf-8");
+    let strokes: Vec<String> = svg
+        .lines()
+        .filter(|l| l.contains("stroke-width=\"6\""))
+        .filter_map(|l| l.split("stroke=\"").nth(1).map(|s| s[..7].to_string()))
+        .collect();
+    assert_eq!(strokes, expected);
+    let labels: Vec<String> = svg
+        .lines()
+        .filter(|l| {
+            l.strip_suffix('%')
+                .is_some_and(|v| v.parse::<f64>().is_ok())
+        })
+        .map(String::from)
+        .collect();
+    let want: Vec<String> = links
+        .iter()
+        .map(|l| format!("{:.1}%", l["utilization"].as_f64().expect("u") * 100.0))
+        .collect();
+    assert_eq!(labels, want);
+    assert!(svg.contains("x (grid column)") && svg.contains("y (grid row)"));
+}
+
+#[test]
+fn heatmap_refuses_a_missing_run_and_a_non_grid_topology() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let out = dir.path().join("bad");
+    let o = aether(&[
+        "sweep",
+        HALO,
+        "--heatmap",
+        "1",
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--heatmap 1: no such run"));
+    assert!(!out.join("sweep.csv").exists(), "refused before running");
+    let o = aether(&[
+        "sweep",
+        RING,
+        "--heatmap",
+        "0",
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("not a mesh or torus"));
+}

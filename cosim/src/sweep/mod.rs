@@ -12,6 +12,7 @@ use crate::sim::Stepping;
 pub mod axis;
 pub mod columns;
 pub mod frontier;
+pub mod heatmap;
 pub mod path;
 pub mod plot;
 pub mod table;

@@ -57,6 +57,9 @@ pub struct SweepArgs {
     /// passing grid value.
     #[arg(long, value_name = "N", default_value_t = 4)]
     pub refine: u32,
+    /// Also write `heatmap.svg`: run RUN's link utilization over its mesh or torus.
+    #[arg(long, value_name = "RUN")]
+    pub heatmap: Option<usize>,
     /// Output folder: sweep.csv, sweep.jsonl and sweep.json.
     #[arg(long, value_name = "DIR", required = true)]
     pub out: Option<PathBuf>,
@@ -343,6 +346,28 @@ fn progress(runs: usize) -> Option<ProgressBar> {
     })
 }
 
+/// The run `--heatmap` names and its grid, refused when it is not one of `runs` or its
+/// topology is not a mesh or torus.
+fn heatmap_shape(
+    grid: &Grid,
+    runs: &[usize],
+    i: usize,
+) -> Result<(usize, sweep::heatmap::Shape), String> {
+    if !runs.contains(&i) {
+        return Err(format!(
+            "--heatmap {i}: no such run in this sweep (runs 0 to {}{})",
+            grid.len() - 1,
+            if runs.len() < grid.len() {
+                ", this shard's only"
+            } else {
+                ""
+            }
+        ));
+    }
+    let scenario = sweep::load(&grid.scenario, &grid.point(i), &assemble)?;
+    sweep::heatmap::Shape::of(&scenario.network.topology).map(|s| (i, s))
+}
+
 /// Runs `aether sweep`.
 pub fn main(args: SweepArgs) -> ExitCode {
     let (scenario, out) = match (args.command, args.scenario, args.out) {
@@ -407,6 +432,14 @@ pub fn main(args: SweepArgs) -> ExitCode {
             .collect();
         return fail(format!("run {i} ({}): {e}", point.join(" ")));
     }
+    let heatmap = match args
+        .heatmap
+        .map(|i| heatmap_shape(&grid, &runs, i))
+        .transpose()
+    {
+        Ok(h) => h,
+        Err(e) => return fail(e),
+    };
     let bar = progress(runs.len());
     let failed = std::sync::atomic::AtomicUsize::new(0);
     let results: Vec<RunResult> = pool.install(|| {
@@ -484,6 +517,17 @@ pub fn main(args: SweepArgs) -> ExitCode {
         &out.join("metric.svg"),
     ) {
         return fail(e);
+    }
+    if let Some((i, shape)) = heatmap {
+        let at = runs.iter().position(|&r| r == i);
+        let report = at.and_then(|p| results[p].report.as_ref());
+        let Some(report) = report else {
+            return fail(format!("--heatmap {i}: the run has no report"));
+        };
+        let title = format!("run {i}: link utilization");
+        if let Err(e) = sweep::heatmap::write(report, &shape, &title, &out.join("heatmap.svg")) {
+            return fail(e);
+        }
     }
     let bad = results.iter().filter(|r| r.status != Status::Ok).count();
     eprintln!(
