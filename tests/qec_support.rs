@@ -1,5 +1,4 @@
-//! Shared helpers of the `fw_qec_*` acceptance tests: surface-code problems and the words
-//! of `qec_graph` (docs/decoders.md, "Per-node data").
+//! Shared helpers of the `fw_qec_*` acceptance tests: surface-code problems.
 
 use aether_cosim::qec::graph::{DecodingGraph, Weighting};
 use aether_cosim::qec::sample::sample;
@@ -15,13 +14,9 @@ pub fn surface(
     shots: usize,
     seed: u64,
 ) -> (DecodingGraph, Vec<Vec<u32>>) {
-    let rounds = match noise {
-        Noise::CodeCapacity => 1,
-        Noise::Phenomenological => distance,
-    };
     let code = SurfaceCode {
         distance,
-        rounds,
+        rounds: noise.default_rounds(distance),
         noise,
         p,
     };
@@ -33,23 +28,4 @@ pub fn surface(
         .map(|shot| shot.iter_ones().map(|v| v as u32).collect())
         .collect();
     (graph, fired)
-}
-
-/// The words of `qec_graph`: D, E, per edge (a, b or -1, weight, observable mask), the CSR
-/// offsets and the incident edge ids.
-pub fn graph_words(graph: &DecodingGraph) -> Vec<u32> {
-    let mut words = vec![graph.num_detectors, graph.edges.len() as u32];
-    for e in &graph.edges {
-        words.extend([e.a, e.b.unwrap_or(u32::MAX), e.weight, e.observables as u32]);
-    }
-    let mut at = 0;
-    words.push(0);
-    for v in 0..graph.num_detectors {
-        at += graph.incident(v).len() as u32;
-        words.push(at);
-    }
-    for v in 0..graph.num_detectors {
-        words.extend(graph.incident(v));
-    }
-    words
 }

@@ -7,11 +7,12 @@
 
 use aether_cosim::qec::dem::Dem;
 use aether_cosim::qec::graph::{DecodingGraph, Weighting};
+use aether_cosim::qec::layout::graph_words;
 use aether_cosim::qec::surface::Noise;
 use aether_cosim::qec::unionfind::{Correction, decode, syndrome_of};
 use aether_tests::cosim_support::{aether, log, scenario};
 use aether_tests::fw_support::{Gen, lib_dir, words};
-use aether_tests::qec_support::{graph_words, surface};
+use aether_tests::qec_support::surface;
 use aether_tests::workspace_root;
 
 /// `replay.s`: the log tags.

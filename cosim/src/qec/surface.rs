@@ -18,6 +18,16 @@ pub enum Noise {
     Phenomenological,
 }
 
+impl Noise {
+    /// Rounds of a distance-`distance` experiment unless told otherwise: 1, or `distance`.
+    pub fn default_rounds(self, distance: u32) -> u32 {
+        match self {
+            Noise::CodeCapacity => 1,
+            Noise::Phenomenological => distance,
+        }
+    }
+}
+
 impl fmt::Display for Noise {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {

@@ -166,10 +166,7 @@ pub(super) fn problem(
                 .ok_or_else(|| err("distance: missing".into()))?;
             let code = SurfaceCode {
                 distance,
-                rounds: raw.rounds.unwrap_or(match noise {
-                    Noise::CodeCapacity => 1,
-                    Noise::Phenomenological => distance,
-                }),
+                rounds: raw.rounds.unwrap_or(noise.default_rounds(distance)),
                 noise,
                 p: raw.p.ok_or_else(|| err("p: missing".into()))?,
             };

@@ -205,10 +205,7 @@ fn run_sample(args: &SampleArgs) -> Result<String, String> {
                 NoiseArg::CodeCapacity => Noise::CodeCapacity,
                 NoiseArg::Phenomenological => Noise::Phenomenological,
             };
-            let rounds = args.rounds.unwrap_or(match noise {
-                Noise::CodeCapacity => 1,
-                Noise::Phenomenological => distance,
-            });
+            let rounds = args.rounds.unwrap_or(noise.default_rounds(distance));
             let code = SurfaceCode {
                 distance,
                 rounds,

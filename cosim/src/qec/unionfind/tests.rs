@@ -401,13 +401,9 @@ fn surface(
     weighting: Weighting,
     shots: usize,
 ) -> (DecodingGraph, Samples) {
-    let rounds = match noise {
-        Noise::CodeCapacity => 1,
-        Noise::Phenomenological => distance,
-    };
     let code = SurfaceCode {
         distance,
-        rounds,
+        rounds: noise.default_rounds(distance),
         noise,
         p,
     };
