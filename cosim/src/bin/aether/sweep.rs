@@ -536,5 +536,16 @@ pub fn main(args: SweepArgs) -> ExitCode {
         bad,
         out.join(table::CSV).display()
     );
+    let failed = results
+        .iter()
+        .filter(|r| r.status == Status::Failed)
+        .count();
+    if failed > 0 {
+        eprintln!(
+            "error: {failed} runs failed a decoding check (a wrong or missing answer); \
+             their rows say why"
+        );
+        return ExitCode::from(1);
+    }
     ExitCode::SUCCESS
 }
