@@ -3,6 +3,7 @@
 //! (docs/decoders.md).
 
 pub mod dem;
+pub mod distributed;
 pub mod graph;
 pub mod layout;
 pub mod sample;
