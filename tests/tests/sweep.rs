@@ -453,3 +453,93 @@ fn heatmap_refuses_a_missing_run_and_a_non_grid_topology() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("not a mesh or torus"));
 }
+
+/// `tests/decoding/small.toml` (decoded by the stand-in `empty.s`, which answers every shot
+/// with an empty correction) over two shot files: `two_layers.dets.01` has no detection
+/// event, so every empty correction is right; `fires.dets.01` fires D0 and D1 (node 0,
+/// both layers) in shot 1, which the empty correction does not reproduce.
+#[test]
+fn a_failed_decoding_check_exits_1_after_writing_every_file() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let out = dir.path().join("out");
+    let scenario = "tests/decoding/small.toml";
+    let o = aether(&[
+        "sweep",
+        scenario,
+        "--set",
+        "decoding.dets=two_layers.dets.01,fires.dets.01",
+        "--set",
+        "defaults.clock=250MHz,500MHz",
+        "--deadline",
+        "1us",
+        "--metric",
+        "decode_latency_p99",
+        "--minimize",
+        "defaults.clock",
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "stderr: {stderr}");
+    assert!(
+        stderr.contains("error: 2 runs failed a decoding check"),
+        "{stderr}"
+    );
+    for file in [
+        "sweep.csv",
+        "sweep.jsonl",
+        "sweep.json",
+        "metric.svg",
+        "frontier.txt",
+        "refined.csv",
+        "refined.jsonl",
+        "frontier-1.svg",
+        "frontier-2.svg",
+    ] {
+        assert!(out.join(file).is_file(), "{file} is written");
+    }
+    let csv = String::from_utf8(read(&out, "sweep.csv")).expect("utf-8");
+    assert_eq!(csv.lines().count(), 1 + 4, "a header and every run");
+    let rows = rows(&out);
+    assert_eq!(rows.len(), 4);
+    let shot_1 =
+        "shot 1: the correction (edges [], mask 0x0) does not reproduce the syndrome [0, 1]";
+    for (i, row) in rows.iter().enumerate() {
+        let (dets, clock) = (
+            ["two_layers.dets.01", "fires.dets.01"][i / 2],
+            ["250MHz", "500MHz"][i % 2],
+        );
+        assert_eq!(row["decoding.dets"], dets, "run {i}");
+        let single = report(
+            Path::new(scenario),
+            &[
+                "--set",
+                &format!("decoding.dets={dets}"),
+                "--set",
+                &format!("defaults.clock={clock}"),
+            ],
+            if i < 2 { 0 } else { 1 },
+        );
+        let failures = single["decoding"]["failures"].as_array().expect("failures");
+        assert_eq!(row["decode_shots"], 3, "run {i}");
+        assert_eq!(
+            row["decode_latency_p99_ns"], single["decoding"]["latency"]["p99_ns"],
+            "run {i}"
+        );
+        if i < 2 {
+            assert_eq!(row["status"], "ok", "run {i}");
+            assert_eq!(row["error"], Value::Null, "run {i}");
+            assert!(failures.is_empty(), "run {i}");
+        } else {
+            assert_eq!(row["status"], "failed", "run {i}");
+            let error = row["error"].as_str().expect("error text");
+            assert!(error.starts_with(shot_1), "run {i}: {error}");
+            assert_eq!(Some(error), failures[0].as_str(), "run {i}");
+        }
+    }
+    let frontier = String::from_utf8(read(&out, "frontier.txt")).expect("utf-8");
+    assert!(
+        frontier.contains("decoding.dets=two_layers.dets.01") && !frontier.contains("fires"),
+        "a failed run never meets the deadline: {frontier}"
+    );
+}
