@@ -9,9 +9,21 @@ use aether_tests::fw_support;
 
 use cosim_support::{log, report, scenario};
 
-/// A stimulus component `id` sending `count` messages of `ty` to node 0's inbox 0, one
-/// every `period_ns`.
+/// A stimulus component `id` sending `count` messages of `ty` with payload `[7, 8]` (and
+/// the sequence number) to node 0's inbox 0, one every `period_ns`.
 fn stimulus(id: u32, ty: u32, start_ns: u32, count: u32, period_ns: u32) -> String {
+    stimulus_with(id, ty, &[7, 8], start_ns, count, period_ns)
+}
+
+/// [`stimulus`] with the payload `payload` before the sequence number.
+fn stimulus_with(
+    id: u32,
+    ty: u32,
+    payload: &[u32],
+    start_ns: u32,
+    count: u32,
+    period_ns: u32,
+) -> String {
     format!(
         r#"
 [[components]]
@@ -19,7 +31,7 @@ kind = "stimulus"
 id = {id}
 dst = {{ node = 0, inbox = 0 }}
 type = {ty}
-payload = [7, 8]
+payload = {payload:?}
 sequence = true
 start = "{start_ns} ns"
 period = "{period_ns} ns"
@@ -184,14 +196,15 @@ const SERVE: &str = r#"
 .import "dispatch.s"
 .data
 table:
-    .word 2
+    .word 3
     .word 5, 0, on_other
     .word 1, 0, on_ping
-stash: .space STASH_HDR + 8 * 4
+    .word 9, 0, on_other
+stash: .space STASH_HDR + 12 * 4
 .code
 main:
     push stash
-    push 8
+    push 12
     push 4
     call stash_init
     push table
@@ -208,14 +221,26 @@ on_ping:
 #[test]
 fn a_served_message_costs_the_documented_cycles() {
     // docs/firmware.md: a lone message to an idle dispatch_forever costs 328 + 13 j + H + W
-    // cycles, j = its entry's position (1 here), H = the handler's cycles (drop, ret), W =
-    // payload words (3: [7, 8] and the sequence number). Two more messages, far apart, add exactly twice that.
-    let busy = |count| {
-        let r = run(SERVE, &stimulus(1, 1, 1000, count, 5000));
-        r["nodes"][0]["cycles"]["busy"].as_u64().expect("busy")
-    };
-    let per_message = 328 + 13 + cosim_support::costs(&["drop", "ret"]) + 3;
-    assert_eq!(busy(3) - busy(1), 2 * per_message);
+    // cycles, j = its entry's position, H = the handler's cycles (drop, ret), W = payload
+    // words (the stimulus payload and its sequence number). Two more messages, far apart,
+    // add exactly twice that. Checked at every position of the table and three sizes.
+    for (ty, j, payload) in [
+        (5, 0, &[][..]),
+        (1, 1, &[7, 8][..]),
+        (9, 2, &[1, 2, 3, 4, 5][..]),
+    ] {
+        let busy = |count| {
+            let r = run(SERVE, &stimulus_with(1, ty, payload, 1000, count, 5000));
+            r["nodes"][0]["cycles"]["busy"].as_u64().expect("busy")
+        };
+        let words = payload.len() as u64 + 1;
+        let per_message = 328 + 13 * j + cosim_support::costs(&["drop", "ret"]) + words;
+        assert_eq!(
+            busy(3) - busy(1),
+            2 * per_message,
+            "type {ty}, {words} words"
+        );
+    }
 }
 
 const GATHER: &str = r#"
@@ -291,7 +316,11 @@ fn rpc_gather_reports_each_target() {
     assert_eq!(fw_support::count(&r, "Q", "returned"), 1);
 }
 
-const CALL: &str = r#"
+/// A client on node 0 calling node 1 with a request of `len` words and room for `rmax`
+/// answer words; the server answers `answer` words with `rpc_reply_buf`.
+fn call_program(len: u32, rmax: u32, answer: u32) -> String {
+    format!(
+        r#"
 .import "dispatch.s"
 .import "rpc.s"
 .msg Q = 1
@@ -299,41 +328,56 @@ const CALL: &str = r#"
 table:
     .word 1
     .word Q, 0, on_q
-stash: .space STASH_HDR + 8 * 4
-req: .space 2
-rep: .space 6
+stash: .space STASH_HDR + 12 * 4
+req: .space {len}
+rep: .space 4 + {rmax}
+ans: .space {answer}
 .code
 .entry client
 .entry server
 client:
     push req
-    push 2
+    push {len}
     push Q
     push 1 << 16
     push rep
-    push 2
+    push {rmax}
     push 1000
     call rpc_call
     halt
 server:
     push table
     push stash
-    push 8
+    push 12
     push 4
     call dispatch_run
 on_q:
-    push 42
-    call rpc_reply
+    push ans
+    push {answer}
+    call rpc_reply_buf
     ret
-"#;
+"#
+    )
+}
 
 #[test]
 fn an_rpc_call_costs_the_documented_cycles() {
     // docs/firmware.md: rpc_call costs 89 + len + R when the answer comes, R = recv_timeout's
-    // 15 + W plus await's 40 for one wait with a finite timeout; W = 2 answer words.
-    let r = run_entries(CALL, &[(0, "client"), (1, "server")]);
-    let arguments = cosim_support::costs(&["push"; 7]) + cosim_support::cost("call");
-    let rpc_call = 89 + 2 + (15 + 2 + 40);
-    let expected = arguments + rpc_call + cosim_support::cost("halt");
-    assert_eq!(r["nodes"][0]["cycles"]["busy"].as_u64(), Some(expected));
+    // 15 + W plus await's 40 for one wait with a finite timeout; W = the answer words
+    // received, at most rmax. Checked at three request and answer sizes.
+    for (len, rmax, answer) in [(2, 2, 2), (5, 4, 4), (7, 3, 6)] {
+        let r = run_entries(
+            &call_program(len, rmax, answer),
+            &[(0, "client"), (1, "server")],
+        );
+        let arguments = cosim_support::costs(&["push"; 7]) + cosim_support::cost("call");
+        let words = u64::from(answer.min(rmax));
+        let rpc_call = 89 + u64::from(len) + (15 + words + 40);
+        let expected = arguments + rpc_call + cosim_support::cost("halt");
+        assert_eq!(
+            r["nodes"][0]["cycles"]["busy"].as_u64(),
+            Some(expected),
+            "len {len}, rmax {rmax}, answer {answer}"
+        );
+    }
 }

@@ -107,24 +107,40 @@ fn the_first_answer_wins_and_the_links_cancel_the_rest() {
     }
 }
 
-const LIFECYCLE: &str = r#"
+/// A program whose main runs `spawns` (each a spawn call followed by `drop`), then waits
+/// for a message and halts. `routine` adds 1 to its argument; `lroutine` (for
+/// `spawn_linked`) drops its inbox first.
+fn lifecycle(spawns: &[(&str, &str, &str)]) -> String {
+    let calls: String = spawns
+        .iter()
+        .map(|(routine, notify, spawn)| {
+            format!("    push {routine}\n    push 5\n{notify}    call {spawn}\n    drop\n")
+        })
+        .collect();
+    format!(
+        r#"
 .import "monitor.s"
 .code
 main:
-    push routine
-    push 5
-    push 0
-    call my_addr
-    call spawn_monitored
-    drop
-    push -1
+{calls}    push -1
     wait
     drop
     halt
 routine:
     addi 1
     ret
-"#;
+lroutine:
+    drop
+    addi 1
+    ret
+"#
+    )
+}
+
+/// The caller's own address (inbox 0), as a spawn's notify argument.
+const ME: &str = "    push 0\n    call my_addr\n";
+/// Nobody to notify.
+const NOBODY: &str = "    push -1\n";
 
 /// Runs `program` (which imports `monitor.s`) on one node.
 fn run_one(program: &str) -> serde_json::Value {
@@ -140,7 +156,7 @@ fn run_one(program: &str) -> serde_json::Value {
 fn a_monitored_process_costs_the_documented_cycles() {
     // docs/firmware.md: spawn_monitored 70 + 12 k (k = 0 records in use), the start 20, the
     // end after the routine returns 1 + 3 + mon_exit, mon_exit 319 + 29 per EXIT sent.
-    let r = run_one(LIFECYCLE);
+    let r = run_one(&lifecycle(&[("routine", ME, "spawn_monitored")]));
     let c = cosim_support::costs;
     let main = c(&["push", "push", "push", "call", "call", "drop", "push", "wait", "drop"])
         + 6 // my_addr
@@ -151,6 +167,29 @@ fn a_monitored_process_costs_the_documented_cycles() {
     assert_eq!(r["nodes"][0]["cycles"]["busy"].as_u64(), Some(expected));
     assert_eq!(fw_support::count(&r, "EXIT", "delivered"), 1);
     assert_eq!(r["nodes"][0]["open_inboxes"], 1);
+}
+
+#[test]
+fn a_second_monitored_process_and_an_unwatched_end_cost_the_documented_cycles() {
+    // docs/firmware.md at other points than above: the second spawn_monitored finds k = 1
+    // record in use (70 + 12), and the first process, monitored by nobody (-1), ends with
+    // mon_exit 319 + 12 s (s = 1 record with nobody to tell) instead of 319 + 29 t. Main
+    // waits, then the two processes run in turn: three switches.
+    let r = run_one(&lifecycle(&[
+        ("routine", NOBODY, "spawn_monitored"),
+        ("routine", ME, "spawn_monitored"),
+    ]));
+    let c = cosim_support::costs;
+    let main = c(&["push", "push", "push", "call", "drop"])
+        + c(&["push", "push", "push", "call", "call", "drop"])
+        + 6 // my_addr
+        + c(&["push", "wait", "drop", "halt"]);
+    let spawns = 70 + (70 + 12);
+    let unwatched = 20 + c(&["addi", "ret"]) + 1 + 3 + 319 + 12;
+    let watched = 20 + c(&["addi", "ret"]) + 1 + 3 + 319 + 29;
+    let expected = main + spawns + unwatched + watched + 3 * 2;
+    assert_eq!(r["nodes"][0]["cycles"]["busy"].as_u64(), Some(expected));
+    assert_eq!(fw_support::count(&r, "EXIT", "delivered"), 1);
 }
 
 #[test]
@@ -211,10 +250,7 @@ fn a_linked_process_costs_the_documented_cycles() {
     // linked process's start 80 + 12 k' (k' = 1: its start record is in use), its routine,
     // 1 + 3 + mon_exit with one EXIT sent and one record it watched freed (319 + 29 + 15),
     // and a switch back.
-    let program = LIFECYCLE
-        .replace("spawn_monitored", "spawn_linked")
-        .replace("routine:\n", "routine:\n    drop\n");
-    let r = run_one(&program);
+    let r = run_one(&lifecycle(&[("lroutine", ME, "spawn_linked")]));
     let c = cosim_support::costs;
     let main = c(&["push", "push", "push", "call", "call", "drop", "push", "wait", "drop"])
         + 6 // my_addr
@@ -224,4 +260,25 @@ fn a_linked_process_costs_the_documented_cycles() {
     assert_eq!(r["nodes"][0]["cycles"]["busy"].as_u64(), Some(expected));
     assert_eq!(fw_support::count(&r, "EXIT", "delivered"), 1);
     assert_eq!(r["nodes"][0]["open_inboxes"], 1, "the link inbox closed");
+}
+
+#[test]
+fn a_linked_process_after_a_monitored_one_costs_the_documented_cycles() {
+    // docs/firmware.md at other points than above: spawn_linked finds the monitored
+    // process's record in use (74 + 12 k, k = 1); its yield runs the monitored process
+    // first, which frees that record, so the linked process's start finds slot 0 free
+    // (80 + 12 k', k' = 0). Both tell main (319 + 29 each); the linked one also frees the
+    // record it watched (+ 15). Switches: main to each process in turn and back.
+    let r = run_one(&lifecycle(&[
+        ("routine", ME, "spawn_monitored"),
+        ("lroutine", ME, "spawn_linked"),
+    ]));
+    let c = cosim_support::costs;
+    let main = 2 * (c(&["push", "push", "push", "call", "call", "drop"]) + 6)
+        + c(&["push", "wait", "drop", "halt"]);
+    let monitored = 20 + c(&["addi", "ret"]) + 1 + 3 + 319 + 29;
+    let linked = 80 + c(&["drop", "addi", "ret"]) + 1 + 3 + 319 + 29 + 15;
+    let expected = main + 70 + (74 + 12) + monitored + linked + 3 * 2;
+    assert_eq!(r["nodes"][0]["cycles"]["busy"].as_u64(), Some(expected));
+    assert_eq!(fw_support::count(&r, "EXIT", "delivered"), 2);
 }
