@@ -178,3 +178,45 @@ fn the_docs_decode_example_runs() {
     assert!(last.contains("logical errors"), "{last}");
     assert!(dir.path().join("edges.txt").exists());
 }
+
+/// `--distributed` runs the distributed decoder's protocol beside the reference and prints
+/// its costs: the hand-worked shot of `qec::distributed`'s tests (two detectors on two
+/// nodes, D0 fired) takes 6 supersteps, 12 `QEC_STEP` messages and 48 payload words
+/// (docs/decoders.md, "The distributed decoder"); an empty shot 1 superstep, 2 messages
+/// and 6 words; so two shots average 3.5, 7 and 27.
+#[test]
+fn decode_distributed_prints_the_protocols_costs() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (dem, dets, pred) = (
+        dir.path().join("hand.dem"),
+        dir.path().join("d.01"),
+        dir.path().join("p.01"),
+    );
+    std::fs::write(
+        &dem,
+        "detector(0, 0, 0) D0\ndetector(2, 0, 0) D1\n\
+         error(0.1) D0 D1\nerror(0.1) D0\nerror(0.1) D1 L0\n",
+    )
+    .expect("write the DEM");
+    std::fs::write(&dets, "10\n00\n").expect("write the shots");
+    let out = aether(&[
+        "qec",
+        "decode",
+        "--dem",
+        s(&dem),
+        "--dets",
+        s(&dets),
+        "--out",
+        s(&pred),
+        "--distributed",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains(
+            "distributed protocol on 2 nodes: same corrections; supersteps mean 3.500, max 6; \
+             per shot 7.0 QEC_STEP messages, 27.0 payload words"
+        ),
+        "{stdout}"
+    );
+}

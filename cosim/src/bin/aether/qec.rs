@@ -4,12 +4,14 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use aether_cosim::qec::dem::Dem;
+use aether_cosim::qec::distributed::Distributed;
 use aether_cosim::qec::graph::{DecodingGraph, Weighting};
+use aether_cosim::qec::layout::Layout;
 use aether_cosim::qec::sample::sample;
 use aether_cosim::qec::score::Score;
 use aether_cosim::qec::shots::{ShotFormat, read_shots, write_shots};
 use aether_cosim::qec::surface::{Noise, SurfaceCode};
-use aether_cosim::qec::unionfind::decode;
+use aether_cosim::qec::unionfind::{Correction, decode};
 use bitvec::vec::BitVec;
 use clap::{Args, Subcommand, ValueEnum};
 
@@ -129,6 +131,10 @@ pub struct DecodeArgs {
     /// Also write each shot's correction edges here: one line per shot, edge ids ascending.
     #[arg(long, value_name = "FILE")]
     edges_out: Option<PathBuf>,
+    /// Also run the distributed decoder's protocol on every shot (docs/decoders.md, "The
+    /// distributed decoder"), check it gives the same correction, and print what it costs.
+    #[arg(long)]
+    distributed: bool,
 }
 
 /// Arguments of `aether qec score`.
@@ -272,10 +278,19 @@ fn run_decode(args: &DecodeArgs) -> Result<String, String> {
     let mut predictions = Vec::with_capacity(shots.len());
     let mut edges_text = String::new();
     let (mut rounds, mut most_rounds, mut edges) = (0u64, 0u32, 0u64);
+    let mut protocol = match args.distributed {
+        true => Some(ProtocolCost::new(&graph)?),
+        false => None,
+    };
     for (i, shot) in shots.iter().enumerate() {
         let fired: Vec<u32> = shot.iter_ones().map(|v| v as u32).collect();
         let correction = decode(&graph, &fired)
             .map_err(|e| format!("{}: shot {}: {e}", args.dets.display(), i + 1))?;
+        if let Some(protocol) = &mut protocol {
+            protocol
+                .add(&fired, &correction)
+                .map_err(|e| format!("{}: shot {}: {e}", args.dets.display(), i + 1))?;
+        }
         let mut flips = BitVec::repeat(false, observables);
         for bit in 0..observables.min(64) {
             flips.set(bit, correction.observables >> bit & 1 == 1);
@@ -298,7 +313,7 @@ fn run_decode(args: &DecodeArgs) -> Result<String, String> {
         write_file(path, edges_text.as_bytes())?;
     }
     let n = shots.len().max(1) as f64;
-    Ok(format!(
+    let mut summary = format!(
         "{}: {} shots decoded ({} detectors, {} edges); growth rounds mean {:.3}, \
          max {most_rounds}; correction edges mean {:.3}\n",
         args.dets.display(),
@@ -307,7 +322,63 @@ fn run_decode(args: &DecodeArgs) -> Result<String, String> {
         graph.edges.len(),
         rounds as f64 / n,
         edges as f64 / n
-    ))
+    );
+    if let Some(protocol) = protocol {
+        summary += &protocol.summary(n);
+    }
+    Ok(summary)
+}
+
+/// What the distributed decoder's protocol costs over the shots decoded.
+struct ProtocolCost {
+    model: Distributed,
+    nodes: usize,
+    supersteps: u64,
+    most_supersteps: u32,
+    messages: u64,
+    words: u64,
+}
+
+impl ProtocolCost {
+    fn new(graph: &DecodingGraph) -> Result<ProtocolCost, String> {
+        let layout = Layout::new(graph).map_err(|e| e.to_string())?;
+        Ok(ProtocolCost {
+            model: Distributed::new(graph, &layout),
+            nodes: layout.nodes(),
+            supersteps: 0,
+            most_supersteps: 0,
+            messages: 0,
+            words: 0,
+        })
+    }
+
+    /// Runs the protocol on one shot; its correction must be the reference's.
+    fn add(&mut self, fired: &[u32], reference: &Correction) -> Result<(), String> {
+        let run = self.model.decode(fired).map_err(|e| e.to_string())?;
+        if run.correction != *reference {
+            return Err(format!(
+                "the distributed protocol gives edges {:?}, the reference {:?}",
+                run.correction.edges, reference.edges
+            ));
+        }
+        self.supersteps += u64::from(run.supersteps);
+        self.most_supersteps = self.most_supersteps.max(run.supersteps);
+        self.messages += run.messages;
+        self.words += run.words;
+        Ok(())
+    }
+
+    fn summary(&self, shots: f64) -> String {
+        format!(
+            "distributed protocol on {} nodes: same corrections; supersteps mean {:.3}, max {}; \
+             per shot {:.1} QEC_STEP messages, {:.1} payload words\n",
+            self.nodes,
+            self.supersteps as f64 / shots,
+            self.most_supersteps,
+            self.messages as f64 / shots,
+            self.words as f64 / shots
+        )
+    }
 }
 
 fn run_score(args: &ScoreArgs) -> Result<String, String> {
