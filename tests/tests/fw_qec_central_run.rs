@@ -22,7 +22,7 @@ fn text(programs: &str, decoding: &str) -> String {
         .replace("DIR", &dir.display().to_string())
         .replace("LIB", &lib.display().to_string());
     format!(
-        "seed = 5\n{programs}\n[defaults]\nclock = \"250 MHz\"\nmemory = 131072\n\
+        "seed = 5\n{programs}\n[defaults]\nclock = \"250 MHz\"\nmemory = 262144\n\
          [network]\ninbox_capacity = 1000000\n[decoding]\n{decoding}"
     )
 }

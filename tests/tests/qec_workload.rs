@@ -317,7 +317,7 @@ sources = ["{}"]
 lib = ["{}"]
 [defaults]
 clock = "250 MHz"
-memory = 131072
+memory = 262144
 [[nodes]]
 program = "central"
 entry = "central"

@@ -17,8 +17,8 @@
 .import "node.s"
 .import "uf.s"
 
-.const QEC_MAX_D = 2048         ; most detectors and edges of a graph this node holds
-.const QEC_MAX_E = 6144
+.const QEC_MAX_D = 4096         ; most detectors and edges of a graph this node holds
+.const QEC_MAX_E = 8192
 .const UF_WORK = 9 * QEC_MAX_D + 3 * QEC_MAX_E
 .const CN_W = 4                 ; shot slots (a power of two)
 .const CN_SLOT = 3 + QEC_MAX_D  ; a slot: shot, reports, n, fired detectors
