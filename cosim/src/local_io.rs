@@ -2,7 +2,10 @@
 //! at scheduled times (readouts of a quantum computer's ancillas), and messages firmware
 //! sends to its node's output port (results). Neither crosses the network: no link, NIC
 //! port or network statistic is charged (docs/decoders.md, "Readout, output and the
-//! firmware interface").
+//! firmware interface"), and the barrier wire that joins the decoding's nodes
+//! ([`barrier`]; docs/decoders.md, "The global OR wire (barrier)").
+
+pub mod barrier;
 
 use aether_network::Message;
 use serde::Serialize;
@@ -12,6 +15,10 @@ use crate::time::Time;
 /// The inbox id of a node's output port: with the port on, a `send` to
 /// `(own node, OUTPUT_PORT)` is collected as an [`Output`] instead of entering the network.
 pub const OUTPUT_PORT: u16 = 0xFFFF;
+
+/// The inbox id of a node's barrier port: when the run has a barrier wire, a `send` to
+/// `(own node, BARRIER_PORT)` is a contribution to it instead of entering the network.
+pub const BARRIER_PORT: u16 = 0xFFFE;
 
 /// A message firmware sent to its node's output port.
 #[derive(Clone, Debug, PartialEq, Eq)]

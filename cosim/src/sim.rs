@@ -22,6 +22,7 @@ use aether_network::{Delivery, Network};
 
 use crate::component::{Component, ComponentIo};
 use crate::engine::{Engine, Model, Scheduler, StopReason};
+use crate::local_io::barrier::{Barrier, Tap};
 use crate::local_io::{InputSource, InputStats};
 use crate::node::{Exit, LogRecord, NicOutcome, Node, NodeState};
 use crate::time::Time;
@@ -90,6 +91,8 @@ pub struct World {
     inputs: Option<Box<dyn InputSource>>,
     /// What became of the local inputs.
     pub input_stats: InputStats,
+    /// The barrier wire, if the run has one.
+    pub barrier: Option<Barrier>,
 }
 
 /// A ready-to-run simulation.
@@ -157,6 +160,7 @@ impl Simulation {
             slice: None,
             inputs: None,
             input_stats: InputStats::default(),
+            barrier: None,
         };
         let mut engine = Engine::new();
         for i in 0..n {
@@ -185,6 +189,12 @@ impl Simulation {
             self.engine.schedule(t, 0, Ev::Network);
         }
         self.world.inputs = Some(inputs);
+    }
+
+    /// Gives the run a barrier wire; nodes `0 .. n` of the wire must have
+    /// [`Tap::On`] (docs/decoders.md, "The global OR wire (barrier)").
+    pub fn set_barrier(&mut self, barrier: Barrier) {
+        self.world.barrier = Some(barrier);
     }
 
     /// Adds a user stop condition, checked after every event; the run becomes single-step
@@ -335,9 +345,11 @@ impl World {
         }
     }
 
-    /// The time of the next local input, if any.
+    /// The time of the next local input (a readout or a barrier release), if any.
     fn next_input(&self) -> Option<Time> {
-        self.inputs.as_ref().and_then(|i| i.next_time())
+        let input = self.inputs.as_ref().and_then(|i| i.next_time());
+        let release = self.barrier.as_ref().and_then(|b| b.next_time());
+        input.into_iter().chain(release).min()
     }
 
     /// Makes sure the network's next internal event and the next local input are in the
@@ -353,18 +365,39 @@ impl World {
         }
     }
 
-    /// Places the local inputs due at `t` in their inboxes, recording each as a delivery.
+    /// Places the local inputs due at `t` in their inboxes, readouts before barrier
+    /// releases, recording each as a delivery.
     fn place_inputs(&mut self, t: Time, deliveries: &mut Vec<Delivery>) {
-        let Some(inputs) = self.inputs.as_mut() else {
-            return;
-        };
         let mut due = Vec::new();
-        inputs.pop(&mut due);
-        for msg in due {
+        if let Some(inputs) = self.inputs.as_mut().filter(|i| i.next_time() == Some(t)) {
+            inputs.pop(&mut due);
+            Self::place(
+                &mut self.net,
+                t,
+                due.drain(..),
+                &mut self.input_stats,
+                deliveries,
+            );
+        }
+        if let Some(wire) = self.barrier.as_mut().filter(|b| b.next_time() == Some(t)) {
+            wire.pop(&mut due);
+            Self::place(&mut self.net, t, due.drain(..), &mut wire.stats, deliveries);
+        }
+    }
+
+    /// Places `msgs` in their inboxes at `t`, counting them in `stats`.
+    fn place(
+        net: &mut Network,
+        t: Time,
+        msgs: impl Iterator<Item = aether_network::Message>,
+        stats: &mut InputStats,
+        deliveries: &mut Vec<Delivery>,
+    ) {
+        for msg in msgs {
             let (node, inbox) = (msg.dst.node, msg.dst.inbox);
-            match self.net.place(t, msg) {
+            match net.place(t, msg) {
                 Ok(()) => {
-                    self.input_stats.placed += 1;
+                    stats.placed += 1;
                     deliveries.push(Delivery {
                         time: t,
                         node,
@@ -373,7 +406,7 @@ impl World {
                 }
                 Err(e) => {
                     tracing::debug!(node, inbox, error = %e, "local input lost");
-                    self.input_stats.lost += 1;
+                    stats.lost += 1;
                 }
             }
         }
@@ -563,6 +596,13 @@ impl World {
                         return;
                     };
                     let outcome = node.outside(opcode, now, &mut self.net);
+                    if let (Some(wire), Tap::On(pending)) =
+                        (self.barrier.as_mut(), &mut node.barrier)
+                    {
+                        for c in pending.drain(..) {
+                            wire.contribute(i as u16, c);
+                        }
+                    }
                     let running = node.state == NodeState::Running;
                     let retry_edge = node.edge_at_or_after(match outcome {
                         NicOutcome::Stall(retry) => retry,

@@ -38,6 +38,7 @@ pub use nic::NicOutcome;
 pub use program::Program;
 
 use crate::local_io::Output;
+use crate::local_io::barrier::Tap;
 use crate::time::Time;
 
 /// Per-node parameters, fixed for a run.
@@ -200,6 +201,9 @@ pub struct Node {
     /// Messages sent to the node's output port, when the port is on (`None`: a `send` to
     /// inbox [`OUTPUT_PORT`](crate::local_io::OUTPUT_PORT) enters the network as any other).
     pub outputs: Option<Vec<Output>>,
+    /// The node's place on the run's barrier wire (a `send` to inbox
+    /// [`BARRIER_PORT`](crate::local_io::BARRIER_PORT) contributes when it is on).
+    pub barrier: Tap,
 }
 
 /// The per-node random stream's seed: a mix of the run seed and the node id.
@@ -263,6 +267,7 @@ impl Node {
             trace: None,
             timeline: None,
             outputs: None,
+            barrier: Tap::Off,
         })
     }
 

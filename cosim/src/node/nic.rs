@@ -8,7 +8,9 @@
 //!
 //! A `send` to the node's own output port (inbox [`OUTPUT_PORT`]), when the port is on,
 //! costs what any `send` costs and is collected as an [`Output`] instead of entering the
-//! network.
+//! network. A `send` to its barrier port (inbox [`BARRIER_PORT`]), when the run has a
+//! barrier wire, costs the same and is a contribution to the wire ([`Tap`]): the reply-to
+//! must be an inbox of the node itself, and a node not on the wire faults.
 //!
 //! `exit` closes every inbox the exiting process owns, as `close` would: messages
 //! still in them go back to their senders.
@@ -19,7 +21,8 @@ use aether_network::{Address, Message, Network, SendError};
 use super::cpu::trace_line;
 use super::fault::{FaultKind, Stack};
 use super::{Node, NodeState, ProcState};
-use crate::local_io::{OUTPUT_PORT, Output};
+use crate::local_io::barrier::{Contribution, Tap};
+use crate::local_io::{BARRIER_PORT, OUTPUT_PORT, Output};
 use crate::time::Time;
 
 /// What happened when the node performed a NIC or process instruction.
@@ -97,6 +100,34 @@ impl Node {
         self.procs[self.current].pc += 1;
     }
 
+    /// Records a contribution of `value` to the barrier wire at `now`, released to the
+    /// inbox of the reply-to address `reply`, which must be the node's own; `false` when
+    /// the run has no wire (the `send` is an ordinary one).
+    fn contribute(&mut self, now: Time, value: u32, reply: u32) -> Result<bool, FaultKind> {
+        let node = self.id;
+        let reply_to = Address::from_word(reply);
+        let pending = match &mut self.barrier {
+            Tap::On(pending) => pending,
+            Tap::Outsider => {
+                return Err(FaultKind::Nic(format!(
+                    "node {node} is not on the barrier wire (its participants are the decoding's stabilizer nodes)"
+                )));
+            }
+            Tap::Off => return Ok(false),
+        };
+        if reply == NONE || reply_to.node != node {
+            return Err(FaultKind::Nic(format!(
+                "a barrier contribution's reply-to {reply:#x} is not an inbox of node {node}"
+            )));
+        }
+        pending.push(Contribution {
+            time: now,
+            value,
+            inbox: reply_to.inbox,
+        });
+        Ok(true)
+    }
+
     /// Performs the NIC or process instruction `opcode` at the PC, at time `now` (the node's time).
     pub fn outside(&mut self, opcode: Opcode, now: Time, net: &mut Network) -> NicOutcome {
         if self.trace.is_some() {
@@ -154,6 +185,15 @@ impl Node {
                         msg_type,
                         payload,
                     });
+                    self.pop_args::<5>()?;
+                    self.retire(opcode, u64::from(len));
+                    return Ok(NicOutcome::Continue);
+                }
+                let value = payload.first().copied().unwrap_or(0);
+                if dst_addr == Address::new(node, BARRIER_PORT)
+                    && self.contribute(now, value, reply)?
+                {
+                    net.recycle(payload);
                     self.pop_args::<5>()?;
                     self.retire(opcode, u64::from(len));
                     return Ok(NicOutcome::Continue);

@@ -13,6 +13,7 @@ use super::layout::Layout;
 use super::sample::Samples;
 use super::score::Score;
 use super::unionfind;
+use crate::local_io::barrier::Barrier;
 use crate::local_io::{InputSource, Output};
 use crate::report::decoding::{Backlog, DecodingReport, Latency};
 use crate::sim::{Simulation, Station};
@@ -22,6 +23,8 @@ use crate::time::Time;
 pub const QEC_READOUT: u32 = 0x7F_FE00;
 /// Message type of a result: payload `[shot, observable mask, n, edge_1 .. edge_n]`.
 pub const QEC_RESULT: u32 = 0x7F_FE01;
+/// Message type of a barrier release: payload `[epoch, OR of the epoch's values]`.
+pub const QEC_BARRIER: u32 = 0x7F_FE02;
 
 /// One output node's result for a shot: when it was sent, its mask and its edges.
 type ShotResult = (Time, u64, Vec<u32>);
@@ -41,6 +44,8 @@ pub struct Workload {
     pub round_period: Time,
     /// Time from a round's end to its readouts' arrival.
     pub readout_latency: Time,
+    /// Time from an epoch's latest barrier contribution to its release.
+    pub barrier_latency: Time,
     /// Nodes that report one result per shot.
     pub outputs: Vec<u16>,
     /// The central decoder node (holds `qec_graph`).
@@ -60,6 +65,7 @@ impl Workload {
         samples: Samples,
         round_period: Time,
         readout_latency: Time,
+        barrier_latency: Time,
         outputs: Vec<u16>,
         central: u16,
         check_reference: bool,
@@ -76,6 +82,7 @@ impl Workload {
             samples,
             round_period,
             readout_latency,
+            barrier_latency,
             outputs,
             central,
             check_reference,
@@ -113,6 +120,15 @@ impl Workload {
         }
     }
 
+    /// The barrier wire over the stabilizer nodes, releasing `QEC_BARRIER` messages.
+    pub fn barrier(&self) -> Barrier {
+        Barrier::new(
+            self.layout.nodes() as u16,
+            self.barrier_latency,
+            QEC_BARRIER,
+        )
+    }
+
     /// Checks the results the nodes sent to their output ports in a finished run.
     pub fn check(&self, sim: &Simulation) -> DecodingReport {
         let mut outputs: Vec<&Output> = Vec::new();
@@ -137,6 +153,8 @@ impl Workload {
             readout_latency_fs: self.readout_latency,
             readouts: sim.world.input_stats.placed,
             readouts_lost: sim.world.input_stats.lost,
+            barriers: sim.world.barrier.as_ref().map_or(0, |b| b.released),
+            barriers_lost: sim.world.barrier.as_ref().map_or(0, |b| b.stats.lost),
             messages_per_shot: per_shot(net.nodes.iter().map(|n| n.sent).sum()),
             bytes_per_shot: per_shot(net.nodes.iter().map(|n| n.bytes_sent).sum()),
             reference_checked: self.check_reference,

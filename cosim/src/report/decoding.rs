@@ -29,6 +29,10 @@ pub struct DecodingReport {
     pub readouts: u64,
     /// Readouts lost (inbox 0 closed or full).
     pub readouts_lost: u64,
+    /// Barrier epochs released.
+    pub barriers: u64,
+    /// Barrier release messages lost (the reply-to inbox closed or full).
+    pub barriers_lost: u64,
     /// Shots every output node reported.
     pub decoded: u64,
     /// Shots some output node did not report.
@@ -214,6 +218,13 @@ impl DecodingReport {
             self.readouts,
             self.readouts_lost
         );
+        if self.barriers + self.barriers_lost > 0 {
+            let _ = writeln!(
+                out,
+                "  barrier: {} epochs released ({} release messages lost)",
+                self.barriers, self.barriers_lost
+            );
+        }
         for why in &self.failures {
             let _ = writeln!(out, "  FAILED {why}");
         }

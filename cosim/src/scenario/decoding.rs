@@ -14,7 +14,7 @@ use crate::qec::layout::Layout;
 use crate::qec::sample::{Samples, sample};
 use crate::qec::shots::{ShotFormat, read_shots};
 use crate::qec::surface::{Noise, SurfaceCode};
-use crate::time::Time;
+use crate::time::{FS_PER_NS, Time};
 
 /// The `[decoding]` table as written.
 #[derive(Debug, Deserialize)]
@@ -35,6 +35,7 @@ pub(super) struct RawDecoding {
     weights: Option<String>,
     round_period: Option<Quantity>,
     readout_latency: Option<Quantity>,
+    barrier_latency: Option<Quantity>,
     outputs: Option<RawOutputs>,
     central: Option<u16>,
     topology: Option<String>,
@@ -58,6 +59,8 @@ pub(super) struct Problem {
     pub samples: Samples,
     pub round_period: Time,
     pub readout_latency: Time,
+    /// The barrier wire's latency (positive).
+    pub barrier_latency: Time,
     /// Output nodes (`None`: every stabilizer node).
     pub outputs: Option<Vec<u16>>,
     pub central: u16,
@@ -204,6 +207,13 @@ pub(super) fn problem(
     if round_period == 0 {
         return Err(err("round_period: must be positive".into()));
     }
+    let barrier_latency = time("barrier_latency", &raw.barrier_latency, 20 * FS_PER_NS)?;
+    if barrier_latency == 0 {
+        return Err(err(
+            "barrier_latency: must be positive (a release is never at the time of its last contribution)"
+                .into(),
+        ));
+    }
     let outputs = match &raw.outputs {
         None => Some(vec![raw.central.unwrap_or(0)]),
         Some(RawOutputs::Word(w)) if w == "all" => None,
@@ -227,6 +237,7 @@ pub(super) fn problem(
         program: raw.program.clone(),
         readout_latency: time("readout_latency", &raw.readout_latency, 0)?,
         round_period,
+        barrier_latency,
         graph,
         layout,
         samples,

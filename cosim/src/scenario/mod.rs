@@ -10,6 +10,7 @@ use aether_network::{Address, Network, NetworkConfig};
 use serde::Deserialize;
 
 use crate::component::{Component, Sink, Stimulus, StimulusSpec};
+use crate::local_io::barrier::Tap;
 use crate::node::{Node, NodeParams, Program};
 use crate::qec::layout::graph_words;
 use crate::qec::workload::Workload;
@@ -772,6 +773,7 @@ impl Scenario {
             problem.samples,
             problem.round_period,
             problem.readout_latency,
+            problem.barrier_latency,
             outputs,
             problem.central,
             problem.check_reference,
@@ -888,10 +890,16 @@ impl Scenario {
             stations[usize::from(*id)] = Some(Station::Component(component));
         }
         let mut stations: Vec<Station> = stations.into_iter().flatten().collect();
-        if self.decoding.is_some() {
+        if let Some(workload) = &self.decoding {
+            let participants = workload.layout.nodes() as u16;
             for station in &mut stations {
                 if let Station::Node(node) = station {
                     node.outputs = Some(Vec::new());
+                    node.barrier = if node.id < participants {
+                        Tap::On(Vec::new())
+                    } else {
+                        Tap::Outsider
+                    };
                 }
             }
         }
@@ -910,6 +918,7 @@ impl Scenario {
         );
         if let Some(workload) = &self.decoding {
             sim.set_inputs(Box::new(workload.readouts()));
+            sim.set_barrier(workload.barrier());
         }
         Ok(sim)
     }

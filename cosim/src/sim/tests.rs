@@ -878,3 +878,159 @@ fn the_output_port_collects_a_send_at_its_cost_and_off_the_network() {
     assert_eq!(sent(&off), 1);
     assert_eq!(node_ref(&off, 0).outputs, None);
 }
+
+/// Node `id`: `busy` cycles of pushes and drops, then a contribution of `value` to the
+/// barrier wire with reply-to `(id, inbox)` (the send issues at cycle `busy + 8`: push,
+/// storei 2, 5 pushes), then `RECEIVER` logging `[epoch, src]`.
+fn contributor(id: u16, busy: usize, value: i64, inbox: i64) -> Vec<(Opcode, i64)> {
+    let me = i64::from(id) << 16;
+    let mut program: Vec<(Opcode, i64)> = [(Push, 1), (Drop, 0)].repeat(busy / 2);
+    program.extend_from_slice(&[
+        (Push, value),
+        (StoreI, 10),
+        (Push, 10),
+        (Push, 1),
+        (Push, 7),
+        (Push, me | i64::from(crate::local_io::BARRIER_PORT)),
+        (Push, me | inbox),
+        (Send, 0),
+    ]);
+    program.extend_from_slice(RECEIVER);
+    program
+}
+
+/// Runs `programs` on a barrier wire of `latency` over all of them (`Tap::On`).
+fn on_wire(
+    programs: &[&[(Opcode, i64)]],
+    latency: Time,
+    stepping: Stepping,
+) -> (Simulation, Outcome) {
+    let mut sim = world(programs, stepping, None);
+    for station in &mut sim.world.stations {
+        if let Station::Node(n) = station {
+            n.barrier = Tap::On(Vec::new());
+        }
+    }
+    sim.set_barrier(Barrier::new(programs.len() as u16, latency, 9));
+    let outcome = sim.run();
+    (sim, outcome)
+}
+
+#[test]
+fn a_barrier_release_comes_latency_after_the_latest_contribution() {
+    for stepping in [Stepping::RunAhead, Stepping::Single] {
+        let (early, late) = (contributor(0, 0, 1, 0), contributor(1, 30, 6, 0));
+        let (sim, _) = on_wire(&[&early, &late], 5_000_000, stepping);
+        // Node 1's send issues at cycle 30 + 8; the release at 38 ns + 5 ns wakes node 0
+        // (waiting since cycle 8 + 9 + 1 + 2): at edge 43, drop, 3 pushes, recv (8 + 2
+        // words), drop, loadi, loadi, push -> emit.
+        let emit = 43 + 1 + 3 + 10 + 1 + 2 + 2 + 1;
+        let rx = node_ref(&sim, 0);
+        assert_eq!(rx.log[0].time_fs, emit * 1_000_000);
+        assert_eq!(rx.log[0].values, vec![0, 0], "epoch 0, from node 0 itself");
+        let header: Vec<u32> = (100..106).filter_map(|a| rx.mem.load(a)).collect();
+        assert_eq!(
+            header,
+            [9, 0, u32::MAX, 2, 0, 1 | 6],
+            "type, src, reply-to, [0, OR]"
+        );
+        let wire = sim.world.barrier.as_ref().expect("a wire");
+        assert_eq!(
+            (wire.released, wire.stats.placed, wire.stats.lost),
+            (1, 2, 0)
+        );
+        let s = sim.world.net.stats();
+        assert_eq!(
+            s.nodes.iter().map(|n| n.sent).sum::<u64>(),
+            0,
+            "off the network"
+        );
+    }
+}
+
+#[test]
+fn a_barrier_contribution_costs_what_a_send_costs() {
+    let halt_after = |mut p: Vec<(Opcode, i64)>| {
+        p.truncate(p.len() - RECEIVER.len());
+        p.push((Halt, 0));
+        p
+    };
+    let to_wire = halt_after(contributor(0, 0, 1, 0));
+    let (wire, _) = on_wire(&[&to_wire], 5_000_000, Stepping::RunAhead);
+    let to_node = sender_to(1 << 16);
+    let mut net = world(&[&to_node, RECEIVER], Stepping::RunAhead, None);
+    net.run();
+    assert_eq!(to_wire.len(), to_node.len());
+    assert_eq!(node_ref(&wire, 0).cycle, node_ref(&net, 0).cycle);
+}
+
+#[test]
+fn run_ahead_equals_single_stepping_on_the_barrier_wire() {
+    for busy in [0, 2, 6, 40, 200] {
+        let programs = [
+            contributor(0, busy, 1, 0),
+            contributor(1, 8, 2, 0),
+            contributor(2, 2 * busy, 4, 0),
+        ];
+        let refs: Vec<&[(Opcode, i64)]> = programs.iter().map(Vec::as_slice).collect();
+        let digests = [Stepping::RunAhead, Stepping::Single].map(|stepping| {
+            let (sim, outcome) = on_wire(&refs, 3_000_000, stepping);
+            digest(&sim, &outcome)
+        });
+        assert_eq!(digests[0], digests[1], "busy {busy}");
+    }
+}
+
+#[test]
+fn a_release_to_an_inbox_never_opened_is_lost_and_counted() {
+    let (a, b) = (contributor(0, 0, 1, 0), contributor(1, 0, 2, 5));
+    let (sim, _) = on_wire(&[&a, &b], 1_000_000, Stepping::RunAhead);
+    let wire = sim.world.barrier.as_ref().expect("a wire");
+    assert_eq!(
+        (wire.released, wire.stats.placed, wire.stats.lost),
+        (1, 1, 1)
+    );
+    assert_eq!(node_ref(&sim, 0).log[0].values, vec![0, 0]);
+    assert!(node_ref(&sim, 1).log.is_empty());
+}
+
+#[test]
+fn a_bad_barrier_contribution_faults_the_node() {
+    let foreign = {
+        let mut p = contributor(0, 0, 1, 0);
+        p[6].1 = 1 << 16;
+        p
+    };
+    let none = {
+        let mut p = contributor(0, 0, 1, 0);
+        p[6].1 = -1;
+        p
+    };
+    for (program, tap, needle) in [
+        (&foreign, Tap::On(Vec::new()), "is not an inbox of node 0"),
+        (&none, Tap::On(Vec::new()), "is not an inbox of node 0"),
+        (
+            &contributor(0, 0, 1, 0),
+            Tap::Outsider,
+            "not on the barrier wire",
+        ),
+    ] {
+        let mut sim = world(&[program], Stepping::RunAhead, None);
+        if let Station::Node(n) = &mut sim.world.stations[0] {
+            n.barrier = tap;
+        }
+        sim.set_barrier(Barrier::new(0, 1, 9));
+        sim.run();
+        let fault = node_ref(&sim, 0).fault.as_ref().expect("a fault");
+        assert!(fault.message.contains(needle), "{}", fault.message);
+        assert_eq!(fault.pc, 7, "at the send");
+    }
+}
+
+#[test]
+fn without_a_wire_the_barrier_port_is_an_ordinary_inbox() {
+    let mut sim = world(&[&contributor(0, 0, 1, 0)], Stepping::RunAhead, None);
+    sim.run();
+    let s = sim.world.net.stats();
+    assert_eq!(s.nodes[0].sent, 1, "the send entered the network");
+}
