@@ -95,3 +95,27 @@ pub fn messages_sent(report: &serde_json::Value) -> u64 {
         .map(|n| n["sent"].as_u64().expect("sent"))
         .sum()
 }
+
+/// Runs `aether sweep SCENARIO --out OUT` with `extra` from the workspace root; asserts
+/// exit 0.
+pub fn sweep(scenario: &str, out: &Path, extra: &[&str]) -> Output {
+    let mut args = vec!["sweep", scenario, "--out", out.to_str().expect("utf-8")];
+    args.extend_from_slice(extra);
+    let o = aether(&args);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "stderr: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    o
+}
+
+/// The rows of a sweep's `sweep.jsonl` in `out`.
+pub fn sweep_rows(out: &Path) -> Vec<serde_json::Value> {
+    std::fs::read_to_string(out.join("sweep.jsonl"))
+        .expect("jsonl")
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON row"))
+        .collect()
+}

@@ -1,11 +1,15 @@
 ; The decoding workload's firmware interface (docs/decoders.md, "Readout,
 ; output and the firmware interface"): message types, the output port,
-; the words of qec_node, and the decoders' assertion codes.
+; the barrier wire ("The global OR wire (barrier)"), the words of qec_node,
+; and the decoders' assertion codes.
 
 .msg QEC_READOUT = 0x7FFE00     ; from the simulator: [shot, layer, detector, fired]
 .msg QEC_RESULT = 0x7FFE01      ; to the output port: [shot, observable mask, n, edge_1 .. edge_n]
+.msg QEC_BARRIER = 0x7FFE02     ; from the barrier wire: [epoch, OR of the epoch's values]
+.msg QEC_STEP = 0x7FFE20        ; the distributed decoder's superstep: [shot, t, c, (pos, K, P) x c]
 
 .const QEC_OUTPUT_INBOX = 0xFFFF ; a node's output port: inbox 0xFFFF of the node itself
+.const QEC_BARRIER_INBOX = 0xFFFE ; a node's barrier port: inbox 0xFFFE of the node itself
 
 ; words of qec_node (docs/decoders.md, "Per-node data")
 .const QEC_NODES = 0            ; N, stabilizer nodes
@@ -23,6 +27,9 @@
 .const QEC_E_MESSAGE = 0xC04     ; a message of a type the decoder does not expect
 .const QEC_E_WINDOW = 0xC05      ; detections for a shot too far ahead of the oldest undecoded one
 
+.data
+lib_barrier: .word 0            ; the payload of qec_barrier's contribution
+
 .code
 ; qec_output ( buf -- ): sends the result at buf, [shot, mask, n, edge_1 ..
 ; edge_n], as one QEC_RESULT to this node's output port. Cost 19 + 3 + n.
@@ -39,4 +46,27 @@ qec_output:
     or                  ; buf len type dst
     push -1
     send
+    ret
+
+; qec_barrier ( value inbox -- ): contributes value to the barrier wire; the
+; epoch's release, QEC_BARRIER [epoch, OR of the values], comes to inbox
+; `inbox` of this node. Memory: lib_barrier. Cost 27 + 1.
+qec_barrier:
+    swap
+    storei lib_barrier  ; inbox
+    nodeid
+    push 16
+    shl
+    dup
+    tor
+    or                  ; reply           R: node << 16
+    push lib_barrier
+    push 1
+    push QEC_BARRIER
+    fromr
+    push QEC_BARRIER_INBOX
+    or                  ; reply buf 1 type dst
+    pick 4
+    send
+    drop
     ret

@@ -4,30 +4,13 @@
 
 use std::path::Path;
 
-use aether_tests::cosim_support::{aether, report};
+use aether_tests::cosim_support::{aether, report, sweep_rows as rows};
 use serde_json::Value;
 
 const RING: &str = "programs/examples/ring/ring.toml";
 
 fn sweep(out: &Path, extra: &[&str]) -> std::process::Output {
-    let mut args = vec!["sweep", RING, "--out", out.to_str().expect("utf-8")];
-    args.extend_from_slice(extra);
-    let o = aether(&args);
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "stderr: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    o
-}
-
-fn rows(out: &Path) -> Vec<Value> {
-    std::fs::read_to_string(out.join("sweep.jsonl"))
-        .expect("jsonl")
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("a JSON row"))
-        .collect()
+    aether_tests::cosim_support::sweep(RING, out, extra)
 }
 
 fn read(out: &Path, file: &str) -> Vec<u8> {
@@ -318,22 +301,15 @@ fn the_deadline_search_bisects_to_the_thinnest_link_and_reports_it() {
 fn decoding_rows_carry_the_decoding_report() {
     let dir = tempfile::tempdir().expect("tmp");
     let scenario = "programs/decoders/central/surface_d5.toml";
-    let out = dir.path().to_str().expect("utf-8");
-    let o = aether(&[
-        "sweep",
+    aether_tests::cosim_support::sweep(
         scenario,
-        "--set",
-        "decoding.shots=20",
-        "--set",
-        "defaults.clock=100MHz,250MHz",
-        "--out",
-        out,
-    ]);
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
+        dir.path(),
+        &[
+            "--set",
+            "decoding.shots=20",
+            "--set",
+            "defaults.clock=100MHz,250MHz",
+        ],
     );
     for (i, row) in rows(dir.path()).iter().enumerate() {
         let clock = ["100MHz", "250MHz"][i];
