@@ -282,7 +282,7 @@ fn the_bundled_default_decodes_every_shot_as_the_host_reference() {
         "--obs-out",
         &file("o.01"),
     ]);
-    run(&[
+    let decoded = run(&[
         "qec",
         "decode",
         "--dem",
@@ -292,6 +292,12 @@ fn the_bundled_default_decodes_every_shot_as_the_host_reference() {
         "--out",
         &file("p.01"),
     ]);
+    let rounds = format!(
+        "growth rounds mean {:.3}, max {};",
+        d["growth_rounds_mean"].as_f64().expect("a mean"),
+        d["growth_rounds_max"]
+    );
+    assert!(decoded.contains(&rounds), "`{rounds}` not in {decoded}");
     let score = run(&[
         "qec",
         "score",

@@ -180,6 +180,7 @@ impl Workload {
             self.check_shot(shot, reported, &mut report);
         }
         if report.decoded > 0 {
+            report.growth_rounds_mean /= report.decoded as f64;
             let score = Score::new(report.decoded, report.logical_errors);
             (report.logical_error_rate, report.low, report.high) =
                 (score.rate, score.low, score.high);
@@ -263,8 +264,12 @@ impl Workload {
             report.logical_errors += 1;
         }
         if self.check_reference {
-            let same = unionfind::decode(&self.graph, &fired)
-                .is_ok_and(|c| c.edges == edges && c.observables == mask);
+            let reference = unionfind::decode(&self.graph, &fired);
+            if let Ok(c) = &reference {
+                report.growth_rounds_mean += f64::from(c.growth_rounds);
+                report.growth_rounds_max = report.growth_rounds_max.max(c.growth_rounds);
+            }
+            let same = reference.is_ok_and(|c| c.edges == edges && c.observables == mask);
             if !same {
                 report.reference_mismatches += 1;
                 report.reason(format!(

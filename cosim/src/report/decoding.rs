@@ -46,6 +46,10 @@ pub struct DecodingReport {
     pub reference_checked: bool,
     /// Decoded shots whose correction differs from the host reference's.
     pub reference_mismatches: u64,
+    /// The host reference's growth rounds per decoded shot, mean (0 when not checked).
+    pub growth_rounds_mean: f64,
+    /// The host reference's most growth rounds of a decoded shot (0 when not checked).
+    pub growth_rounds_max: u32,
     /// Decoded shots whose predicted observables differ from the actual ones.
     pub logical_errors: u64,
     /// `logical_errors / decoded`.
@@ -189,6 +193,13 @@ impl DecodingReport {
             "  logical errors {} of {} (rate {:.4}, 95 % interval {:.4} .. {:.4})",
             self.logical_errors, self.decoded, self.logical_error_rate, self.low, self.high
         );
+        if self.reference_checked {
+            let _ = writeln!(
+                out,
+                "  growth rounds per shot (host reference): mean {:.3}, max {}",
+                self.growth_rounds_mean, self.growth_rounds_max
+            );
+        }
         let l = &self.latency;
         let _ = writeln!(
             out,

@@ -57,11 +57,15 @@ columns! {
     "decode_latency_p50_ns", "decoding: median decode latency, ns", Field(&["decoding", "latency", "p50_ns"]);
     "decode_latency_p99_ns", "decoding: 99th percentile decode latency, ns", Field(&["decoding", "latency", "p99_ns"]);
     "decode_latency_max_ns", "decoding: largest decode latency, ns", Field(&["decoding", "latency", "max_ns"]);
+    "decode_latency_mean_cycles", "decoding: mean decode latency, cycles", Field(&["decoding", "latency", "mean_cycles"]);
     "decode_latency_p50_cycles", "decoding: median decode latency, cycles of the central node", Field(&["decoding", "latency", "p50_cycles"]);
     "decode_latency_p99_cycles", "decoding: 99th percentile decode latency, cycles", Field(&["decoding", "latency", "p99_cycles"]);
     "decode_latency_max_cycles", "decoding: largest decode latency, cycles", Field(&["decoding", "latency", "max_cycles"]);
     "decode_late_shots", "decoding: shots decoded after the next shot's rounds ended", Field(&["decoding", "backlog", "late_shots"]);
     "decode_max_waiting", "decoding: most shots waiting to be decoded at once", Field(&["decoding", "backlog", "max_waiting"]);
+    "decode_growth_rounds_mean", "decoding: growth rounds per shot, mean (host reference)", Field(&["decoding", "growth_rounds_mean"]);
+    "decode_growth_rounds_max", "decoding: most growth rounds of a shot (host reference)", Field(&["decoding", "growth_rounds_max"]);
+    "decode_barriers", "decoding: barrier epochs released", Field(&["decoding", "barriers"]);
     "logical_errors", "decoding: shots with a logical error", Field(&["decoding", "logical_errors"]);
     "logical_error_rate", "decoding: logical error rate", Field(&["decoding", "logical_error_rate"]);
     "decode_messages_per_shot", "decoding: network messages per shot", Field(&["decoding", "messages_per_shot"]);
