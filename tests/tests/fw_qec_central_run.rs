@@ -7,7 +7,8 @@
 //! central node as an extra station running its own program; an unmatchable syndrome
 //! faulting with QEC_E_UNMATCHABLE.
 
-use aether_tests::cosim_support::{aether, scenario};
+use aether_tests::cosim_support::scenario;
+use aether_tests::qec_support::{all_as_reference, run_json};
 use aether_tests::workspace_root;
 
 /// `QEC_E_UNMATCHABLE` of `programs/lib/qec.s`.
@@ -32,39 +33,7 @@ const SHARED: &str = "[programs.central]\nsources = [\"DIR/central.s\"]\nlib = [
 /// Runs `aether run --json` on a scenario text; its exit code and report.
 fn run(text: &str, files: &[(&str, &str)], extra: &[&str]) -> (i32, serde_json::Value) {
     let (_dir, path) = scenario("central.toml", text, files);
-    run_file(&path, extra)
-}
-
-/// Runs `aether run --json` on a scenario file; its exit code and report.
-fn run_file(path: &std::path::Path, extra: &[&str]) -> (i32, serde_json::Value) {
-    let mut args = vec!["run", path.to_str().expect("utf-8 path"), "--json"];
-    args.extend_from_slice(extra);
-    let out = aether(&args);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    let r = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {stderr}"));
-    (out.status.code().expect("an exit code"), r)
-}
-
-/// Checks that every shot was decoded exactly as the host reference decodes it.
-fn all_as_reference(r: &serde_json::Value, shots: u64) {
-    let d = &r["decoding"];
-    assert_eq!(d["decoded"], shots, "{}", d["failures"]);
-    assert_eq!(d["reference_checked"], true);
-    for key in [
-        "undecoded",
-        "unmatched",
-        "reference_mismatches",
-        "malformed_outputs",
-        "readouts_lost",
-    ] {
-        assert_eq!(d[key], 0, "{key}: {}", d["failures"]);
-    }
-    assert_eq!(
-        r["faults"].as_array().map(Vec::len),
-        Some(0),
-        "{}",
-        r["faults"]
-    );
+    run_json(&path, extra)
 }
 
 fn code(distance: u32, noise: &str, p: f64, shots: u64) -> String {
@@ -94,7 +63,7 @@ fn run_ahead_equals_single_step() {
     let text = text(SHARED, &code(3, "phenomenological", 0.02, 30));
     let (_dir, path) = scenario("central.toml", &text, &[]);
     let [fast, slow] = [&[][..], &["--single-step"][..]].map(|extra| {
-        let (status, mut r) = run_file(&path, extra);
+        let (status, mut r) = run_json(&path, extra);
         assert_eq!(status, 0);
         all_as_reference(&r, 30);
         r.as_object_mut().expect("a report").remove("events");

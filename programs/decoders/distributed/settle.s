@@ -1,0 +1,307 @@
+; Step 3 of a superstep: passes over the live slots (fired or with a grown
+; edge; every other slot keeps its initial state) in layer order, each
+; recomputing a slot's key and parent word in place from the node's slots and
+; the far ends last told, until a pass changes nothing. Then ds_changed (a
+; slot differs from its state last sent) and ds_active (a slot is active).
+;
+; A slot v (docs/decoders.md): K = min(K, init, K(u) + 1 over grown detector
+; edges (v, u)), init 1 with a grown boundary edge; parent: none at depth 0,
+; the first grown boundary edge at K = 1, else the first grown edge to a u
+; with K(u) = K - 1; sub = fired XOR sub(u) of the children u (parent edge
+; (v, u)); active = 0 on the boundary's cluster, sub at a root, else the
+; parent's. A far key of depth 4095 faults with QEC_E_WORK (no deeper key).
+
+.const DEPTH_MASK = 0xFFF       ; key bits of the depth
+.const LABEL_SHIFT = 12
+
+.data
+u_key: .word 0                  ; ds_update: the key so far
+u_bnd: .word 0                  ; the first grown boundary record, 0 if none
+u_sub: .word 0                  ; the subtree parity
+u_par: .word 0                  ; the parent record, 0 if none
+u_end: .word 0                  ; past the slot's last record
+st_pass: .word 0                ; ds_settle: this pass changed a slot
+
+.code
+; ds_settle ( -- ): step 3.
+ds_settle:
+.pass:
+    push 0
+    storei st_pass
+    loadi ds_live
+    push ds_settle_slot
+    call ds_each
+    loadi st_pass
+    jnz .pass
+    push 0
+    storei ds_changed
+    push 0
+    storei ds_active
+    loadi ds_live
+    push ds_flag_slot
+    call ds_each
+    ret
+
+; ds_settle_slot ( S -- ): recomputes slot S; notes a change in st_pass and
+; ds_dirty.
+ds_settle_slot:
+    dup
+    call ds_update                      ; S K P
+    pick 2
+    addi S_P
+    load
+    over
+    ne
+    pick 3
+    addi S_K
+    load
+    pick 3
+    ne
+    or
+    jz .same
+    pick 2
+    addi S_P
+    store
+    over
+    addi S_K
+    store
+    addi S_BIT
+    load
+    loadi ds_dirty
+    or
+    storei ds_dirty
+    push 1
+    storei st_pass
+    ret
+.same:
+    drop
+    drop
+    drop
+    ret
+
+; ds_flag_slot ( S -- ): adds slot S to ds_active and ds_changed.
+ds_flag_slot:
+    dup
+    addi S_P
+    load
+    push 1
+    and
+    loadi ds_active
+    or
+    storei ds_active
+    dup
+    call ds_differs
+    loadi ds_changed
+    or
+    storei ds_changed
+    drop
+    ret
+
+; ds_differs ( S -- flag ): slot S's state differs from the one last sent.
+ds_differs:
+    dup
+    addi S_K
+    load
+    over
+    addi S_SK
+    load
+    ne
+    over
+    addi S_P
+    load
+    pick 2
+    addi S_SP
+    load
+    ne
+    or
+    nip
+    ret
+
+; ds_update ( S -- K P ): slot S's key and parent word from the current states.
+ds_update:
+    dup
+    addi S_K
+    load
+    storei u_key
+    push 0
+    storei u_bnd
+    dup
+    addi S_BIT
+    load
+    loadi ds_fired
+    and
+    push 0
+    ne
+    storei u_sub
+    dup
+    addi S_R1
+    load
+    storei u_end
+    dup
+    addi S_R0
+    load                                ; S r
+.rec:
+    dup
+    loadi u_end
+    eq
+    jnz .keyed
+    dup
+    addi R_SUP
+    load
+    over
+    addi R_W
+    load
+    eq
+    jz .next                            ; not grown
+    dup
+    addi R_FAR
+    load                                ; S r far
+    dup
+    jz .boundary
+    dup
+    load                                ; S r far fk
+    dup
+    push DEPTH_MASK
+    and
+    push DEPTH_MASK
+    ne
+    assert QEC_E_WORK
+    addi 1
+    dup
+    loadi u_key
+    ltu
+    jz .notless
+    storei u_key
+    jmp .keyed_edge
+.notless:
+    drop
+.keyed_edge:
+    addi 1
+    load                                ; S r fp
+    dup
+    push 2
+    shr
+    pick 2
+    load
+    addi 1
+    eq
+    jz .notchild                        ; the far end's parent is this edge
+    push 1
+    shr
+    push 1
+    and
+    loadi u_sub
+    xor
+    storei u_sub
+    jmp .next
+.notchild:
+    drop
+    jmp .next
+.boundary:
+    drop
+    loadi u_bnd
+    jnz .next
+    dup
+    storei u_bnd
+.next:
+    addi REC_WORDS
+    jmp .rec
+.keyed:
+    drop                                ; S
+    loadi u_bnd
+    jz .init
+    push 1
+    storei u_key                        ; (B, 1): no key is smaller
+.init:
+    push 0
+    storei u_par
+    loadi u_key
+    push DEPTH_MASK
+    and
+    jz .parented                        ; a root
+    loadi u_key
+    push 1
+    eq
+    jz .search
+    loadi u_bnd
+    storei u_par
+    jmp .parented
+.search:
+    dup
+    addi S_R0
+    load                                ; S r
+.find:
+    dup
+    loadi u_end
+    eq
+    jnz .found
+    dup
+    addi R_SUP
+    load
+    over
+    addi R_W
+    load
+    eq
+    jz .other
+    dup
+    addi R_FAR
+    load
+    dup
+    jz .bnd
+    load
+    loadi u_key
+    addi -1
+    eq
+    jz .other
+    dup
+    storei u_par
+    jmp .found
+.bnd:
+    drop
+.other:
+    addi REC_WORDS
+    jmp .find
+.found:
+    drop
+.parented:                              ; S
+    loadi u_key
+    push LABEL_SHIFT
+    shr
+    jz .passive                         ; the boundary's cluster
+    loadi u_key
+    push DEPTH_MASK
+    and
+    jnz .below
+    loadi u_sub                         ; a root: its cluster's parity
+    jmp .active
+.below:
+    loadi u_par
+    dup
+    jz .active                          ; no parent yet: 0
+    addi R_FAR
+    load
+    addi 1
+    load
+    push 1
+    and
+    jmp .active
+.passive:
+    push 0
+.active:                                ; S a
+    loadi u_sub
+    push 1
+    shl
+    or
+    loadi u_par
+    dup
+    jz .pword
+    load
+    addi 1
+.pword:
+    push 2
+    shl
+    or                                  ; S P
+    nip
+    loadi u_key
+    swap
+    ret
