@@ -51,6 +51,7 @@ columns! {
     "bytes", "bytes sent into the network, all stations", Sum(&["network", "nodes"], &["bytes_sent"]);
     "link_utilization_max", "utilization of the busiest link (busy time / run time; empty when no link carried a packet)", Max(&["network", "links"], &["utilization"]);
     "queue_delay_max_fs", "the longest queueing delay on any link, fs", Max(&["network", "links"], &["queue_delay_max"]);
+    "decode_nodes", "decoding: stabilizer nodes", Field(&["decoding", "nodes"]);
     "decode_shots", "decoding: shots", Field(&["decoding", "shots"]);
     "decode_decoded", "decoding: shots every output node reported", Field(&["decoding", "decoded"]);
     "decode_latency_mean_ns", "decoding: mean decode latency, ns", Field(&["decoding", "latency", "mean_ns"]);
