@@ -299,7 +299,7 @@ isa! {
     Send = 0x62, "send", Nic, None, pops 5, pushes 0, rpops 0, rpushes 0,
         "( buf len type dst reply -- )", cycles 8,
         "Send len words from memory at buf as a message of type to address dst, with reply-to address reply; plus the per-word NIC cost.",
-        faults "memory out of range";
+        faults "memory out of range; destination node not on the network; payload longer than the header's length field allows (65,535 words by default); a barrier contribution not allowed (docs/decoders.md)";
     Recv = 0x63, "recv", Nic, None, pops 3, pushes 1, rpops 0, rpushes 0,
         "( buf max inbox -- len )", cycles 8,
         "Take the oldest message of inbox: header at buf[0..4] (type, source, reply-to, length), up to max payload words at buf+4; push its payload length, or -1 if the inbox is empty; plus the per-word NIC cost.",

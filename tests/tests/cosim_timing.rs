@@ -122,3 +122,111 @@ fn a_node_with_its_own_timing_profile_takes_its_costs() {
     let times: Vec<u64> = log(&r).iter().map(|(_, t, _, _)| *t).collect();
     assert_eq!(times, vec![emit * 1_000_000, (emit + extra) * 1_000_000]);
 }
+
+/// Runs `program` as `one.s` on one node at the default 1 GHz with extra node keys;
+/// asserts the exit code.
+fn one_node(program: &str, keys: &str, code: i32) -> serde_json::Value {
+    let text =
+        format!("[programs.one]\nsources = [\"one.s\"]\n[[nodes]]\nprogram = \"one\"\n{keys}\n");
+    let (_dir, path) = scenario("one.toml", &text, &[("one.s", program)]);
+    report(&path, &[], code)
+}
+
+#[test]
+fn wait_and_sleep_count_their_cycles_from_the_end_of_their_cost() {
+    // docs/isa.md, "When a NIC instruction takes effect": a `wait n` that times out or a
+    // `sleep n` issued at cycle c resumes at c + cost + n.
+    let program = "
+.entry main
+main:
+    push 50
+    wait
+    drop
+    cycles
+    push 1
+    emit 1
+    push 10
+    sleep
+    cycles
+    push 2
+    emit 1
+    halt
+";
+    let r = one_node(program, "", 0);
+    let wait_issue = costs(&["push"]);
+    let after_wait = wait_issue + costs(&["wait"]) + 50 + costs(&["drop"]);
+    let sleep_issue = after_wait + costs(&["cycles", "push", "emit", "push"]);
+    let after_sleep = sleep_issue + costs(&["sleep"]) + 10;
+    let logged: Vec<(u64, Vec<u64>)> = log(&r).into_iter().map(|(_, _, t, v)| (t, v)).collect();
+    assert_eq!(logged, [(1, vec![after_wait]), (2, vec![after_sleep])]);
+}
+
+#[test]
+fn a_budget_fault_comes_at_the_boundary_after_the_crossing_instruction() {
+    // docs/isa.md, "When a NIC instruction takes effect": with a budget of 5 cycles the
+    // `div` issuing at cycle 3 crosses it; it completes, and the fault comes at the end of
+    // the `div`, with the PC of the `emit` after it (line 8 of the text).
+    let program = "
+.entry main
+main:
+    push 7
+    push 1
+    push 1
+    div
+    emit 1
+    halt
+";
+    let r = one_node(program, "budget = 5\nbudget_mode = \"fault\"", 1);
+    let fault = &r["nodes"][0]["fault"];
+    assert_eq!(fault["kind"], "budget");
+    let end_of_div = costs(&["push", "push", "push", "div"]);
+    assert_eq!(fault["time_fs"].as_u64(), Some(end_of_div * 1_000_000));
+    let source = fault["source"].as_str().expect("source");
+    assert!(source.ends_with("one.s:8:5"), "{source}");
+    assert!(log(&r).is_empty(), "the emit never issues");
+    // A `wait` issuing at cycle 5 (after 5 pushes) crosses the budget and ends the
+    // activation: no fault, a deadline miss.
+    let program = "
+.entry main
+main:
+    push 1
+    push 2
+    push 3
+    push 4
+    push 20
+    wait
+    halt
+";
+    let r = one_node(program, "budget = 5\nbudget_mode = \"fault\"", 0);
+    let node = &r["nodes"][0];
+    assert!(node["fault"].is_null(), "{}", node["fault"]);
+    assert_eq!(node["deadline_misses"].as_u64(), Some(1));
+}
+
+#[test]
+fn send_faults_on_a_missing_node_and_an_overlong_payload() {
+    // docs/isa.md's reference lists these faults of `send`.
+    let send = |len: u32, dst: u32| {
+        format!(
+            ".entry main\nmain:\n    push 0\n    pushw {len}\n    push 5\n    pushw {dst}\n    push -1\n    send\n    halt\n"
+        )
+    };
+    for (program, keys, says) in [
+        (
+            send(1, 9 << 16),
+            "",
+            "destination node 9 is not on the network",
+        ),
+        (
+            send(65_536, 0),
+            "memory = 70000",
+            "payload of 65536 words exceeds the maximum of 65535",
+        ),
+    ] {
+        let r = one_node(&program, keys, 1);
+        let fault = &r["nodes"][0]["fault"];
+        assert_eq!(fault["kind"], "nic", "{says}");
+        let message = fault["message"].as_str().expect("message");
+        assert!(message.contains(says), "{message}");
+    }
+}

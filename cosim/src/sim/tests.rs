@@ -1034,3 +1034,14 @@ fn without_a_wire_the_barrier_port_is_an_ordinary_inbox() {
     let s = sim.world.net.stats();
     assert_eq!(s.nodes[0].sent, 1, "the send entered the network");
 }
+
+#[test]
+fn a_message_delivered_during_a_waits_cost_resumes_it_when_the_cost_has_elapsed() {
+    // docs/isa.md: `wait` issues at cycle 1 and costs 2; an input at 2 ns resumes it at
+    // cycle 3, not 2: drop, 3 pushes, recv (8 + 1 word), drop, loadi, loadi, push -> emit.
+    for stepping in [Stepping::RunAhead, Stepping::Single] {
+        let (sim, _) = with_inputs(RECEIVER, vec![input(2_000_000, 77)], stepping);
+        let emit = 3 + 1 + 3 + 9 + 1 + 2 + 2 + 1;
+        assert_eq!(node_ref(&sim, 0).log[0].time_fs, emit * 1_000_000);
+    }
+}
