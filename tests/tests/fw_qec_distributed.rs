@@ -6,7 +6,8 @@
 //! the barrier epochs are compared with the protocol's host model
 //! (`aether_cosim::qec::distributed`), summed over the same sampled shots. Hand-made
 //! syndromes stress merging; delay jitter changes nothing but timing; run-ahead equals
-//! single-step; a lost message and an unmatchable syndrome fail the run with a reason.
+//! single-step; a lost message, an unmatchable syndrome and a `QEC_STEP` of another shot
+//! fail the run with a reason.
 
 use aether_cosim::qec::distributed::Distributed;
 use aether_cosim::qec::layout::Layout;
@@ -18,6 +19,12 @@ use aether_tests::{HEADER_BITS, workspace_root};
 
 /// `QEC_E_UNMATCHABLE` of `programs/lib/qec.s`.
 const QEC_E_UNMATCHABLE: u32 = 0xC01;
+
+/// `QEC_E_MESSAGE` of `programs/lib/qec.s`.
+const QEC_E_MESSAGE: u32 = 0xC04;
+
+/// The `QEC_STEP` message type of `programs/lib/qec.s`.
+const QEC_STEP: u32 = 0x7F_FE20;
 
 /// The seed of every scenario here (the sampler's too).
 const SEED: u64 = 5;
@@ -37,11 +44,12 @@ fn text(network: &str, decoding: &str) -> String {
     )
 }
 
-/// The `[decoding]` keys of `shots` sampled shots of the rotated surface code.
-fn code(distance: u32, noise: &str, p: f64, shots: usize) -> String {
+/// The `[decoding]` keys of `shots` sampled shots of the rotated surface code, a round
+/// every `period`.
+fn code(distance: u32, noise: &str, p: f64, shots: usize, period: &str) -> String {
     format!(
         "code = \"rotated-surface\"\ndistance = {distance}\nnoise = \"{noise}\"\np = {p}\n\
-         shots = {shots}\nround_period = \"1 us\"\n"
+         shots = {shots}\nround_period = \"{period}\"\n"
     )
 }
 
@@ -99,9 +107,21 @@ fn noise_of(name: &str) -> Noise {
     }
 }
 
-/// Runs `shots` sampled shots and checks them against the reference and the model.
-fn sampled(distance: u32, noise: &str, p: f64, shots: usize, network: &str) -> serde_json::Value {
-    let (status, r) = run(&text(network, &code(distance, noise, p, shots)), &[], &[]);
+/// Runs `shots` sampled shots, a round every `period`, and checks them against the
+/// reference and the model.
+fn sampled(
+    distance: u32,
+    noise: &str,
+    p: f64,
+    shots: usize,
+    period: &str,
+    network: &str,
+) -> serde_json::Value {
+    let (status, r) = run(
+        &text(network, &code(distance, noise, p, shots, period)),
+        &[],
+        &[],
+    );
     passed_as_reference(status, &r, shots as u64);
     let (graph, fired) = surface(distance, noise_of(noise), p, shots, SEED);
     costs_as_model(&r, model(&fired, &graph));
@@ -112,7 +132,7 @@ fn sampled(distance: u32, noise: &str, p: f64, shots: usize, network: &str) -> s
 fn distributed_decoder_equals_the_host_reference_and_the_model() {
     for (noise, p, shots) in [("code-capacity", 0.08, 300), ("phenomenological", 0.02, 60)] {
         for distance in [3, 5, 7] {
-            sampled(distance, noise, p, shots, "");
+            sampled(distance, noise, p, shots, "1 us", "");
         }
     }
 }
@@ -129,7 +149,15 @@ fn two_thousand_shots_per_distance_and_noise() {
         ("phenomenological", 0.02),
     ] {
         for distance in [3, 5, 7, 9] {
-            sampled(distance, noise, p, 2000, "inbox_capacity = 1000000\n");
+            // 50 us rounds: the decoder falls behind by fewer than 1,024 shots.
+            sampled(
+                distance,
+                noise,
+                p,
+                2000,
+                "50 us",
+                "inbox_capacity = 1000000\n",
+            );
         }
     }
 }
@@ -215,15 +243,22 @@ fn hand_made_syndromes_that_stress_merging() {
 
 #[test]
 fn delay_jitter_changes_only_the_timing() {
-    let calm = sampled(5, "phenomenological", 0.02, 40, "");
-    let jittery = sampled(5, "phenomenological", 0.02, 40, "link.jitter = \"40 ns\"\n");
+    let calm = sampled(5, "phenomenological", 0.02, 40, "1 us", "");
+    let jittery = sampled(
+        5,
+        "phenomenological",
+        0.02,
+        40,
+        "1 us",
+        "link.jitter = \"40 ns\"\n",
+    );
     let lat = |r: &serde_json::Value| r["decoding"]["latency"]["mean_ns"].as_f64();
     assert_ne!(lat(&calm), lat(&jittery), "the jitter delays some messages");
 }
 
 #[test]
 fn run_ahead_equals_single_step() {
-    let text = text("", &code(3, "phenomenological", 0.03, 20));
+    let text = text("", &code(3, "phenomenological", 0.03, 20, "1 us"));
     let (_dir, path) = scenario("distributed.toml", &text, &[]);
     let [fast, slow] = [&[][..], &["--single-step"][..]].map(|extra| {
         let (status, mut r) = run_json(&path, extra);
@@ -237,7 +272,10 @@ fn run_ahead_equals_single_step() {
 #[test]
 fn a_lost_message_leaves_shots_undecoded() {
     let (status, r) = run(
-        &text("link.drop = 0.05\n", &code(3, "code-capacity", 0.1, 40)),
+        &text(
+            "link.drop = 0.05\n",
+            &code(3, "code-capacity", 0.1, 40, "1 us"),
+        ),
         &[],
         &[],
     );
@@ -271,4 +309,27 @@ fn an_unmatchable_syndrome_faults_with_qec_e_unmatchable() {
         r["decoding"]["decoded"], 1,
         "shot 0 decoded before the faults"
     );
+}
+
+#[test]
+fn a_qec_step_of_another_shot_faults_with_qec_e_message() {
+    // d = 3 code capacity on an all-to-all network with a stimulus at id 4 sending node 1
+    // a QEC_STEP of shot 2 before shot 0's readouts: node 1 takes it in shot 0's first
+    // superstep and faults; the others wait for node 1 for ever.
+    let stimulus = format!(
+        "topology = \"scenario\"\n[[components]]\nkind = \"stimulus\"\nid = 4\n\
+         dst = {{ node = 1, inbox = 1 }}\ntype = {QEC_STEP}\npayload = [2, 0, 0]\n\
+         start = \"500 ns\"\n"
+    );
+    let decoding = code(3, "code-capacity", 0.1, 3, "1 us") + &stimulus;
+    let (status, r) = run(&text("", &decoding), &[], &[]);
+    assert_eq!(status, 1);
+    let faults = r["faults"].as_array().expect("faults");
+    assert_eq!(faults.len(), 1, "{faults:?}");
+    assert_eq!(faults[0]["node"], 1);
+    assert_eq!(
+        faults[0]["message"],
+        format!("assertion {QEC_E_MESSAGE} failed")
+    );
+    assert_eq!(r["decoding"]["decoded"], 0);
 }
