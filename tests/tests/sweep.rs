@@ -519,3 +519,131 @@ fn a_failed_decoding_check_exits_1_after_writing_every_file() {
         "a failed run never meets the deadline: {frontier}"
     );
 }
+
+/// A number with its unit (`800 MHz`, `350000000 Hz`, `8 Gbit/s`) in Hz or bit/s.
+fn base_units(number: &str, unit: &str) -> f64 {
+    let scale = match unit {
+        "Hz" | "bit/s" => 1.0,
+        "MHz" => 1e6,
+        "Gbit/s" => 1e9,
+        other => panic!("unit {other}"),
+    };
+    number.parse::<f64>().expect("number") * scale
+}
+
+/// The grid of the two-key search below, in Hz and bit/s.
+const CLOCKS: [f64; 4] = [1e8, 2e8, 4e8, 8e8];
+const BANDWIDTHS: [f64; 4] = [1e9, 2e9, 4e9, 8e9];
+
+#[test]
+fn the_deadline_search_bisects_every_minimized_key() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let out = dir.path().join("two");
+    sweep(
+        &out,
+        &[
+            "--set",
+            "nodes[0].clock=100MHz..800MHz*2",
+            "--set",
+            "network.link.bandwidth=1Gbit/s..8Gbit/s*2",
+            "--deadline",
+            "6us",
+            "--metric",
+            "time",
+            "--minimize",
+            "nodes[0].clock,network.link.bandwidth",
+            "--refine",
+            "3",
+        ],
+    );
+    // Every run, grid and bisection, as (clock in Hz, bandwidth in bit/s, time in ns).
+    let split = |v: &Value| {
+        let (n, u) = v.as_str().expect("value").split_once(' ').expect("unit");
+        base_units(n, u)
+    };
+    let refined: Vec<Value> = std::fs::read_to_string(out.join("refined.jsonl"))
+        .expect("refined")
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("row"))
+        .collect();
+    let runs: Vec<(f64, f64, f64)> = rows(&out)
+        .iter()
+        .chain(&refined)
+        .map(|r| {
+            (
+                split(&r["nodes[0].clock"]),
+                split(&r["network.link.bandwidth"]),
+                r["time_ns"].as_f64().expect("time"),
+            )
+        })
+        .collect();
+    // By the grid (sweep.csv): along the clock, 200 -> 400 MHz crosses 6 us at 4 and 8
+    // Gbit/s and 400 -> 800 MHz at 2 Gbit/s; along the bandwidth, 2 -> 4 Gbit/s at 400 MHz
+    // and 1 -> 2 Gbit/s at 800 MHz: five lines of 3 steps.
+    assert_eq!(refined.len(), 5 * 3);
+    let text = String::from_utf8(read(&out, "frontier.txt")).expect("utf-8");
+    assert!(text.contains("monotone: no run contradicts it"), "{text}");
+    let frontier: Vec<(f64, f64, f64)> = text
+        .lines()
+        .filter(|l| l.starts_with("- "))
+        .map(|l| {
+            let t: Vec<&str> = l.split_whitespace().collect();
+            (
+                base_units(t[1], t[2]),
+                base_units(t[3], t[4]),
+                t[5].parse().expect("metric"),
+            )
+        })
+        .collect();
+    assert!(frontier.len() >= 2, "{text}");
+    for &(clock, bandwidth, time) in &frontier {
+        assert!(time <= 6000.0);
+        let single = report(
+            Path::new(RING),
+            &[
+                "--set",
+                &format!("nodes[0].clock={clock} Hz"),
+                "--set",
+                &format!("network.link.bandwidth={bandwidth} bit/s"),
+            ],
+            0,
+        );
+        assert_eq!(
+            single["time_ns"].as_f64(),
+            Some(time),
+            "{clock} {bandwidth}"
+        );
+        // Along each key, the next cheaper run of its line misses the deadline; along the
+        // key bisection refined (its value is off the grid), within an eighth (3 halvings)
+        // of the grid's widest gap (400 MHz, 4 Gbit/s).
+        let cheaper_clock = runs
+            .iter()
+            .filter(|r| r.1 == bandwidth && r.0 < clock)
+            .max_by(|a, b| a.0.total_cmp(&b.0))
+            .map(|r| (r.2, clock - r.0, !CLOCKS.contains(&clock), 4e8));
+        let cheaper_bandwidth = runs
+            .iter()
+            .filter(|r| r.0 == clock && r.1 < bandwidth)
+            .max_by(|a, b| a.1.total_cmp(&b.1))
+            .map(|r| (r.2, bandwidth - r.1, !BANDWIDTHS.contains(&bandwidth), 4e9));
+        for (time, gap, refined, widest) in [cheaper_clock, cheaper_bandwidth].into_iter().flatten()
+        {
+            assert!(time > 6000.0, "{clock} {bandwidth}: {time}");
+            assert!(
+                !refined || gap <= widest / 8.0,
+                "{clock} {bandwidth}: gap {gap}"
+            );
+        }
+        for &(c, b, _) in &frontier {
+            assert!(
+                (c, b) == (clock, bandwidth) || c > clock || b > bandwidth,
+                "({c}, {b}) dominates ({clock}, {bandwidth})"
+            );
+        }
+    }
+    assert!(
+        frontier.iter().any(|p| !CLOCKS.contains(&p.0))
+            && frontier.iter().any(|p| !BANDWIDTHS.contains(&p.1)),
+        "bisection refined both keys: {text}"
+    );
+}

@@ -1,6 +1,6 @@
 //! The deadline search: the Pareto frontier of the cheapest values of the minimized keys
-//! whose metric meets a deadline, refined by bisection along the last minimized key where
-//! the metric is monotone, with the runs that contradict monotonicity reported.
+//! whose metric meets a deadline, refined by bisection along each minimized key where the
+//! metric is monotone, with the runs that contradict monotonicity reported.
 
 use std::collections::BTreeMap;
 
@@ -17,7 +17,8 @@ pub struct Search {
     pub minimize: Vec<usize>,
     /// The largest metric value that meets the deadline.
     pub deadline: f64,
-    /// Bisection steps between the last infeasible and the first feasible grid value.
+    /// Bisection steps along each minimized key between the last infeasible and the first
+    /// feasible value.
     pub refine: u32,
 }
 
@@ -52,8 +53,21 @@ pub type Evaluate<'a> = &'a mut dyn FnMut(&[Vec<Setting>]) -> Vec<Option<f64>>;
 type Cell = (Vec<Setting>, Option<f64>, bool);
 /// The points of each group (by value indices), keyed by the minimized keys' numbers.
 type Cells = BTreeMap<Vec<usize>, BTreeMap<Vec<OrdF64>, Cell>>;
-/// Points along one key, the others fixed: (the key's number, settings, metric), ascending.
-type Lines = BTreeMap<Vec<OrdF64>, Vec<(OrdF64, Vec<Setting>, Option<f64>)>>;
+/// A point along one key: the key's number, the minimized keys' settings, the metric.
+type LinePoint = (OrdF64, Vec<Setting>, Option<f64>);
+/// Points along one key, the others fixed, ascending; keyed by the other keys' numbers.
+type Lines = BTreeMap<Vec<OrdF64>, Vec<LinePoint>>;
+
+/// The neighbouring pairs of `line` whose metric grows with the key: (smaller key's metric,
+/// its settings, larger key's metric, its settings).
+fn contradictions(line: &[LinePoint]) -> Vec<(f64, &[Setting], f64, &[Setting])> {
+    line.windows(2)
+        .filter_map(|pair| match (&pair[0], &pair[1]) {
+            ((_, sa, Some(ma)), (_, sb, Some(mb))) if mb > ma => Some((*ma, &sa[..], *mb, &sb[..])),
+            _ => None,
+        })
+        .collect()
+}
 
 /// The lines of `points` along minimized key `k`, keyed by the other keys' numbers.
 fn lines(points: &BTreeMap<Vec<OrdF64>, Cell>, k: usize) -> Lines {
@@ -111,6 +125,26 @@ fn midpoint(lo: f64, hi: f64, like: &Value) -> Option<Value> {
 }
 
 impl Search {
+    /// The next bisection run along minimized key `k` on `line` (the key's number and the
+    /// settings): the midpoint between the largest value that misses the deadline and the
+    /// smallest that meets it. None when the line is not monotone, has no such pair (or
+    /// the smaller run has no metric), or the values are adjacent.
+    fn bisection(&self, k: usize, line: &[LinePoint]) -> Option<(OrdF64, Vec<Setting>)> {
+        if !contradictions(line).is_empty() {
+            return None;
+        }
+        let j = line
+            .iter()
+            .position(|(_, _, m)| m.is_some_and(|m| m <= self.deadline))?;
+        let (lo, hi) = (line.get(j.checked_sub(1)?)?, &line[j]);
+        lo.2?;
+        let mid = midpoint(lo.0.0, hi.0.0, &hi.1[k].1)?;
+        let x = OrdF64(numeric(&mid)?);
+        let mut settings = hi.1.clone();
+        settings[k].1 = mid;
+        Some((x, settings))
+    }
+
     /// Runs the search over the grid's runs' metric values (`None`: the run did not end
     /// `ok` or has no such figure), calling `evaluate` for the bisection runs.
     pub fn run(&self, grid: &Grid, metrics: &[Option<f64>], evaluate: Evaluate<'_>) -> Answer {
@@ -153,63 +187,28 @@ impl Search {
                 .collect()
         };
         let mut answer = Answer::default();
-        let last = self.minimize.len() - 1;
-        for (group, points) in &mut cells {
+        let keys = self.minimize.len();
+        for (group, grid_points) in &cells {
             let fixed = group_settings(group);
-            let mut broken_lines = Vec::new();
-            for k in 0..self.minimize.len() {
-                for (rest, line) in lines(points, k) {
-                    let mut broken = false;
-                    for pair in line.windows(2) {
-                        if let ((_, sa, Some(ma)), (_, sb, Some(mb))) = (&pair[0], &pair[1])
-                            && mb > ma
-                        {
-                            broken = true;
-                            answer.contradictions.push(format!(
-                                "{}: the metric grows from {ma} at {} to {mb} at {}",
-                                if fixed.is_empty() {
-                                    "grid".to_string()
-                                } else {
-                                    describe(&fixed)
-                                },
-                                describe(sa),
-                                describe(sb)
-                            ));
+            // Per minimized key: the grid's points and that key's bisection runs.
+            let mut along: Vec<BTreeMap<Vec<OrdF64>, Cell>> = vec![grid_points.clone(); keys];
+            for _ in 0..self.refine {
+                let mut batch: Vec<(usize, Vec<OrdF64>, Vec<Setting>)> = Vec::new();
+                for (k, points) in along.iter().enumerate() {
+                    for (rest, line) in lines(points, k) {
+                        if let Some(step) = self.bisection(k, &line) {
+                            let (x, settings) = step;
+                            let mut key = rest;
+                            key.insert(k, x);
+                            batch.push((k, key, settings));
                         }
                     }
-                    if broken && k == last {
-                        broken_lines.push(rest);
-                    }
-                }
-            }
-            for _ in 0..self.refine {
-                let mut batch: Vec<(Vec<OrdF64>, Vec<Setting>)> = Vec::new();
-                for (rest, line) in lines(points, last) {
-                    if broken_lines.contains(&rest) {
-                        continue;
-                    }
-                    let feasible = |m: Option<f64>| m.is_some_and(|m| m <= self.deadline);
-                    let Some(j) = line.iter().position(|(_, _, m)| feasible(*m)) else {
-                        continue;
-                    };
-                    if j == 0 || line[j - 1].2.is_none() {
-                        continue;
-                    }
-                    let (lo, hi) = (line[j - 1].0.0, line[j].0.0);
-                    let Some(mid) = midpoint(lo, hi, &line[j].1[last].1) else {
-                        continue;
-                    };
-                    let mut settings = line[j].1.clone();
-                    settings[last].1 = mid.clone();
-                    let mut key = rest.clone();
-                    key.insert(last, OrdF64(numeric(&mid).unwrap_or(f64::NAN)));
-                    batch.push((key, settings));
                 }
                 if batch.is_empty() {
                     break;
                 }
                 let mut runs: Vec<Vec<Setting>> = Vec::new();
-                for (_, settings) in &batch {
+                for (_, _, settings) in &batch {
                     let mut full = fixed.clone();
                     full.extend(settings.iter().cloned());
                     if seeds.is_empty() {
@@ -224,14 +223,32 @@ impl Search {
                 }
                 let values = evaluate(&runs);
                 let per = seeds.len().max(1);
-                for (b, (key, settings)) in batch.into_iter().enumerate() {
+                for (b, (k, key, settings)) in batch.into_iter().enumerate() {
                     let chunk = &values[b * per..(b + 1) * per];
                     let worst = chunk
                         .iter()
                         .try_fold(f64::NEG_INFINITY, |acc, m| m.map(|m| acc.max(m)));
-                    points.insert(key, (settings, worst, true));
+                    along[k].insert(key, (settings, worst, true));
                 }
                 answer.refined.extend(runs.into_iter().zip(values));
+            }
+            let place = if fixed.is_empty() {
+                "grid".to_string()
+            } else {
+                describe(&fixed)
+            };
+            let mut points = BTreeMap::new();
+            for (k, mine) in along.into_iter().enumerate() {
+                for (_, line) in lines(&mine, k) {
+                    for (ma, sa, mb, sb) in contradictions(&line) {
+                        answer.contradictions.push(format!(
+                            "{place}: the metric grows from {ma} at {} to {mb} at {}",
+                            describe(sa),
+                            describe(sb)
+                        ));
+                    }
+                }
+                points.extend(mine);
             }
             let feasible: Vec<(&Vec<OrdF64>, &Cell)> = points
                 .iter()

@@ -53,8 +53,8 @@ pub struct SweepArgs {
         value_delimiter = ','
     )]
     pub minimize: Vec<String>,
-    /// Bisection steps along the last `--minimize` key between the last failing and the first
-    /// passing grid value.
+    /// Bisection steps along each `--minimize` key between the last failing and the first
+    /// passing value.
     #[arg(long, value_name = "N", default_value_t = 4)]
     pub refine: u32,
     /// Also write `heatmap.svg`: run RUN's link utilization over its mesh or torus.
