@@ -13,12 +13,14 @@ pub mod axis;
 pub mod columns;
 pub mod frontier;
 pub mod heatmap;
+pub mod images;
 pub mod path;
 pub mod plot;
 pub mod table;
 
 pub use axis::Axis;
 pub use columns::COLUMNS;
+pub use images::Images;
 
 /// A scenario and the keys swept over it; runs are numbered with the first key varying
 /// slowest.

@@ -418,6 +418,8 @@ pub fn main(args: SweepArgs) -> ExitCode {
         Ok(p) => p,
         Err(e) => return fail(format!("--workers: {e}")),
     };
+    let images = sweep::Images::new(assemble);
+    let assemble = |sources: &[PathBuf], libs: &[PathBuf]| images.assemble(sources, libs);
     let runs: Vec<usize> = (k..grid.len()).step_by(n).collect();
     let checked = pool.install(|| {
         runs.par_iter()
