@@ -6,13 +6,14 @@
 # per call (from the call's first instruction to the one after its `ret`, waits
 # included; 250 MHz: 4,000,000 fs a cycle), then ds_take's cycles by its triple count.
 # Run from the repository root after `cargo build --release -p aether-cosim --bin aether`.
+# Environment: AETHER (the binary), D (5), SHOTS (30), NODE (12).
 set -e
 AETHER=${AETHER:-target/release/aether}
 DIR=programs/decoders/distributed
 printf "%-20s %8s %8s %8s %8s\n" routine calls fewest mean most
 "$AETHER" run "$DIR/surface_d5.toml" --set decoding.noise=\"phenomenological\" \
-    --set decoding.p=0.01 --set decoding.shots=30 --set decoding.round_period=\"200us\" \
-    --trace-node 12 2>&1 >/dev/null | awk -v dir="$DIR" '
+    --set decoding.distance="${D:-5}" --set decoding.p=0.01 --set decoding.shots="${SHOTS:-30}" --set decoding.round_period=\"200us\" \
+    --trace-node ${NODE:-12} 2>&1 >/dev/null | awk -v dir="$DIR" -v node="${NODE:-12}" -v period="${PERIOD_FS:-4000000}" '
 BEGIN {
     cmd = "ls " dir "/*.s programs/lib/qec.s"
     while ((cmd | getline f) > 0) {
@@ -25,8 +26,8 @@ BEGIN {
     }
     top = 0
 }
-/^node 12 / {
-    t = $3; sub(/^t=/, "", t); sub(/fs$/, "", t); cyc = t / 4000000
+$1 == "node" && $2 == node {
+    t = $3; sub(/^t=/, "", t); sub(/fs$/, "", t); cyc = t / period
     n = split($5, p, "/"); split(p[n], q, ":"); r = routine[q[1] ":" q[2]]
     if (returned) {
         c = cyc - start[top]; x = name[top]; top--

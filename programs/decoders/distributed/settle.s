@@ -1,8 +1,14 @@
-; Step 3 of a superstep: passes over the live slots (fired or with a grown
-; edge; every other slot keeps its initial state) in layer order, each
-; recomputing a slot's key and parent word in place from the node's slots and
-; the far ends last told, until a pass changes nothing. Then ds_changed (a
-; slot differs from its state last sent) and ds_active (a slot is active).
+; Step 3 of a superstep: the node's slots settle to their fixpoint, each
+; slot recomputed in place (its key and parent word from the node's slots and
+; the far ends last told). A sweep in layer order recomputes every live slot
+; (fired or with a grown edge; every other slot keeps its initial state);
+; each later sweep only the live slots next to one that changed in the sweep
+; before, until none changed. (Recomputing a slot whose inputs did not change
+; changes nothing, so this is the fixpoint that passes over every slot until
+; one changes nothing reach, in fewer recomputations: a subtree parity
+; travelling down the layers needs no pass over the whole node per step.)
+; Then ds_changed (a slot differs from its state last sent) and ds_active (a
+; slot is active).
 ;
 ; A slot v (docs/decoders.md): K = min(K, init, K(u) + 1 over grown detector
 ; edges (v, u)), init 1 with a grown boundary edge; parent: none at depth 0,
@@ -20,19 +26,23 @@ u_bnd: .word 0                  ; the first grown boundary record, 0 if none
 u_sub: .word 0                  ; the subtree parity
 u_par: .word 0                  ; the parent record, 0 if none
 u_end: .word 0                  ; past the slot's last record
-st_pass: .word 0                ; ds_settle: this pass changed a slot
+st_todo: .word 0                ; ds_settle: the slots to recompute in the next sweep
 
 .code
 ; ds_settle ( -- ): step 3.
 ds_settle:
-.pass:
-    push 0
-    storei st_pass
     loadi ds_live
+.sweep:
+    dup
+    jz .settled
+    push 0
+    storei st_todo
     push ds_settle_slot
     call ds_each
-    loadi st_pass
-    jnz .pass
+    loadi st_todo
+    jmp .sweep
+.settled:
+    drop
     push 0
     storei ds_changed
     push 0
@@ -42,8 +52,8 @@ ds_settle:
     call ds_each
     ret
 
-; ds_settle_slot ( S -- ): recomputes slot S; notes a change in st_pass and
-; ds_dirty.
+; ds_settle_slot ( S -- ): recomputes slot S; if it changed, notes it in
+; ds_dirty and puts the live slots it shares an edge with in st_todo.
 ds_settle_slot:
     dup
     call ds_update                      ; S K P
@@ -65,13 +75,19 @@ ds_settle_slot:
     over
     addi S_K
     store
+    dup
     addi S_BIT
     load
     loadi ds_dirty
     or
     storei ds_dirty
-    push 1
-    storei st_pass
+    addi S_LOCAL
+    load
+    loadi ds_live
+    and
+    loadi st_todo
+    or
+    storei st_todo
     ret
 .same:
     drop
