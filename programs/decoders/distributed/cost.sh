@@ -12,7 +12,7 @@ AETHER=${AETHER:-target/release/aether}
 DIR=programs/decoders/distributed
 printf "%-20s %8s %8s %8s %8s\n" routine calls fewest mean most
 "$AETHER" run "$DIR/surface_d5.toml" --set decoding.noise=\"phenomenological\" \
-    --set decoding.distance="${D:-5}" --set decoding.p=0.01 --set decoding.shots="${SHOTS:-30}" --set decoding.round_period=\"200us\" \
+    --set decoding.distance="${D:-5}" --set decoding.p="${P:-0.01}" --set decoding.shots="${SHOTS:-30}" --set decoding.round_period=\"200us\" \
     --trace-node ${NODE:-12} 2>&1 >/dev/null | awk -v dir="$DIR" -v node="${NODE:-12}" -v period="${PERIOD_FS:-4000000}" '
 BEGIN {
     cmd = "ls " dir "/*.s programs/lib/qec.s"

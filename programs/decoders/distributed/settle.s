@@ -21,7 +21,9 @@
 .const LABEL_SHIFT = 12
 
 .data
-u_key: .word 0                  ; ds_update: the key so far
+u_key: .word 0                  ; ds_update: the key
+u_best: .word 0                 ; the smallest K(u) + 1 over grown detector edges
+u_bestr: .word 0                ; the first record giving it
 u_bnd: .word 0                  ; the first grown boundary record, 0 if none
 u_sub: .word 0                  ; the subtree parity
 u_par: .word 0                  ; the parent record, 0 if none
@@ -135,10 +137,8 @@ ds_differs:
 
 ; ds_update ( S -- K P ): slot S's key and parent word from the current states.
 ds_update:
-    dup
-    addi S_K
-    load
-    storei u_key
+    push -1
+    storei u_best
     push 0
     storei u_bnd
     dup
@@ -184,10 +184,12 @@ ds_update:
     assert QEC_E_WORK
     addi 1
     dup
-    loadi u_key
+    loadi u_best
     ltu
     jz .notless
-    storei u_key
+    storei u_best                       ; the first record with the smallest K(u) + 1
+    over
+    storei u_bestr
     jmp .keyed_edge
 .notless:
     drop
@@ -224,61 +226,37 @@ ds_update:
     jmp .rec
 .keyed:
     drop                                ; S
-    loadi u_bnd
-    jz .init
-    push 1
-    storei u_key                        ; (B, 1): no key is smaller
-.init:
     push 0
     storei u_par
+    loadi u_bnd
+    jz .inner
+    push 1
+    storei u_key                        ; (B, 1): no key is smaller
+    loadi u_bnd
+    storei u_par
+    jmp .parented
+.inner:
+    dup
+    addi S_K
+    load
+    dup
+    loadi u_best
+    ltu
+    jnz .kept                           ; K stays below every K(u) + 1
+    drop
+    loadi u_best
+.kept:
+    storei u_key
     loadi u_key
     push DEPTH_MASK
     and
     jz .parented                        ; a root
     loadi u_key
-    push 1
+    loadi u_best
     eq
-    jz .search
-    loadi u_bnd
+    jz .parented                        ; no u with K(u) = K - 1 (not at a fixpoint)
+    loadi u_bestr
     storei u_par
-    jmp .parented
-.search:
-    dup
-    addi S_R0
-    load                                ; S r
-.find:
-    dup
-    loadi u_end
-    eq
-    jnz .found
-    dup
-    addi R_SUP
-    load
-    over
-    addi R_W
-    load
-    eq
-    jz .other
-    dup
-    addi R_FAR
-    load
-    dup
-    jz .bnd
-    load
-    loadi u_key
-    addi -1
-    eq
-    jz .other
-    dup
-    storei u_par
-    jmp .found
-.bnd:
-    drop
-.other:
-    addi REC_WORDS
-    jmp .find
-.found:
-    drop
 .parented:                              ; S
     loadi u_key
     push LABEL_SHIFT

@@ -109,7 +109,10 @@ ds_each:
     push ds_slots                       ; fn m S
 .loop:
     over
-    jz .done
+    push 15
+    and
+    jz .nibble                          ; no slot among the next four
+.bit:
     over
     push 1
     and
@@ -123,6 +126,15 @@ ds_each:
     shr
     swap
     addi SLOT_WORDS
+    jmp .loop
+.nibble:
+    over
+    jz .done
+    swap
+    push 4
+    shr
+    swap
+    addi 4 * SLOT_WORDS
     jmp .loop
 .done:
     drop
