@@ -5,6 +5,7 @@
 use std::path::Path;
 
 use aether_tests::cosim_support::{aether, report, sweep_rows as rows};
+use aether_tests::workspace_root;
 use serde_json::Value;
 
 const RING: &str = "programs/examples/ring/ring.toml";
@@ -60,7 +61,7 @@ fn rows_equal_single_runs_and_workers_do_not_change_a_byte() {
     let mut b = GRID.to_vec();
     b.extend(["--workers", "2"]);
     sweep(&two, &b);
-    for file in ["sweep.csv", "sweep.jsonl", "sweep.json"] {
+    for file in ["sweep.csv", "sweep.jsonl", "sweep.json", "metric.svg"] {
         assert_eq!(
             read(&one, file),
             read(&two, file),
@@ -194,7 +195,7 @@ fn three_shards_merged_equal_the_unsharded_sweep() {
         "{}",
         String::from_utf8_lossy(&o.stderr)
     );
-    for file in ["sweep.csv", "sweep.jsonl", "sweep.json"] {
+    for file in ["sweep.csv", "sweep.jsonl", "sweep.json", "metric.svg"] {
         assert_eq!(read(&whole, file), read(&merged, file), "{file}");
     }
     let o = aether(&["sweep", "merge", &a, &b, "--out", &m]);
@@ -230,7 +231,15 @@ fn the_deadline_search_bisects_to_the_thinnest_link_and_reports_it() {
     let (one, two) = (dir.path().join("one"), dir.path().join("two"));
     let printed = search(&one, "1");
     search(&two, "2");
-    for file in ["sweep.csv", "refined.csv", "refined.jsonl", "frontier.txt"] {
+    for file in [
+        "sweep.csv",
+        "sweep.jsonl",
+        "refined.csv",
+        "refined.jsonl",
+        "frontier.txt",
+        "frontier.svg",
+        "metric.svg",
+    ] {
         assert_eq!(read(&one, file), read(&two, file), "{file}");
     }
     let text = String::from_utf8(read(&one, "frontier.txt")).expect("utf-8");
@@ -646,4 +655,66 @@ fn the_deadline_search_bisects_every_minimized_key() {
             && frontier.iter().any(|p| !BANDWIDTHS.contains(&p.1)),
         "bisection refined both keys: {text}"
     );
+}
+
+/// docs/sizing.md's ring examples: each `aether sweep` command of the ring followed by a
+/// `frontier:` block prints that block, and the first example's table is its `sweep.csv`.
+#[test]
+fn the_ring_examples_of_docs_sizing_md_are_what_the_binary_prints() {
+    let doc = std::fs::read_to_string(workspace_root().join("docs/sizing.md")).expect("doc");
+    let blocks: Vec<&str> = doc
+        .split("```text\n")
+        .skip(1)
+        .map(|b| b.split("```").next().expect("a closed block"))
+        .collect();
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut checked = 0;
+    for (i, block) in blocks.iter().enumerate() {
+        let Some(command) = block.strip_prefix("aether sweep programs/examples/ring/ring.toml")
+        else {
+            continue;
+        };
+        let out = dir.path().join(format!("example-{i}"));
+        let mut args = vec!["sweep", RING];
+        let words: Vec<&str> = command.split_whitespace().collect();
+        let at = words.iter().position(|w| *w == "--out").expect("--out");
+        args.extend(&words[..at]);
+        args.extend(["--out", out.to_str().expect("utf-8")]);
+        let o = aether(&args);
+        assert_eq!(o.status.code(), Some(0), "{block}");
+        match blocks.get(i + 1) {
+            Some(next) if next.starts_with("frontier:") => {
+                assert_eq!(String::from_utf8_lossy(&o.stdout), *next, "{block}");
+            }
+            _ => {
+                // The table after the command: | clock | bandwidth | time_ns |.
+                let after = &doc[doc.find(block).expect("block")..];
+                let table: Vec<Vec<&str>> = after
+                    .lines()
+                    .filter(|l| l.starts_with("| 1"))
+                    .take(4)
+                    .map(|l| l.trim_matches('|').split('|').map(str::trim).collect())
+                    .collect();
+                let got: Vec<Vec<String>> = rows(&out)
+                    .iter()
+                    .map(|r| {
+                        ["nodes[0].clock", "network.link.bandwidth", "time_ns"]
+                            .map(|k| sweep_cell(&r[k]))
+                            .to_vec()
+                    })
+                    .collect();
+                assert_eq!(got, table, "{block}");
+            }
+        }
+        checked += 1;
+    }
+    assert_eq!(checked, 3, "the doc's three ring examples");
+}
+
+/// A row's value as docs/sizing.md's tables write it (strings unquoted).
+fn sweep_cell(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
 }
