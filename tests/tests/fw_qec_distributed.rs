@@ -4,14 +4,15 @@
 //! part of each correction. The workload's checker compares every shot with the host
 //! reference (`check_reference`); the run's `QEC_STEP` messages, their payload words and
 //! the barrier epochs are compared with the protocol's host model
-//! (`aether_cosim::qec::distributed`), summed over the same sampled shots. Hand-made
-//! syndromes stress merging; delay jitter changes nothing but timing; run-ahead equals
-//! single-step; a lost message, an unmatchable syndrome and a `QEC_STEP` of another shot
-//! fail the run with a reason.
+//! (`aether_cosim::qec::distributed`), summed over the same sampled shots, unweighted and
+//! weighted. Hand-made syndromes stress merging; delay jitter changes nothing but timing;
+//! run-ahead equals single-step; a lost message, an unmatchable syndrome and a `QEC_STEP`
+//! of another shot fail the run with a reason.
 
 use aether_cosim::qec::distributed::Distributed;
+use aether_cosim::qec::graph::{DecodingGraph, Weighting};
 use aether_cosim::qec::layout::Layout;
-use aether_cosim::qec::surface::Noise;
+use aether_cosim::qec::surface::{Noise, SurfaceCode};
 use aether_tests::cosim_support::scenario;
 use aether_tests::fw_support::count;
 use aether_tests::qec_support::{all_as_reference, run_json, surface};
@@ -68,7 +69,7 @@ fn passed_as_reference(status: i32, r: &serde_json::Value, shots: u64) {
 
 /// What the protocol's host model says a run of `shots` costs: supersteps (barrier
 /// epochs), `QEC_STEP` messages and their payload words, summed over the shots.
-fn model(shots: &[Vec<u32>], graph: &aether_cosim::qec::graph::DecodingGraph) -> [u64; 3] {
+fn model(shots: &[Vec<u32>], graph: &DecodingGraph) -> [u64; 3] {
     let layout = Layout::new(graph).expect("a layout");
     let model = Distributed::new(graph, &layout);
     shots.iter().fold([0; 3], |[s, m, w], fired| {
@@ -209,7 +210,7 @@ fn hand_made_syndromes_that_stress_merging() {
     // phenomenological with 3 rounds, every non-inert detector fired, weighted and not.
     for (distance, noise, rounds) in [(5, Noise::CodeCapacity, 1), (3, Noise::Phenomenological, 3)]
     {
-        let dem = aether_cosim::qec::surface::SurfaceCode {
+        let dem = SurfaceCode {
             distance,
             rounds,
             noise,
@@ -217,11 +218,7 @@ fn hand_made_syndromes_that_stress_merging() {
         }
         .dem()
         .expect("a DEM");
-        let graph = aether_cosim::qec::graph::DecodingGraph::from_dem(
-            &dem,
-            aether_cosim::qec::graph::Weighting::Unweighted,
-        )
-        .expect("a graph");
+        let graph = DecodingGraph::from_dem(&dem, Weighting::Unweighted).expect("a graph");
         let all: String = (0..graph.num_detectors)
             .map(|v| if graph.is_inert(v) { '0' } else { '1' })
             .collect();
@@ -332,4 +329,24 @@ fn a_qec_step_of_another_shot_faults_with_qec_e_message() {
         format!("assertion {QEC_E_MESSAGE} failed")
     );
     assert_eq!(r["decoding"]["decoded"], 0);
+}
+
+#[test]
+fn weighted_growth_equals_the_host_reference_and_the_model() {
+    // Edge weights from the probabilities (`log:16`): supports grow by 1 or 2 per round
+    // towards weights of 1 .. 16, so clusters meet after partial growth.
+    let decoding = code(5, "phenomenological", 0.02, 40, "1 us") + "weights = \"log:16\"\n";
+    let (status, r) = run(&text("", &decoding), &[], &[]);
+    passed_as_reference(status, &r, 40);
+    let (_, fired) = surface(5, Noise::Phenomenological, 0.02, 40, SEED);
+    let dem = SurfaceCode {
+        distance: 5,
+        rounds: 5,
+        noise: Noise::Phenomenological,
+        p: 0.02,
+    }
+    .dem()
+    .expect("a DEM");
+    let graph = DecodingGraph::from_dem(&dem, Weighting::Log { resolution: 16 }).expect("a graph");
+    costs_as_model(&r, model(&fired, &graph));
 }
