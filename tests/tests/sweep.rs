@@ -718,3 +718,41 @@ fn sweep_cell(v: &Value) -> String {
         other => other.to_string(),
     }
 }
+
+/// docs/sizing.md's worked example writes the files checked in under `docs/sizing/`, byte
+/// for byte.
+#[test]
+fn the_worked_example_of_docs_sizing_md_writes_the_checked_in_files() {
+    let doc = std::fs::read_to_string(workspace_root().join("docs/sizing.md")).expect("doc");
+    let command = doc
+        .lines()
+        .find(|l| l.starts_with("aether sweep ") && l.ends_with("--out docs/sizing"))
+        .expect("the worked example's command");
+    let dir = tempfile::tempdir().expect("tmp");
+    let out = dir.path().to_str().expect("utf-8");
+    let mut args: Vec<&str> = command
+        .strip_suffix("docs/sizing")
+        .expect("--out")
+        .split_whitespace()
+        .skip(1)
+        .collect();
+    args.push(out);
+    let o = aether(&args);
+    assert_eq!(o.status.code(), Some(0), "{command}");
+    let checked_in = workspace_root().join("docs/sizing");
+    let mut files = 0;
+    for entry in std::fs::read_dir(&checked_in).expect("docs/sizing") {
+        let name = entry.expect("entry").file_name();
+        let want = std::fs::read(checked_in.join(&name)).expect("checked-in file");
+        assert!(
+            std::fs::read(dir.path().join(&name)).ok() == Some(want),
+            "docs/sizing/{} differs from what the command writes (run it to update)",
+            name.to_string_lossy()
+        );
+        files += 1;
+    }
+    assert_eq!(
+        files, 6,
+        "sweep.csv, frontier.txt, metric.svg, frontier-1..3.svg"
+    );
+}
