@@ -130,6 +130,12 @@ impl Arg {
     }
 }
 
+/// How many operators deep an expression may nest (`-(1 + 2)` is 2 deep).
+///
+/// Deeper expressions are kept as [`ExprKind::TooDeep`] and reported, so no
+/// input can exhaust the host stack while the tree is evaluated or dropped.
+pub const MAX_EXPR_DEPTH: u32 = 256;
+
 /// An expression with its place in the text.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Expr {
@@ -137,6 +143,8 @@ pub struct Expr {
     pub kind: ExprKind,
     /// Where it is written.
     pub span: Span,
+    /// Operators on the longest path to a leaf (0 for a leaf).
+    pub depth: u32,
 }
 
 /// The forms an expression takes.
@@ -152,6 +160,8 @@ pub enum ExprKind {
     Unary(UnOp, Box<Expr>),
     /// A binary operation.
     Binary(BinOp, Box<Expr>, Box<Expr>),
+    /// An expression nested deeper than [`MAX_EXPR_DEPTH`] (its operands are not kept).
+    TooDeep,
 }
 
 /// Unary operators.
@@ -189,12 +199,69 @@ pub enum BinOp {
 }
 
 impl Expr {
+    /// A number, symbol or `$`: an expression without operators.
+    pub fn leaf(kind: ExprKind, span: Span) -> Expr {
+        Expr {
+            kind,
+            span,
+            depth: 0,
+        }
+    }
+
+    /// Builds a unary expression written at `span`.
+    pub fn unary(op: UnOp, a: Expr, span: Span) -> Expr {
+        Expr::nest(a.depth, span, |too_deep| {
+            if too_deep {
+                ExprKind::TooDeep
+            } else {
+                ExprKind::Unary(op, Box::new(a))
+            }
+        })
+    }
+
     /// Builds a binary expression spanning both operands.
     pub fn binary(op: BinOp, a: Expr, b: Expr) -> Expr {
         let span = a.span.start..b.span.end;
+        Expr::nest(a.depth.max(b.depth), span, |too_deep| {
+            if too_deep {
+                ExprKind::TooDeep
+            } else {
+                ExprKind::Binary(op, Box::new(a), Box::new(b))
+            }
+        })
+    }
+
+    /// An operator over operands at most `depth` deep, or [`ExprKind::TooDeep`] past the limit.
+    fn nest(depth: u32, span: Span, kind: impl FnOnce(bool) -> ExprKind) -> Expr {
+        let depth = depth + 1;
+        let too_deep = depth > MAX_EXPR_DEPTH;
         Expr {
-            kind: ExprKind::Binary(op, Box::new(a), Box::new(b)),
+            kind: kind(too_deep),
             span,
+            depth: depth.min(MAX_EXPR_DEPTH + 1),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one(at: usize) -> Expr {
+        Expr::leaf(ExprKind::Num(1), at..at + 1)
+    }
+
+    #[test]
+    fn nesting_past_the_limit_keeps_no_operands() {
+        let mut e = one(0);
+        for i in 1..=MAX_EXPR_DEPTH as usize {
+            e = Expr::binary(BinOp::Add, e, one(2 * i));
+        }
+        assert_eq!(e.depth, MAX_EXPR_DEPTH);
+        assert!(matches!(e.kind, ExprKind::Binary(..)));
+        let deeper = Expr::unary(UnOp::Neg, e, 0..600);
+        assert_eq!(deeper.kind, ExprKind::TooDeep);
+        let still = Expr::binary(BinOp::Add, deeper, one(700));
+        assert_eq!((still.kind, still.span), (ExprKind::TooDeep, 0..701));
     }
 }

@@ -604,7 +604,10 @@ fn qualify_in(expr: &mut Expr, scope: Option<&str>, missing: &mut Vec<(String, S
             qualify_in(a, scope, missing);
             qualify_in(b, scope, missing);
         }
-        ExprKind::Num(_) | ExprKind::Sym(Name::Global(_)) | ExprKind::Dollar => {}
+        ExprKind::Num(_)
+        | ExprKind::Sym(Name::Global(_))
+        | ExprKind::Dollar
+        | ExprKind::TooDeep => {}
     }
 }
 

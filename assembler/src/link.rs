@@ -1,7 +1,7 @@
 //! The linker: one namespace for all items, message-type ids, layout of the
 //! two sections, evaluation and encoding, the source map and the listing.
 
-use crate::ast::{BinOp, Expr, ExprKind, Name, Section, UnOp};
+use crate::ast::{BinOp, Expr, ExprKind, MAX_EXPR_DEPTH, Name, Section, UnOp};
 use crate::diagnostics::{Problem, Site};
 use crate::items::{Item, ItemKind, Origin};
 use crate::listing::Listing;
@@ -634,6 +634,14 @@ impl<'a> Linker<'a> {
             }
             ExprKind::Dollar => dollar
                 .ok_or_else(|| self.error(origin, &e.span, "`$` has no value here".to_string())),
+            ExprKind::TooDeep => Err(self.error(
+                origin,
+                &e.span,
+                format!(
+                    "expression nested more than {MAX_EXPR_DEPTH} operators deep; \
+                     split it into `.const` definitions"
+                ),
+            )),
             ExprKind::Unary(op, a) => {
                 let a = self.eval(a, origin, dollar)?;
                 Ok(match op {

@@ -263,8 +263,9 @@ impl Node {
                     need!(2);
                     let l = ds.len();
                     let addr = ds[l - 1];
-                    let Some(slot) = mem.slot(addr) else {
-                        fault!(FaultKind::MemoryRange(addr));
+                    let slot = match mem.slot(addr) {
+                        Ok(slot) => slot,
+                        Err(kind) => fault!(kind),
                     };
                     *slot = ds[l - 2];
                     ds.truncate(l - 2);
@@ -278,8 +279,9 @@ impl Node {
                 }
                 Op::StoreI(addr) => {
                     need!(1);
-                    let Some(slot) = mem.slot(addr) else {
-                        fault!(FaultKind::MemoryRange(addr));
+                    let slot = match mem.slot(addr) {
+                        Ok(slot) => slot,
+                        Err(kind) => fault!(kind),
                     };
                     *slot = top!();
                     ds.pop();

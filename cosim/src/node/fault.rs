@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use super::memory::HostMemory;
 use crate::time::Time;
 
 /// Which stack a stack fault concerns.
@@ -47,6 +48,9 @@ pub enum FaultKind {
     /// `spawn` with every process slot in use.
     #[error("too many processes (limit {0})")]
     TooManyProcesses(u32),
+    /// The host could not give the node's memory the words it had to grow to.
+    #[error("{0}")]
+    HostMemory(HostMemory),
 }
 
 impl FaultKind {
@@ -63,6 +67,7 @@ impl FaultKind {
             FaultKind::Assertion(_) => "assertion",
             FaultKind::Nic(_) => "nic",
             FaultKind::TooManyProcesses(_) => "too_many_processes",
+            FaultKind::HostMemory(_) => "host_memory",
         }
     }
 }

@@ -4,7 +4,11 @@
 //! image) is allocated, rounded up to a page of [`PAGE`] words, so memory a
 //! program never touches costs nothing: a million nodes with a large `memory`
 //! fit on one machine. Reads past the allocated prefix (but inside `size`)
-//! give zero, exactly as a zeroed memory would.
+//! give zero, exactly as a zeroed memory would. Growth asks the host
+//! fallibly: a host that cannot give the words yields [`HostMemory`], never an
+//! abort.
+
+use super::fault::FaultKind;
 
 /// Words by which the allocated prefix grows (4 KiB).
 pub const PAGE: usize = 1024;
@@ -18,14 +22,28 @@ pub struct Memory {
 
 static ZERO: u32 = 0;
 
+/// The host refused the words a node's memory had to grow to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "the host could not allocate {words} words ({mib} MiB) of node memory; \
+     give nodes less `memory`, use fewer nodes, or run on a host with more memory",
+    mib = words.div_ceil(1 << 18)
+)]
+pub struct HostMemory {
+    /// The words the memory needed to hold.
+    pub words: usize,
+}
+
 impl Memory {
     /// A memory of `size` words holding `data` from address 0 (which must fit).
-    pub fn new(size: u32, data: &[u32]) -> Memory {
+    pub fn new(size: u32, data: &[u32]) -> Result<Memory, HostMemory> {
         debug_assert!(data.len() <= size as usize);
-        Memory {
-            words: data.to_vec(),
-            size,
-        }
+        let mut words = Vec::new();
+        words
+            .try_reserve_exact(data.len())
+            .map_err(|_| HostMemory { words: data.len() })?;
+        words.extend_from_slice(data);
+        Ok(Memory { words, size })
     }
 
     /// Size in words.
@@ -47,16 +65,18 @@ impl Memory {
         }
     }
 
-    /// The word at `addr` for writing, or `None` outside the memory.
+    /// The word at `addr` for writing: a memory-range fault outside the memory,
+    /// a host-memory fault when the host cannot hold it.
     #[inline]
-    pub fn slot(&mut self, addr: u32) -> Option<&mut u32> {
+    pub fn slot(&mut self, addr: u32) -> Result<&mut u32, FaultKind> {
         if addr as usize >= self.words.len() {
             if addr >= self.size {
-                return None;
+                return Err(FaultKind::MemoryRange(addr));
             }
-            self.grow_to(addr as usize + 1);
+            self.grow_to(addr as usize + 1)
+                .map_err(FaultKind::HostMemory)?;
         }
-        self.words.get_mut(addr as usize)
+        Ok(&mut self.words[addr as usize])
     }
 
     /// Words `start..start + len` (which must lie inside the memory) appended to `out`.
@@ -69,13 +89,13 @@ impl Memory {
     }
 
     /// Words `start..start + len` (which must lie inside the memory), for writing.
-    pub fn slice_mut(&mut self, start: u32, len: u32) -> &mut [u32] {
+    pub fn slice_mut(&mut self, start: u32, len: u32) -> Result<&mut [u32], HostMemory> {
         let (start, end) = (start as usize, start as usize + len as usize);
         debug_assert!(end <= self.size as usize);
         if end > self.words.len() {
-            self.grow_to(end);
+            self.grow_to(end)?;
         }
-        &mut self.words[start..end]
+        Ok(&mut self.words[start..end])
     }
 
     /// Every word of the memory, unwritten ones as zero.
@@ -88,9 +108,13 @@ impl Memory {
     }
 
     /// Allocates at least the first `len` words (a whole number of pages, within the size).
-    fn grow_to(&mut self, len: usize) {
+    fn grow_to(&mut self, len: usize) -> Result<(), HostMemory> {
         let len = len.next_multiple_of(PAGE).min(self.size as usize);
+        self.words
+            .try_reserve_exact(len - self.words.len())
+            .map_err(|_| HostMemory { words: len })?;
         self.words.resize(len, 0);
+        Ok(())
     }
 }
 
@@ -121,7 +145,7 @@ mod tests {
 
     #[test]
     fn unwritten_words_read_as_zero_and_cost_nothing() {
-        let mut m = Memory::new(1 << 20, &[7, 8]);
+        let mut m = Memory::new(1 << 20, &[7, 8]).expect("host memory");
         assert_eq!(m.resident(), 2);
         assert_eq!(
             (m.load(1), m.load(5000), m.load(1 << 20)),
@@ -130,13 +154,13 @@ mod tests {
         *m.slot(5000).expect("inside") = 3;
         assert_eq!(m.resident(), 5 * PAGE);
         assert_eq!((m.load(5000), m[5000], m[4999]), (Some(3), 3, 0));
-        assert!(m.slot(1 << 20).is_none());
+        assert_eq!(m.slot(1 << 20), Err(FaultKind::MemoryRange(1 << 20)));
         let mut out = vec![1];
         m.read_into(4999, 3, &mut out);
         assert_eq!(out, [1, 0, 3, 0]);
         m.read_into((1 << 20) - 2, 2, &mut out);
         assert_eq!(out, [1, 0, 3, 0, 0, 0]);
-        m.slice_mut((1 << 20) - 1, 1)[0] = 9;
+        m.slice_mut((1 << 20) - 1, 1).expect("host memory")[0] = 9;
         assert_eq!(m.resident(), 1 << 20);
         assert_eq!(m.iter().count(), 1 << 20);
         assert_eq!(m.iter().filter(|&w| w != 0).count(), 4);
@@ -144,7 +168,7 @@ mod tests {
 
     #[test]
     fn growth_stops_at_the_size() {
-        let mut m = Memory::new(PAGE as u32 + 5, &[]);
+        let mut m = Memory::new(PAGE as u32 + 5, &[]).expect("host memory");
         *m.slot(PAGE as u32).expect("inside") = 1;
         assert_eq!(m.resident(), PAGE + 5);
         assert_eq!(m.iter().sum::<u32>(), 1);

@@ -239,11 +239,11 @@ impl Node {
                 "node {id}: entry address {entry} is outside the code"
             ));
         }
-        let mem = Memory::new(params.memory, data);
+        let mem = Memory::new(params.memory, data).map_err(|e| format!("node {id}: {e}"))?;
         let first = Process {
             pc: entry,
-            ds: Vec::with_capacity(params.data_stack as usize),
-            rs: Vec::with_capacity(params.return_stack as usize),
+            ds: Vec::new(),
+            rs: Vec::new(),
             state: ProcState::Ready,
         };
         Ok(Node {
@@ -401,13 +401,11 @@ impl Node {
         if addr >= self.program.code_len() {
             return Err(FaultKind::CodeRange(addr));
         }
-        let mut ds = Vec::with_capacity(self.params.data_stack as usize);
-        ds.push(arg);
         let pid = self.procs.len();
         self.procs.push(Process {
             pc: addr,
-            ds,
-            rs: Vec::with_capacity(self.params.return_stack as usize),
+            ds: vec![arg],
+            rs: Vec::new(),
             state: ProcState::Ready,
         });
         self.ready.push_back(pid);

@@ -236,7 +236,10 @@ impl Node {
                 let Ok(Some(msg)) = net.recv(node, inbox16) else {
                     return Err(FaultKind::Nic(format!("inbox {inbox} lost its message")));
                 };
-                let out = self.mem.slice_mut(buf, 4 + copied);
+                let out = self
+                    .mem
+                    .slice_mut(buf, 4 + copied)
+                    .map_err(FaultKind::HostMemory)?;
                 out[0] = msg.msg_type;
                 out[1] = u32::from(msg.src);
                 out[2] = msg.reply_to.map_or(NONE, Address::to_word);

@@ -878,6 +878,7 @@ impl Scenario {
             for block in &spec.data {
                 node.mem
                     .slice_mut(block.addr, block.words.len() as u32)
+                    .map_err(|e| err(format!("node {}: {e}", spec.id)))?
                     .copy_from_slice(&block.words);
             }
             stations[usize::from(spec.id)] = Some(Station::Node(Box::new(node)));
