@@ -18,6 +18,8 @@
 
 use std::collections::BTreeSet;
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use aether_network::{Delivery, Network};
 
 use crate::component::{Component, ComponentIo};
@@ -87,6 +89,10 @@ pub struct World {
     pub trace_sink: Option<TraceSink>,
     /// Most cycles a node runs ahead per event, if limited.
     slice: Option<u64>,
+    /// Events that only the slice made (a node resumed where it would have run on).
+    slice_events: u64,
+    /// Stations whose pending resume only the slice made.
+    slice_resume: Vec<bool>,
     /// Local inputs (readouts) the simulator places in inboxes, if any.
     inputs: Option<Box<dyn InputSource>>,
     /// What became of the local inputs.
@@ -158,6 +164,8 @@ impl Simulation {
             last_activity: 0,
             trace_sink: None,
             slice: None,
+            slice_events: 0,
+            slice_resume: vec![false; n],
             inputs: None,
             input_stats: InputStats::default(),
             barrier: None,
@@ -211,21 +219,31 @@ impl Simulation {
         self.finish(reason)
     }
 
-    /// Runs to a stop condition, calling `progress(now, events)` every few hundred events.
+    /// Runs to a stop condition, calling `progress(now, events)` every few hundred events,
+    /// and stops there with [`StopReason::Interrupted`] once `interrupted` is set.
     ///
-    /// So that progress shows even when nodes compute for long without an event, a node
-    /// runs ahead at most [`PROGRESS_SLICE`] cycles per event; results are the same.
-    pub fn run_with(&mut self, progress: &dyn Fn(Time, u64)) -> Outcome {
+    /// So that progress shows (and an interruption is seen) even when nodes compute for
+    /// long without an event, a node runs ahead at most [`PROGRESS_SLICE`] cycles per
+    /// event; results, the event count included, are the same as [`Simulation::run`]'s.
+    pub fn run_with(&mut self, progress: &dyn Fn(Time, u64), interrupted: &AtomicBool) -> Outcome {
         let until = self.world.until;
         self.world.slice = Some(PROGRESS_SLICE);
         let reason = loop {
             if let Some(reason) = self.engine.run_for(&mut self.world, until, 1 << 8) {
                 break reason;
             }
-            progress(self.engine.now(), self.engine.processed());
+            if interrupted.load(Ordering::Relaxed) {
+                break StopReason::Interrupted;
+            }
+            progress(self.engine.now(), self.events());
         };
         self.world.slice = None;
         self.finish(reason)
+    }
+
+    /// Events processed, less those only progress slices made.
+    fn events(&self) -> u64 {
+        self.engine.processed() - self.world.slice_events
     }
 
     /// The outcome of a run that stopped for `reason`; idle time is counted up to its end.
@@ -248,7 +266,7 @@ impl Simulation {
         Outcome {
             reason,
             end_time,
-            events: self.engine.processed(),
+            events: self.events(),
         }
     }
 }
@@ -267,7 +285,12 @@ impl Model for World {
                 self.net_wakes.remove(&now);
                 self.sync_network(now, sched);
             }
-            Ev::Resume => self.on_resume(station, now, sched),
+            Ev::Resume => {
+                if std::mem::take(&mut self.slice_resume[station]) {
+                    self.slice_events += 1;
+                }
+                self.on_resume(station, now, sched)
+            }
             Ev::Timer => self.on_timer(station, now, sched),
         }
     }
@@ -502,8 +525,9 @@ impl World {
         }
     }
 
-    /// The first cycle at which the node must stop running ahead.
-    fn stop_cycle(&self, node: &Node) -> u64 {
+    /// The first cycle at which the node must stop running ahead, and whether only the
+    /// progress slice puts it there.
+    fn stop_cycle(&self, node: &Node) -> (u64, bool) {
         let mut stop = match self.stepping {
             Stepping::Single => node.cycle + 1,
             Stepping::RunAhead => u64::MAX,
@@ -517,10 +541,10 @@ impl World {
         if let Some(timer) = node.next_timer() {
             stop = stop.min(timer);
         }
-        if let Some(slice) = self.slice {
-            stop = stop.min(node.cycle + slice);
+        match self.slice {
+            Some(slice) if node.cycle + slice < stop => (node.cycle + slice, true),
+            Some(_) | None => (stop, false),
         }
-        stop
     }
 
     fn note_stop(&mut self, i: usize) {
@@ -572,13 +596,14 @@ impl World {
             let Station::Node(node) = &self.stations[i] else {
                 return;
             };
-            let stop = self.stop_cycle(node);
+            let (stop, sliced) = self.stop_cycle(node);
             let Station::Node(node) = &mut self.stations[i] else {
                 return;
             };
             match node.run(stop) {
                 Exit::Limit => {
                     if node.check_budget() {
+                        self.slice_resume[i] = sliced;
                         self.resume(i, sched);
                     }
                     break;

@@ -3,12 +3,16 @@
 //! Exit codes: 0 the run completed and no node faulted; 1 the run completed
 //! and at least one node faulted or a decoding run failed its checks (the
 //! reasons go to stderr); 2 bad input (command line, scenario,
-//! program, network) or an output file could not be written.
+//! program, network) or an output file could not be written; 130 the run was
+//! interrupted (SIGINT or SIGTERM) and the report of what ran was written.
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
+use aether_cosim::engine::StopReason;
 use aether_cosim::observe::{Progress, timeline_json};
 use aether_cosim::report::Report;
 use aether_cosim::sim::{Station, Stepping};
@@ -27,7 +31,7 @@ mod sweep;
     name = "aether",
     version,
     after_help = "Example:\n  aether run programs/examples/ring/ring.toml --json\n\n\
-                  Exit status: 0 ok, 1 a node faulted, 2 bad input. See docs/scenario.md and docs/report.md."
+                  Exit status: 0 ok, 1 a node faulted, 2 bad input, 130 interrupted (Ctrl-C). See docs/scenario.md and docs/report.md."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -39,7 +43,8 @@ enum Command {
     /// Run a scenario (see docs/scenario.md) and print a summary or a JSON report (docs/report.md).
     ///
     /// Exit status: 0 = completed without faults, 1 = completed and some node faulted,
-    /// 2 = bad input (arguments, scenario, programs, network) or unwritable output.
+    /// 2 = bad input (arguments, scenario, programs, network) or unwritable output,
+    /// 130 = interrupted by Ctrl-C (SIGINT) or SIGTERM: the report covers the run so far.
     Run {
         /// The scenario TOML file.
         scenario: PathBuf,
@@ -158,13 +163,26 @@ fn run(
             }
         }
     }
-    let progress = std::io::stderr()
-        .is_terminal()
-        .then(|| Progress::new(until.or(scenario.until)));
-    let outcome = match &progress {
-        Some(p) => sim.run_with(&|now, events| p.update(now, events)),
-        None => sim.run(),
+    let interrupted = match interruption() {
+        Ok(flag) => flag,
+        Err(e) => return fail(format!("cannot watch for Ctrl-C: {e}")),
     };
+    let limit = until.or(scenario.until);
+    let terminal = std::io::stderr().is_terminal();
+    if terminal && limit.is_none() {
+        eprintln!(
+            "no time limit: the run ends when no event is left; press Ctrl-C to stop it and get the report so far"
+        );
+    }
+    let progress = terminal.then(|| Progress::new(limit));
+    let outcome = sim.run_with(
+        &|now, events| {
+            if let Some(p) = &progress {
+                p.update(now, events);
+            }
+        },
+        &interrupted,
+    );
     if let Some(p) = progress {
         p.finish();
     }
@@ -205,11 +223,32 @@ fn run(
         }
         d.failed()
     });
-    if report.faults.is_empty() && !decoding_failed {
+    if outcome.reason == StopReason::Interrupted {
+        eprintln!(
+            "interrupted at {} fs: the report covers the run up to there",
+            outcome.end_time
+        );
+        ExitCode::from(INTERRUPTED)
+    } else if report.faults.is_empty() && !decoding_failed {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
     }
+}
+
+/// Exit code of a run stopped by SIGINT or SIGTERM (128 + SIGINT, as shells report it).
+const INTERRUPTED: u8 = 130;
+
+/// A flag that SIGINT or SIGTERM sets; a second signal ends the process at once.
+fn interruption() -> Result<Arc<AtomicBool>, ctrlc::Error> {
+    let flag = Arc::new(AtomicBool::new(false));
+    let set = Arc::clone(&flag);
+    ctrlc::set_handler(move || {
+        if set.swap(true, Ordering::Relaxed) {
+            std::process::exit(i32::from(INTERRUPTED));
+        }
+    })?;
+    Ok(flag)
 }
 
 fn main() -> ExitCode {

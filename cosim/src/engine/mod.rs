@@ -33,6 +33,8 @@ pub enum StopReason {
     TimeLimit,
     /// The model asked to stop (a node halted or faulted, or a user condition held).
     Model,
+    /// The user interrupted the run (SIGINT or SIGTERM); it stopped between events.
+    Interrupted,
 }
 
 /// Where handlers schedule new events.
