@@ -85,6 +85,8 @@ pub enum Stmt {
     },
     /// `.endm` without a `.macro`.
     StrayEndm,
+    /// `.name` (with or without operands) where a statement begins: no such directive.
+    UnknownDirective(String, Span),
     /// `.include "file"`
     Include(String, Span),
     /// `.import "file"`

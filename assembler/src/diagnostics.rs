@@ -3,11 +3,12 @@
 use codespan_reporting::diagnostic::{Diagnostic as Report, Label};
 use codespan_reporting::files::{Files, SimpleFiles};
 use codespan_reporting::term;
+use std::collections::HashMap;
 use std::fmt;
 use std::ops::Range;
 
 /// A place in a loaded source file.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Site {
     /// Index of the file in the source database.
     pub file: usize,
@@ -24,6 +25,8 @@ pub(crate) struct Problem {
     pub primary: Option<Site>,
     pub secondary: Vec<(Site, String)>,
     pub notes: Vec<String>,
+    /// The macro body line whose expansion this error comes from, if any.
+    pub expansion: Option<Site>,
 }
 
 impl Problem {
@@ -35,6 +38,7 @@ impl Problem {
             primary: Some(site),
             secondary: Vec::new(),
             notes: Vec::new(),
+            expansion: None,
         }
     }
 
@@ -46,6 +50,7 @@ impl Problem {
             primary: None,
             secondary: Vec::new(),
             notes: Vec::new(),
+            expansion: None,
         }
     }
 
@@ -61,6 +66,12 @@ impl Problem {
     pub fn with_label(mut self, site: Site, text: impl Into<String>) -> Problem {
         self.secondary.push((site, text.into()));
         self
+    }
+
+    /// Marks the error as coming from the expansion of macro `name`'s body line at `site`.
+    pub fn in_expansion(mut self, site: Site, name: &str) -> Problem {
+        self.expansion = Some(site.clone());
+        self.with_label(site, format!("in this line of macro `{name}`"))
     }
 
     /// Adds a note below the snippet.
@@ -92,13 +103,26 @@ pub struct Diagnostics {
 }
 
 impl Diagnostics {
-    /// Diagnostics for `problems`, ordered by file and position.
+    /// Diagnostics for `problems`, ordered by file and position; an error repeated by
+    /// every expansion of one macro (or inclusion of one file) is shown once, with a count.
     pub(crate) fn new(
         files: SimpleFiles<String, String>,
         mut problems: Vec<Problem>,
     ) -> Diagnostics {
         problems.sort_by_key(|p| p.primary.as_ref().map(|s| (s.file, s.span.start)));
-        let items = problems.into_iter().map(|p| locate(&files, p)).collect();
+        let items = merge_alike(problems)
+            .into_iter()
+            .map(|(p, more)| {
+                let note = alike_note(&files, &more);
+                locate(
+                    &files,
+                    Problem {
+                        notes: p.notes.iter().cloned().chain(note).collect(),
+                        ..p
+                    },
+                )
+            })
+            .collect();
         Diagnostics { files, items }
     }
 
@@ -134,6 +158,61 @@ impl Diagnostics {
         ));
         out
     }
+}
+
+/// Places listed in the note of an error that repeats.
+const ALIKE_LISTED: usize = 3;
+
+/// The problems with repeats folded into the first: the same message from the same
+/// macro body line (whatever the invocation), or the same message at the same place
+/// (a file included twice). Each comes with the primary sites of its repeats.
+fn merge_alike(problems: Vec<Problem>) -> Vec<(Problem, Vec<Option<Site>>)> {
+    type Key = (String, Option<String>, Option<Site>, Option<Site>);
+    let mut first: HashMap<Key, usize> = HashMap::new();
+    let mut kept: Vec<(Problem, Vec<Option<Site>>)> = Vec::new();
+    for p in problems {
+        let (place, expansion) = match &p.expansion {
+            Some(body) => (None, Some(body.clone())),
+            None => (p.primary.clone(), None),
+        };
+        let key = (p.message.clone(), p.file.clone(), place, expansion);
+        match first.get(&key) {
+            Some(&i) => kept[i].1.push(p.primary),
+            None => {
+                first.insert(key, kept.len());
+                kept.push((p, Vec::new()));
+            }
+        }
+    }
+    kept
+}
+
+/// "... and N more like this (at f:l:c, ...)" for an error with `more` repeats.
+fn alike_note(files: &SimpleFiles<String, String>, more: &[Option<Site>]) -> Option<String> {
+    if more.is_empty() {
+        return None;
+    }
+    let places: Vec<String> = more
+        .iter()
+        .flatten()
+        .take(ALIKE_LISTED)
+        .filter_map(|site| {
+            let name = files.name(site.file).ok()?;
+            let loc = files.location(site.file, site.span.start).ok()?;
+            Some(format!("{name}:{}:{}", loc.line_number, loc.column_number))
+        })
+        .collect();
+    let etc = if more.len() > places.len() {
+        ", ..."
+    } else {
+        ""
+    };
+    let at = if places.is_empty() {
+        String::new()
+    } else {
+        format!(" (at {}{etc})", places.join(", "))
+    };
+    Some(format!("... and {} more like this{at}", more.len()))
 }
 
 fn locate(files: &SimpleFiles<String, String>, p: Problem) -> Diagnostic {

@@ -265,6 +265,15 @@ impl<'a> Frontend<'a> {
                 params,
                 body,
             } => self.define_macro(origin, text, name, name_span, params, body, unit),
+            Stmt::UnknownDirective(name, span) => {
+                self.problems.push(origin.problem(
+                    span,
+                    format!(
+                        "unknown directive `{name}`; the directives are {} (a local label ends with `:`)",
+                        crate::lexer::DIRECTIVES.join(", ")
+                    ),
+                ));
+            }
             Stmt::StrayEndm => {
                 let at = line.span.start..line.span.start + 5;
                 self.problems

@@ -54,12 +54,12 @@ impl Origin {
                     .filter(|&b| b == b'\n')
                     .count();
                 match e.body_lines.get(line) {
-                    Some(body) => problem.with_label(
+                    Some(body) => problem.in_expansion(
                         Site {
                             file: e.def_file,
                             span: body.clone(),
                         },
-                        format!("in this line of macro `{}`", e.macro_name),
+                        &e.macro_name,
                     ),
                     None => problem,
                 }

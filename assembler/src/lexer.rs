@@ -250,6 +250,12 @@ fn punct_text(tok: &Tok<'_>) -> &'static str {
     }
 }
 
+/// Every directive the assembler knows, as written (docs/assembler.md).
+pub(crate) const DIRECTIVES: [&str; 13] = [
+    ".code", ".data", ".word", ".string", ".space", ".const", ".macro", ".endm", ".include",
+    ".import", ".msg", ".entry", ".loc",
+];
+
 impl<'a> From<Raw<'a>> for Tok<'a> {
     fn from(raw: Raw<'a>) -> Tok<'a> {
         match raw {
@@ -488,6 +494,17 @@ mod tests {
 
     fn toks(text: &str) -> Vec<Tok<'_>> {
         Lexer::new(text).map(|t| t.unwrap().1).collect()
+    }
+
+    #[test]
+    fn every_listed_directive_is_a_directive_token() {
+        for d in DIRECTIVES {
+            let t = toks(d);
+            assert!(
+                matches!(t.as_slice(), [tok, Tok::Newline] if tok.to_string() == format!("`{d}`")),
+                "{d}: {t:?}"
+            );
+        }
     }
 
     #[test]

@@ -102,7 +102,7 @@ fn run(
     let mut front = Frontend::new(loader, &opts.lib_dirs);
     front.run(inputs);
     let mut problems = std::mem::take(&mut front.problems);
-    match link::link(&front.items, &front.files) {
+    match link::link(&front.items, &front.files, !problems.is_empty()) {
         Ok(out) if problems.is_empty() => return Ok(out),
         Ok(_) => {}
         Err(more) => problems.extend(more),

@@ -60,12 +60,19 @@ struct Linker<'a> {
     /// The word count of each `.space` item, by item index, fixed in layout.
     spaces: HashMap<usize, i64>,
     problems: Vec<Problem>,
+    /// Statements with errors were dropped before linking (see [`link`]).
+    incomplete: bool,
 }
 
 /// Links the items into an image and its listing.
+///
+/// `incomplete` says that statements with errors were dropped before linking, so the
+/// code may be shorter than written: errors such a gap explains (an entry point past the
+/// end of the code, an image that does not validate) are then not reported.
 pub(crate) fn link(
     items: &[Item],
     files: &SimpleFiles<String, String>,
+    incomplete: bool,
 ) -> Result<(Image, Listing), Vec<Problem>> {
     let mut linker = Linker {
         items,
@@ -74,6 +81,7 @@ pub(crate) fn link(
         msg_ids: HashMap::new(),
         spaces: HashMap::new(),
         problems: Vec::new(),
+        incomplete,
     };
     let decls = linker.collect();
     linker.assign_msg_ids(&decls);
@@ -383,6 +391,7 @@ impl<'a> Linker<'a> {
         msgs.sort_by_key(|m| m.id);
         image.msg_types = msgs;
         if self.problems.is_empty()
+            && !self.incomplete
             && let Err(e) = image.validate()
         {
             self.problems.push(Problem::nowhere(format!(
@@ -489,6 +498,10 @@ impl<'a> Linker<'a> {
                     name: name.to_string(),
                     addr: *addr,
                 }),
+                Some(Def::Label {
+                    section: Section::Code,
+                    ..
+                }) if self.incomplete => {}
                 Some(Def::Label {
                     section: Section::Code,
                     ..

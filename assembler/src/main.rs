@@ -91,10 +91,15 @@ fn disassemble(path: &Path) -> Result<(), u8> {
 
 fn assemble(cli: &Cli) -> Result<(), u8> {
     for file in &cli.files {
-        if !file.is_file() {
-            eprintln!("error: cannot read `{}`: no such file", file.display());
-            return Err(EXIT_USAGE);
-        }
+        let why = if file.is_dir() {
+            "is a directory; give the `.s` files inside it"
+        } else if file.is_file() {
+            continue;
+        } else {
+            "no such file"
+        };
+        eprintln!("error: cannot read `{}`: {why}", file.display());
+        return Err(EXIT_USAGE);
     }
     let opts = Options {
         lib_dirs: cli.lib_dirs.clone(),

@@ -35,6 +35,7 @@ const BANDWIDTH: &[(&str, u64)] = &[
 #[serde(untagged)]
 enum Quantity {
     Integer(u64),
+    Negative(i64),
     Float(f64),
     Text(String),
 }
@@ -42,6 +43,9 @@ enum Quantity {
 /// Reads `text` as a decimal number and a unit from `units`, exactly.
 pub fn parse(text: &str, units: &[(&str, u64)]) -> Result<u64, String> {
     let text = text.trim();
+    if text.starts_with('-') {
+        return Err(format!("`{text}` is negative; it must be positive"));
+    }
     let split = text
         .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '_'))
         .unwrap_or(text.len());
@@ -83,6 +87,9 @@ pub fn parse(text: &str, units: &[(&str, u64)]) -> Result<u64, String> {
 fn quantity<'de, D: Deserializer<'de>>(d: D, units: &[(&str, u64)]) -> Result<u64, D::Error> {
     match Quantity::deserialize(d)? {
         Quantity::Integer(n) => Ok(n),
+        Quantity::Negative(n) => Err(D::Error::custom(format!(
+            "{n} is negative; it must be positive"
+        ))),
         Quantity::Float(f) if f >= 0.0 && f.fract() == 0.0 && f < 1.8e19 => Ok(f as u64),
         Quantity::Float(f) => Err(D::Error::custom(format!("{f} is not a whole number"))),
         Quantity::Text(text) => parse(&text, units).map_err(D::Error::custom),
@@ -118,6 +125,10 @@ mod tests {
         assert!(parse("1.5 fs", DURATION).is_err());
         assert!(parse("10", DURATION).is_err());
         assert!(parse("ten ns", DURATION).is_err());
+        assert_eq!(
+            parse("-5 ns", DURATION),
+            Err("`-5 ns` is negative; it must be positive".into())
+        );
         assert!(parse("99999 s", DURATION).is_err());
     }
 

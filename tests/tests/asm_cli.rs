@@ -252,3 +252,76 @@ fn help_documents_every_option() {
         assert!(help.contains(needle), "--help lacks {needle}:\n{help}");
     }
 }
+
+#[test]
+fn an_error_in_a_macro_body_is_shown_once_with_a_count() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    // Line 5 holds the first of 50 invocations; lines 6.. hold the other 49.
+    let mut text = String::from(".macro bad\n    push nowhere\n.endm\nmain:\n");
+    text.push_str(&"    bad\n".repeat(50));
+    text.push_str("    halt\n");
+    write(dir.path(), "m.s", &text);
+    let out = asm()
+        .current_dir(dir.path())
+        .arg("m.s")
+        .output()
+        .expect("aether-asm runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert_eq!(
+        stderr.matches("undefined symbol `nowhere`").count(),
+        1,
+        "{stderr}"
+    );
+    assert!(stderr.contains("m.s:5:5"), "{stderr}");
+    assert!(
+        stderr.contains("... and 49 more like this (at m.s:6:5, m.s:7:5, m.s:8:5, ...)"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn no_cascade_error_follows_a_real_one() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let src = write(dir.path(), "add.s", ".entry main\nmain:\n    add 1\n");
+    asm()
+        .arg(&src)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("add.s:3:9"))
+        .stderr(predicate::str::contains("`add` takes no operand"))
+        .stderr(predicate::str::contains("entry point").not())
+        .stderr(predicate::str::contains("not valid").not())
+        .stderr(predicate::str::contains("aborting due to 1 error"));
+}
+
+#[test]
+fn an_unknown_directive_is_named() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let src = write(
+        dir.path(),
+        "d.s",
+        "main:\n    .frobnicate 3\n    .frob\n    halt\n",
+    );
+    asm()
+        .arg(&src)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("d.s:2:5"))
+        .stderr(predicate::str::contains(
+            "unknown directive `.frobnicate`; the directives are .code, .data, .word",
+        ))
+        .stderr(predicate::str::contains("d.s:3:5"))
+        .stderr(predicate::str::contains("unknown directive `.frob`"))
+        .stderr(predicate::str::contains("aborting due to 2 errors"));
+}
+
+#[test]
+fn a_directory_is_not_a_source() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    asm()
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("is a directory"));
+}

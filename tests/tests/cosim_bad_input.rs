@@ -188,3 +188,72 @@ fn a_fault_can_stop_the_whole_run() {
     assert_eq!(r["nodes"][1]["instructions"].as_u64(), Some(4));
     assert_eq!(r["nodes"][1]["cycles"]["busy"].as_u64(), Some(4));
 }
+
+fn with_clock(clock: &str) -> String {
+    format!(
+        "[programs.p]\nsources = [\"p.s\"]\n[defaults]\nclock = {clock}\n[[nodes]]\nprogram = \"p\"\n"
+    )
+}
+
+/// docs/scenario.md: a clock is a whole number of Hz or a string with a unit.
+const QUANTITY_FORMS: &str = "a whole number (Hz for a clock, fs for a time) or a string with a unit, such as \"250 MHz\" or \"10 ns\"";
+
+#[test]
+fn a_clock_that_is_no_quantity_says_what_is_accepted() {
+    for (clock, why) in [
+        ("5.5", "5.5 is not a whole number"),
+        ("true", "invalid type: boolean `true`"),
+        ("-1000", "-1000 is negative"),
+    ] {
+        fails_with(
+            &with_clock(clock),
+            &[("p.s", HALT)],
+            &[&format!("clock = {clock}"), why, QUANTITY_FORMS],
+        );
+    }
+}
+
+#[test]
+fn a_negative_bandwidth_must_be_positive() {
+    fails_with(
+        "[programs.p]\nsources = [\"p.s\"]\n[[nodes]]\nprogram = \"p\"\n[network.link]\nbandwidth = \"-5 Gbit/s\"\n",
+        &[("p.s", HALT)],
+        &["bandwidth", "`-5 Gbit/s` is negative; it must be positive"],
+    );
+}
+
+#[test]
+fn a_memory_out_of_range_gives_the_range() {
+    // docs/scenario.md: memory is 1 ..= 16,777,216 words.
+    fails_with(
+        "[programs.p]\nsources = [\"p.s\"]\n[[nodes]]\nprogram = \"p\"\nmemory = 1e12\n",
+        &[("p.s", HALT)],
+        &["nodes[0].memory is 1000000000000; it must be 1..=16777216"],
+    );
+}
+
+#[test]
+fn a_source_that_is_a_directory_is_named() {
+    fails_with(
+        "[programs.p]\nsources = [\".\"]\n[[nodes]]\nprogram = \"p\"\n",
+        &[],
+        &["programs.p.sources", "is a directory"],
+    );
+}
+
+#[test]
+fn a_negative_seed_is_a_plain_error() {
+    let (_dir, path) = scenario(
+        "ok.toml",
+        "[programs.p]\nsources = [\"p.s\"]\n[[nodes]]\nprogram = \"p\"\n",
+        &[("p.s", HALT)],
+    );
+    let out = aether(&["run", path.to_str().expect("utf-8"), "--seed", "-1"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("`-1` is not a seed: give a whole number 0 ..= 18446744073709551615"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("-- -1"), "{stderr}");
+}

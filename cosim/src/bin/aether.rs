@@ -48,8 +48,8 @@ enum Command {
     Run {
         /// The scenario TOML file.
         scenario: PathBuf,
-        /// Run seed (overrides the scenario's `seed`).
-        #[arg(long)]
+        /// Run seed, a whole number 0 ..= 2^64-1 (overrides the scenario's `seed`).
+        #[arg(long, allow_hyphen_values = true, value_parser = parse_seed)]
         seed: Option<u64>,
         /// Print the JSON report instead of the human summary.
         #[arg(long)]
@@ -76,6 +76,16 @@ enum Command {
     /// Decoding problems and shots in stim's formats (see docs/decoders.md).
     #[command(subcommand)]
     Qec(qec::QecCommand),
+}
+
+/// A run seed, or what a seed is.
+fn parse_seed(text: &str) -> Result<u64, String> {
+    text.parse().map_err(|_| {
+        format!(
+            "`{text}` is not a seed: give a whole number 0 ..= {}",
+            u64::MAX
+        )
+    })
 }
 
 fn assemble(sources: &[PathBuf], libs: &[PathBuf]) -> Result<Image, String> {

@@ -19,6 +19,9 @@ use crate::time::{Time, parse_duration, parse_frequency, period_fs};
 
 mod decoding;
 mod node_data;
+mod number;
+
+use number::{Quantity, Whole};
 
 pub use node_data::DataBlock;
 
@@ -37,15 +40,6 @@ pub struct ScenarioError {
     pub file: String,
     /// What is wrong, naming the key.
     pub message: String,
-}
-
-/// A frequency or a duration: a string with a unit (`"250 MHz"`, `"10 us"`) or a bare
-/// number (Hz, fs).
-#[derive(Clone, Debug, Deserialize)]
-#[serde(untagged)]
-enum Quantity {
-    Number(u64),
-    Text(String),
 }
 
 #[derive(Debug, Deserialize)]
@@ -90,10 +84,10 @@ struct RawParams {
     program: Option<String>,
     entry: Option<String>,
     clock: Option<Quantity>,
-    memory: Option<u32>,
-    data_stack: Option<u32>,
-    return_stack: Option<u32>,
-    processes: Option<u32>,
+    memory: Option<Whole>,
+    data_stack: Option<Whole>,
+    return_stack: Option<Whole>,
+    processes: Option<Whole>,
     budget: Option<u64>,
     budget_mode: Option<String>,
     profile: Option<PathBuf>,
@@ -329,13 +323,15 @@ fn merge(base: &RawParams, over: &RawParams) -> RawParams {
 fn bounded(
     ctx: &Ctx<'_>,
     key: &str,
-    value: Option<u32>,
+    value: Option<Whole>,
     default: u32,
     max: u32,
 ) -> Result<u32, ScenarioError> {
     match value {
-        Some(v) if v == 0 || v > max => Err(ctx.err(format!("{key} is {v}; it must be 1..={max}"))),
-        Some(v) => Ok(v),
+        Some(Whole(v)) => u32::try_from(v)
+            .ok()
+            .filter(|v| (1..=max).contains(v))
+            .ok_or_else(|| ctx.err(format!("{key} is {v}; it must be 1..={max}"))),
         None => Ok(default),
     }
 }
@@ -383,7 +379,7 @@ fn node_spec(
             )));
         }
     };
-    let count = |name: &str, value: Option<u32>, default: u32, max: u32| {
+    let count = |name: &str, value: Option<Whole>, default: u32, max: u32| {
         bounded(ctx, &format!("{key}.{name}"), value, default, max)
     };
     Ok(NodeSpec {
@@ -502,11 +498,14 @@ impl Scenario {
                 (None, false) => {
                     let sources: Vec<PathBuf> = prog.sources.iter().map(|s| ctx.path(s)).collect();
                     for s in &sources {
-                        if !s.is_file() {
-                            return Err(
-                                ctx.err(format!("{key}.sources: no such file {}", s.display()))
-                            );
-                        }
+                        let why = if s.is_dir() {
+                            "is a directory; name the `.s` files in it"
+                        } else if s.is_file() {
+                            continue;
+                        } else {
+                            "no such file"
+                        };
+                        return Err(ctx.err(format!("{key}.sources: {}: {why}", s.display())));
                     }
                     let libs: Vec<PathBuf> = prog.lib.iter().map(|l| ctx.path(l)).collect();
                     assemble(&sources, &libs)

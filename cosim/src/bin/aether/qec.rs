@@ -82,8 +82,8 @@ pub struct SampleArgs {
     /// Number of shots.
     #[arg(long)]
     shots: usize,
-    /// Sampler seed.
-    #[arg(long, default_value_t = 1)]
+    /// Sampler seed, a whole number 0 ..= 2^64-1.
+    #[arg(long, default_value_t = 1, allow_hyphen_values = true, value_parser = super::parse_seed)]
     seed: u64,
     /// Write the sampled DEM here (stim's .dem text).
     #[arg(long, value_name = "FILE")]
