@@ -5,8 +5,9 @@ use crate::ast::Expr;
 use crate::diagnostics::{Problem, Site};
 use std::collections::{BTreeSet, HashMap};
 
-/// Largest message-type id (bit 31 marks a returned packet).
-pub const MAX_MSG_ID: i64 = 0x7FFF_FFFF;
+/// Largest message-type id, as the image format allows it (bit 31 marks a returned
+/// packet, and a returned 0x7FFFFFFF would read as -1, `peek`'s empty answer).
+pub const MAX_MSG_ID: i64 = aether_isa::image::MAX_MSG_ID as i64;
 
 /// One `.msg` declaration.
 pub(crate) struct MsgDecl<'a> {
@@ -32,7 +33,11 @@ pub(crate) fn allocate(
         if !(0..=MAX_MSG_ID).contains(&v) {
             problems.push(Problem::at(
                 decl.site.clone(),
-                format!("message type id {v} is not between 0 and {MAX_MSG_ID}"),
+                format!(
+                    "message type id {v} ({v:#x}) is not between 0 and {MAX_MSG_ID:#x} (bit 31 marks \
+                     returned packets, and a returned {:#x} would read as -1, `peek`'s empty answer)",
+                    MAX_MSG_ID + 1
+                ),
             ));
             continue;
         }

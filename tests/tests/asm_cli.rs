@@ -325,3 +325,30 @@ fn a_directory_is_not_a_source() {
         .code(2)
         .stderr(predicate::str::contains("is a directory"));
 }
+
+#[test]
+fn message_ids_stop_where_the_image_format_stops() {
+    // docs/image-format.md: message-type ids are at most 0x7ffffffe.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ok = write(dir.path(), "ok.s", ".msg M = 0x7FFFFFFE\nmain:\n    halt\n");
+    asm()
+        .arg(&ok)
+        .arg("-o")
+        .arg(dir.path().join("ok.img"))
+        .assert()
+        .success();
+    let bad = write(
+        dir.path(),
+        "bad.s",
+        ".msg M = 0x7FFFFFFF\nmain:\n    halt\n",
+    );
+    asm()
+        .arg(&bad)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("bad.s:1:6"))
+        .stderr(predicate::str::contains(
+            "message type id 2147483647 (0x7fffffff) is not between 0 and 0x7ffffffe",
+        ))
+        .stderr(predicate::str::contains("not valid").not());
+}

@@ -257,3 +257,13 @@ fn a_negative_seed_is_a_plain_error() {
     );
     assert!(!stderr.contains("-- -1"), "{stderr}");
 }
+
+#[test]
+fn a_zero_budget_gives_the_range() {
+    // docs/scenario.md: budget is 1 ..= 2^64-1 cycles, or left out.
+    fails_with(
+        "[programs.p]\nsources = [\"p.s\"]\n[[nodes]]\nprogram = \"p\"\nbudget = 0\n",
+        &[("p.s", HALT)],
+        &["nodes[0].budget is 0; it must be 1..=18446744073709551615 cycles"],
+    );
+}

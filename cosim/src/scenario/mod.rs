@@ -88,7 +88,7 @@ struct RawParams {
     data_stack: Option<Whole>,
     return_stack: Option<Whole>,
     processes: Option<Whole>,
-    budget: Option<u64>,
+    budget: Option<Whole>,
     budget_mode: Option<String>,
     profile: Option<PathBuf>,
     id: Option<u32>,
@@ -403,7 +403,17 @@ fn node_spec(
                 defaults.processes,
                 MAX_PROCESSES,
             )?,
-            budget: raw.budget,
+            budget: raw
+                .budget
+                .map(|Whole(v)| {
+                    u64::try_from(v).ok().filter(|&v| v >= 1).ok_or_else(|| {
+                        ctx.err(format!(
+                            "{key}.budget is {v}; it must be 1..={} cycles (leave it out for no budget)",
+                            u64::MAX
+                        ))
+                    })
+                })
+                .transpose()?,
             budget_faults,
             profile,
         },

@@ -11,6 +11,7 @@ mod sample;
 mod validate;
 
 pub use error::{Field, ImageError, NameKind, Section};
+pub use validate::MAX_MSG_ID;
 
 use serde::{Deserialize, Serialize};
 

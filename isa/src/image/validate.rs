@@ -7,10 +7,9 @@ use super::format::MAX_NAME_BYTES;
 use super::{Image, SymbolKind};
 use crate::encoding::Instruction;
 
-/// Bit 31 of a message type marks a message returned to its sender.
 /// Largest message-type id: bit 31 marks returned messages, and a returned
 /// 0x7fffffff would read as -1, `peek`'s "empty inbox" answer.
-const MAX_MSG_ID: u32 = 0x7FFF_FFFE;
+pub const MAX_MSG_ID: u32 = 0x7FFF_FFFE;
 
 impl Image {
     /// Checks everything the binary layout cannot express: code decodes,
