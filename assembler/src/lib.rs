@@ -31,6 +31,17 @@ pub struct Options {
     pub lib_dirs: Vec<PathBuf>,
 }
 
+/// Why `path` cannot be an input file (a directory, or nothing there), or `None` for a file.
+pub fn unusable_source(path: &std::path::Path) -> Option<&'static str> {
+    if path.is_file() {
+        None
+    } else if path.is_dir() {
+        Some("is a directory; give the `.s` files in it")
+    } else {
+        Some("no such file")
+    }
+}
+
 /// Assembles and links the given files (in this order) into one image.
 pub fn assemble_files(files: &[PathBuf], opts: &Options) -> Result<Image, Diagnostics> {
     assemble_with_listing(files, opts).map(|(image, _)| image)

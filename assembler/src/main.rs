@@ -91,15 +91,10 @@ fn disassemble(path: &Path) -> Result<(), u8> {
 
 fn assemble(cli: &Cli) -> Result<(), u8> {
     for file in &cli.files {
-        let why = if file.is_dir() {
-            "is a directory; give the `.s` files inside it"
-        } else if file.is_file() {
-            continue;
-        } else {
-            "no such file"
-        };
-        eprintln!("error: cannot read `{}`: {why}", file.display());
-        return Err(EXIT_USAGE);
+        if let Some(why) = aether_asm::unusable_source(file) {
+            eprintln!("error: cannot read `{}`: {why}", file.display());
+            return Err(EXIT_USAGE);
+        }
     }
     let opts = Options {
         lib_dirs: cli.lib_dirs.clone(),

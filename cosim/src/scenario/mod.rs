@@ -507,14 +507,10 @@ impl Scenario {
                 }
                 (None, false) => {
                     let sources: Vec<PathBuf> = prog.sources.iter().map(|s| ctx.path(s)).collect();
-                    for s in &sources {
-                        let why = if s.is_dir() {
-                            "is a directory; name the `.s` files in it"
-                        } else if s.is_file() {
-                            continue;
-                        } else {
-                            "no such file"
-                        };
+                    if let Some((s, why)) = sources
+                        .iter()
+                        .find_map(|s| aether_asm::unusable_source(s).map(|why| (s, why)))
+                    {
                         return Err(ctx.err(format!("{key}.sources: {}: {why}", s.display())));
                     }
                     let libs: Vec<PathBuf> = prog.lib.iter().map(|l| ctx.path(l)).collect();
