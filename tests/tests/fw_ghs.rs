@@ -401,3 +401,20 @@ fn a_thousand_nodes_in_the_default_memory() {
     assert!(1000 + 1 + 4 * graph.edges.len() > 16_384);
     run(&graph, "");
 }
+
+/// ghs.s: the assertion code of a run whose node count is not the graph's G_N.
+const NODE_COUNT: u64 = 1;
+
+#[test]
+fn more_nodes_than_the_graph_has_is_a_fault_not_an_empty_answer() {
+    // The bundled 10-node graph with 11 nodes: every node asserts before sending.
+    let dir = workspace_root().join("programs/examples/ghs");
+    let r = report(&dir.join("ghs.toml"), &["--set", "nodes[0].count=11"], 1);
+    let faults = r["faults"].as_array().expect("faults");
+    assert_eq!(faults.len(), 11, "{faults:?}");
+    for f in faults {
+        assert_eq!(f["kind"], "assertion");
+        assert_eq!(f["message"], format!("assertion {NODE_COUNT} failed"));
+    }
+    assert_eq!(fw_support::count(&r, "CONNECT", "sent"), 0);
+}

@@ -9,7 +9,8 @@
 ; (graph.nodes, docs/scenario.md "Per-node data"): deg, then its neighbours
 ; in nbr_tab and their weights in wt_tab; graph.s gives the graph's maximum
 ; degree G_MAXDEG. Weights are distinct and below INF. Sections refer to the
-; GHS paper's appendix.
+; GHS paper's appendix. A run whose node count is not the graph's G_N faults
+; every node with assertion NODE_COUNT before anything is sent.
 .import "dispatch.s"
 
 .msg CONNECT = 1        ; [level]
@@ -28,6 +29,7 @@
 .const BRANCH = 1
 .const REJECTED = 2
 .const SLOT = 7
+.const NODE_COUNT = 1   ; assertion: the run has exactly the graph's G_N nodes
 .const SLOTS = 4 * G_MAXDEG + 16
 
 .data
@@ -61,6 +63,10 @@ out: .space 3           ; payload being sent
 .code
 .entry main
 main:
+    nodes               ; a node the graph does not know would never finish
+    push G_N
+    eq
+    assert NODE_COUNT
     call wakeup
     push table
     push stash
