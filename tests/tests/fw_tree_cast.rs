@@ -88,7 +88,8 @@ impl Tree {
     }
 }
 
-fn run(tree: &Tree) {
+/// Runs tree.s on `tree` and returns the report; asserts the exit code.
+fn run_code(tree: &Tree, code: i32) -> serde_json::Value {
     let n = tree.size();
     let text = format!(
         r#"
@@ -104,7 +105,15 @@ program = "tree"
         lib = lib_dir(),
     );
     let (_dir, path) = scenario("tree.toml", &text, &[("tree-data.s", &tree.data_file())]);
-    let r = report(&path, &[], 0);
+    report(&path, &[], code)
+}
+
+/// tree.s: the assertion code of a node whose children's replies would not fit its inbox.
+const KIDS_FIT: u64 = 1;
+
+fn run(tree: &Tree) {
+    let n = tree.size();
+    let r = run_code(tree, 0);
     let mut size = Vec::new();
     let mut depth = Vec::new();
     for (node, _, tag, values) in log(&r) {
@@ -147,4 +156,19 @@ fn a_single_node_a_path_and_a_star() {
     run(&Tree::path(1));
     run(&Tree::path(40));
     run(&Tree::star(50));
+}
+
+#[test]
+fn stars_whose_replies_fit_the_inbox_succeed_and_larger_ones_fault() {
+    // The default inbox holds 1,024 messages (docs/network.md); a node needs room for its
+    // children's replies and one cast from its parent, so 1,023 children fit.
+    run(&Tree::star(1000));
+    run(&Tree::star(1024));
+    let r = run_code(&Tree::star(1025), 1);
+    let faults = r["faults"].as_array().expect("faults");
+    assert_eq!(faults.len(), 1, "{faults:?}");
+    assert_eq!(faults[0]["node"], 0);
+    assert_eq!(faults[0]["kind"], "assertion");
+    assert_eq!(faults[0]["message"], format!("assertion {KIDS_FIT} failed"));
+    assert!(log(&r).is_empty(), "no answer is logged");
 }

@@ -4,7 +4,11 @@
 ; (TAG_SIZE, size) and (TAG_DEPTH, depth) when they complete. The tree comes
 ; from `tree_first` / `tree_kids` (a data file such as tree-data.s): the
 ; children of node i are tree_kids[tree_first[i] .. tree_first[i + 1]].
-; Depth counts edges: the root is at depth 0.
+; Depth counts edges: the root is at depth 0. The root starts the depth cast
+; when the size cast is done, so a node's inbox holds at most its children's
+; replies and one cast from its parent: a node with more children than the
+; default inbox (1,024 messages, docs/network.md) has room for faults with
+; assertion KIDS_FIT at start instead of losing replies and never answering.
 .import "dispatch.s"
 .import "cast.s"
 
@@ -12,6 +16,8 @@
 .msg TREE_DEPTH = 2     ; cast payload [tag, depth of the receiving node]
 .const TAG_SIZE = 1
 .const TAG_DEPTH = 2
+.const INBOX_ROOM = 1024 - 1 ; replies that fit beside one cast from the parent
+.const KIDS_FIT = 1     ; assertion: this node's children's replies fit its inbox
 .const SLOT = 6         ; a stash slot holds [tag, value] or [tag, depth]
 .const SLOTS = 2 * TREE_N + 4
 
@@ -30,6 +36,10 @@ out: .space 2           ; cast payload being sent
 .entry main
 main:
     call load_kids
+    loadi nkids
+    push INBOX_ROOM + 1
+    lt
+    assert KIDS_FIT
     nodeid
     jnz .serve
     push 1
@@ -38,14 +48,6 @@ main:
     push 0
     call ccast_begin
     call cast_size
-    push 0
-    push reduce_max
-    push report_depth
-    push 0
-    call ccast_begin
-    push 1
-    storei out+1
-    call cast_depth
 .serve:
     push table
     push stash
@@ -148,6 +150,14 @@ on_depth:
 report_size:
     push TAG_SIZE
     emit 1
+    push 0              ; then the depth cast
+    push reduce_max
+    push report_depth
+    push 0
+    call ccast_begin
+    push 1
+    storei out+1
+    call cast_depth
     ret
 report_depth:
     push TAG_DEPTH
