@@ -125,6 +125,11 @@ fn run(
     single_step: bool,
     set: &[String],
 ) -> ExitCode {
+    // Watched from the start, so a signal during setup still ends with a report.
+    let interrupted = match interruption() {
+        Ok(flag) => flag,
+        Err(e) => return fail(format!("cannot watch for Ctrl-C: {e}")),
+    };
     let settings = match set
         .iter()
         .map(|s| match aether_cosim::sweep::Axis::parse(s) {
@@ -173,10 +178,6 @@ fn run(
             }
         }
     }
-    let interrupted = match interruption() {
-        Ok(flag) => flag,
-        Err(e) => return fail(format!("cannot watch for Ctrl-C: {e}")),
-    };
     let limit = until.or(scenario.until);
     let terminal = std::io::stderr().is_terminal();
     if terminal && limit.is_none() {
