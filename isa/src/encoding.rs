@@ -205,6 +205,41 @@ mod tests {
     }
 
     #[test]
+    fn operand_ranges_are_the_documented_ones() {
+        // docs/isa.md: signed 24-bit -8388608 ..= 8388607; unsigned, code and data
+        // addresses 0 ..= 16777215; pushw any 32-bit word.
+        for (opcode, min, max) in [
+            (Opcode::Push, -8_388_608, 8_388_607),
+            (Opcode::Pick, 0, 16_777_215),
+            (Opcode::Jmp, 0, 16_777_215),
+            (Opcode::LoadI, 0, 16_777_215),
+            (Opcode::PushW, i64::from(i32::MIN), i64::from(u32::MAX)),
+        ] {
+            assert!(Instruction::new(opcode, min).is_ok(), "{opcode} {min}");
+            assert!(Instruction::new(opcode, max).is_ok(), "{opcode} {max}");
+            assert!(
+                Instruction::new(opcode, min - 1).is_err(),
+                "{opcode} {min} - 1"
+            );
+            assert!(
+                Instruction::new(opcode, max + 1).is_err(),
+                "{opcode} {max} + 1"
+            );
+        }
+    }
+
+    #[test]
+    fn instructions_print_as_the_trace_shows_them() {
+        // docs/report.md's trace shows `jz 32`: the mnemonic, then the operand; a signed
+        // operand prints signed, pushw's literal in hex, and a bare instruction alone.
+        let text = |op, v| Instruction::new(op, v).unwrap().to_string();
+        assert_eq!(text(Opcode::Jz, 32), "jz 32");
+        assert_eq!(text(Opcode::Push, -3), "push -3");
+        assert_eq!(text(Opcode::PushW, 0xDEAD_BEEF), "pushw 0xdeadbeef");
+        assert_eq!(text(Opcode::Add, 0), "add");
+    }
+
+    #[test]
     fn truncated_pushw_is_an_error() {
         assert_eq!(
             Instruction::decode(&[0x1100_0000]),

@@ -275,6 +275,11 @@ mod tests {
         );
         // One past the end of data is a valid data address (table.end = 3);
         // a constant may hold any value (N = 0xFFFFFFFF): the sample has both.
+        // One past the end of code is valid too, as for an `end:` label
+        // (docs/image-format.md).
+        let mut image = sample();
+        image.symbols[1].value = 8;
+        assert!(image.validate().is_ok());
     }
 
     #[test]
@@ -307,6 +312,20 @@ mod tests {
         rejects(
             |image| image.symbols[2].name = "x".repeat(MAX_NAME_BYTES + 1),
             "symbol #2 has a 4097-byte name; the limit is 4096 bytes",
+        );
+    }
+
+    #[test]
+    fn the_largest_documented_name_and_message_id_are_valid() {
+        // docs/image-format.md: names of at most 4096 bytes, message-type ids at most
+        // 0x7ffffffe.
+        let mut image = sample();
+        image.symbols[2].name = "x".repeat(4096);
+        image.msg_types[1].id = 0x7FFF_FFFE;
+        assert!(image.validate().is_ok());
+        rejects(
+            |image| image.msg_types[1].id = 0x7FFF_FFFF,
+            "message type `pong` has id 0x7fffffff; bit 31 marks returned messages, so ids must be at most 0x7ffffffe",
         );
     }
 
