@@ -257,4 +257,104 @@ mod tests {
         assert_eq!(engine.run(&mut model, None), StopReason::Exhausted);
         assert_eq!(model.seen.last(), Some(&(10, 0, "x")));
     }
+
+    /// Records, per event, the scheduler's view: its time and the next waiting time.
+    struct Observer {
+        seen: Vec<(Time, u32, Time, Option<Time>)>,
+    }
+
+    impl Model for Observer {
+        type Event = u32;
+        fn handle(&mut self, now: Time, target: u32, event: u32, sched: &mut Scheduler<'_, u32>) {
+            self.seen
+                .push((now, target, sched.now(), sched.next_time()));
+            if event > 0 {
+                sched.schedule(now + 10, target, event - 1);
+            }
+        }
+    }
+
+    #[test]
+    fn the_scheduler_shows_the_horizon_and_the_next_waiting_time() {
+        let mut engine = Engine::new();
+        engine.schedule(4, 1, 1);
+        engine.schedule(7, 2, 0);
+        let mut model = Observer { seen: vec![] };
+        assert_eq!(engine.run(&mut model, None), StopReason::Exhausted);
+        // At 4 the event for 1 schedules itself at 14; the one at 7 is next until then.
+        assert_eq!(
+            model.seen,
+            vec![(4, 1, 4, Some(7)), (7, 2, 7, Some(14)), (14, 1, 14, None)]
+        );
+        assert_eq!((engine.now(), engine.processed()), (14, 3));
+        // Between runs a request before the horizon moves up to it.
+        engine.schedule(3, 5, 0);
+        assert_eq!(engine.run(&mut model, None), StopReason::Exhausted);
+        assert_eq!(model.seen.last(), Some(&(14, 5, 14, None)));
+    }
+
+    #[test]
+    fn run_for_pauses_after_whole_rounds_without_changing_the_order() {
+        let schedule = |engine: &mut Engine<&'static str>| {
+            for (t, target, name) in [
+                (1, 2, "a"),
+                (1, 1, "b"),
+                (1, 3, "c"),
+                (2, 0, "d"),
+                (3, 0, "e"),
+            ] {
+                engine.schedule(t, target, name);
+            }
+        };
+        let mut whole = Engine::new();
+        schedule(&mut whole);
+        let mut reference = Recorder {
+            seen: vec![],
+            stop_after: usize::MAX,
+        };
+        assert_eq!(whole.run(&mut reference, None), StopReason::Exhausted);
+
+        let mut paused = Engine::new();
+        schedule(&mut paused);
+        let mut model = Recorder {
+            seen: vec![],
+            stop_after: usize::MAX,
+        };
+        // One event asked: the whole first round (3 events) runs, then it pauses.
+        assert_eq!(paused.run_for(&mut model, None, 1), None);
+        assert_eq!(paused.processed(), 3);
+        assert_eq!(paused.run_for(&mut model, None, 0), None);
+        assert_eq!(paused.processed(), 3);
+        assert_eq!(paused.run_for(&mut model, None, 1), None);
+        assert_eq!(paused.processed(), 4);
+        assert_eq!(
+            paused.run_for(&mut model, Some(3), 5),
+            Some(StopReason::TimeLimit)
+        );
+        assert_eq!(
+            paused.run_for(&mut model, None, 5),
+            Some(StopReason::Exhausted)
+        );
+        assert_eq!(model.seen, reference.seen);
+        assert_eq!(paused.processed(), 5);
+    }
+
+    #[test]
+    fn a_stop_inside_a_round_keeps_the_rest_of_the_round_in_order() {
+        let mut engine = Engine::new();
+        for (target, name) in [(4, "d"), (2, "b"), (3, "c"), (1, "a")] {
+            engine.schedule(5, target, name);
+        }
+        let mut model = Recorder {
+            seen: vec![],
+            stop_after: 2,
+        };
+        assert_eq!(engine.run(&mut model, None), StopReason::Model);
+        assert_eq!(engine.processed(), 2);
+        model.stop_after = usize::MAX;
+        assert_eq!(engine.run(&mut model, None), StopReason::Exhausted);
+        let names: Vec<&str> = model.seen.iter().map(|s| s.2).collect();
+        assert_eq!(names, ["a", "b", "c", "d"]);
+        assert_eq!(engine.processed(), 4);
+    }
 }

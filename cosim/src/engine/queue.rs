@@ -111,6 +111,7 @@ mod tests {
         q.push(20, 0, 'c');
         q.push(10, 2, 'd');
         assert_eq!(q.len(), 4);
+        assert!(!q.is_empty());
         assert_eq!(q.peek_time(), Some(10));
         let mut out = Vec::new();
         assert_eq!(q.pop_bucket(&mut out), Some(10));
