@@ -14,3 +14,6 @@
     push 1_000         ; expect: 0x100003e8
     push - -5          ; expect: 0x10000005
     push 2 + 3 << 1    ; expect: 0x1000000a
+    push 3 | 5         ; expect: 0x10000007
+    push 1 << 63 >> 62 ; expect: 0x10fffffe
+    push 5 >> 0        ; expect: 0x10000005
