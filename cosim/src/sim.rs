@@ -315,7 +315,7 @@ impl World {
             node.cycle = at;
             node.state = NodeState::Running;
         }
-        self.drive(i, now, sched);
+        self.drive(i, Some(now), sched);
     }
 
     /// A station's timer expires. A running or stalled node fires its own timers between
@@ -460,7 +460,12 @@ impl World {
                     }
                     let was_idle = matches!(node.state, NodeState::Idle(_));
                     node.wake(pid, edge, Some(1));
-                    if was_idle {
+                    let traced = node.trace.is_some();
+                    if was_idle && self.stepping == Stepping::RunAhead && !traced {
+                        // Its instructions up to the next visible one touch nothing outside
+                        // the node: run them now instead of in an event of their own.
+                        self.drive(i, None, sched);
+                    } else if was_idle {
                         self.resume(i, sched);
                     }
                 }
@@ -563,17 +568,30 @@ impl World {
     /// Whether node `i` is at the engine's time `now`; if so the network is brought up to
     /// `now` (every earlier event has been handled), otherwise the node is rescheduled at
     /// its own time. Visible actions (NIC instructions, timers) happen only after `true`.
-    fn synchronise(&mut self, i: usize, now: Time, sched: &mut Scheduler<'_, Ev>) -> bool {
-        if self.node_mut(i).is_none_or(|node| node.time() != now) {
+    /// `None` stands for a node driven from inside the network's event, which may not act
+    /// at any time: it is always rescheduled.
+    fn synchronise(&mut self, i: usize, now: Option<Time>, sched: &mut Scheduler<'_, Ev>) -> bool {
+        let Some(now) = now.filter(|&t| self.node_mut(i).is_some_and(|node| node.time() == t))
+        else {
             self.resume(i, sched);
             return false;
-        }
+        };
         self.sync_network(now, sched);
         true
     }
 
-    /// Runs node `i`, whose local time is `now`, until it needs another event.
-    fn drive(&mut self, i: usize, now: Time, sched: &mut Scheduler<'_, Ev>) {
+    /// Whether node `i` may perform `opcode` at its own time without an event there: when
+    /// running ahead, untraced (trace lines keep their order), and the instruction's result
+    /// cannot change before then ([`Node::settled`]).
+    fn settled(&self, i: usize, opcode: aether_isa::Opcode) -> bool {
+        self.stepping == Stepping::RunAhead
+            && matches!(&self.stations[i], Station::Node(node)
+                if node.trace.is_none() && node.settled(opcode, &self.net))
+    }
+
+    /// Runs node `i`, whose local time is `now` (`None`: driven from the network's event,
+    /// see [`World::synchronise`]), until it needs another event.
+    fn drive(&mut self, i: usize, now: Option<Time>, sched: &mut Scheduler<'_, Ev>) {
         let _span = tracing::trace_span!("drive", node = i, now).entered();
         loop {
             let Station::Node(node) = &self.stations[i] else {
@@ -614,13 +632,14 @@ impl World {
                     break;
                 }
                 Exit::Outside(opcode) => {
-                    if !self.synchronise(i, now, sched) {
+                    if !self.settled(i, opcode) && !self.synchronise(i, now, sched) {
                         break;
                     }
                     let Station::Node(node) = &mut self.stations[i] else {
                         return;
                     };
-                    let outcome = node.outside(opcode, now, &mut self.net);
+                    let at = node.time();
+                    let outcome = node.outside(opcode, at, &mut self.net);
                     if let (Some(wire), Tap::On(pending)) =
                         (self.barrier.as_mut(), &mut node.barrier)
                     {

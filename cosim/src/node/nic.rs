@@ -128,6 +128,29 @@ impl Node {
         Ok(true)
     }
 
+    /// Whether an inbox of the running process holds a message.
+    fn has_mail(&self, net: &Network) -> bool {
+        self.inboxes_of(self.current)
+            .any(|inbox| net.poll(self.id, inbox).is_ok_and(|n| n > 0))
+    }
+
+    /// Whether `opcode` at the PC gives the same result at the node's own time as at the
+    /// network's current time: a `wait` of a process with mail (only the node takes
+    /// messages out of its inboxes, so the mail is still there later) or a `peek` of a
+    /// non-empty inbox (later deliveries queue behind the oldest message). Such an
+    /// instruction needs no event at the node's time.
+    pub fn settled(&self, opcode: Opcode, net: &Network) -> bool {
+        match opcode {
+            Opcode::Wait => self.has_mail(net),
+            Opcode::Peek => self.procs[self.current]
+                .ds
+                .last()
+                .and_then(|&inbox| inbox_id(inbox).ok())
+                .is_some_and(|inbox| net.poll(self.id, inbox).is_ok_and(|n| n > 0)),
+            _ => false,
+        }
+    }
+
     /// Performs the NIC or process instruction `opcode` at the PC, at time `now` (the node's time).
     pub fn outside(&mut self, opcode: Opcode, now: Time, net: &mut Network) -> NicOutcome {
         if self.trace.is_some() {
@@ -266,12 +289,7 @@ impl Node {
             }
             Opcode::Wait => {
                 let [timeout] = self.pop_args()?;
-                let pid = self.current;
-                let mut ready = false;
-                for inbox in self.inboxes_of(pid) {
-                    ready |= net.poll(node, inbox).is_ok_and(|n| n > 0);
-                }
-                if ready {
+                if self.has_mail(net) {
                     self.push_result(1)?;
                 } else {
                     self.retire(opcode, 0);
