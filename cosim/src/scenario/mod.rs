@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use aether_isa::{Image, TimingProfile};
-use aether_network::{Address, Network, NetworkConfig};
+use aether_network::{Address, Network, NetworkConfig, NetworkPlan};
 use serde::Deserialize;
 
 use crate::component::{Component, Sink, Stimulus, StimulusSpec};
@@ -251,6 +251,9 @@ pub struct Scenario {
     pub components: Vec<(u16, ComponentSpec)>,
     /// Network configuration.
     pub network: NetworkConfig,
+    /// The network laid out from `network` when the scenario was read; each run's
+    /// network is built from it.
+    pub plan: NetworkPlan,
     /// Time limit.
     pub until: Option<Time>,
     /// Stop when one of these nodes halts.
@@ -698,7 +701,8 @@ impl Scenario {
                 text: problem.lattice_text(),
             };
         }
-        Network::new(&network, total, raw.seed).map_err(|e| ctx.err(format!("network: {e}")))?;
+        let plan =
+            NetworkPlan::new(&network, total).map_err(|e| ctx.err(format!("network: {e}")))?;
         for (i, (_, c)) in components.iter().enumerate() {
             if let ComponentSpec::Stimulus(spec) = c
                 && usize::from(spec.dst.node) >= total
@@ -716,6 +720,7 @@ impl Scenario {
             nodes,
             components,
             network,
+            plan,
             until,
             stop_on_halt: raw.stop.halt,
             stop_on_fault,
@@ -909,8 +914,7 @@ impl Scenario {
                 }
             }
         }
-        let net =
-            Network::new(&self.network, total, seed).map_err(|e| err(format!("network: {e}")))?;
+        let net = Network::from_plan(&self.plan, seed);
         let mut sim = Simulation::new(
             stations,
             net,

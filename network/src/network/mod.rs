@@ -1,6 +1,7 @@
 //! The network: NICs, links and the events that move packets between them.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use slotmap::SlotMap;
 
@@ -21,6 +22,7 @@ use crate::stats::{
 };
 use crate::time::Time;
 use crate::topology::Topology;
+pub use plan::NetworkPlan;
 
 /// A message placed in an inbox: the co-simulator wakes the inbox's owner.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,8 +43,8 @@ pub struct Network {
     nic_latency: Time,
     tx_capacity: usize,
     inbox_capacity: usize,
-    topology: Topology,
-    classes: LinkClasses,
+    topology: Arc<Topology>,
+    classes: Arc<LinkClasses>,
     links: LinkStates,
     ports: Option<Ports>,
     nics: Vec<Nic>,
@@ -66,47 +68,23 @@ impl Network {
     /// Builds a network of `nodes` nodes (ids `0..nodes`) as `config` describes;
     /// `seed` drives fault injection.
     pub fn new(config: &NetworkConfig, nodes: usize, seed: u64) -> Result<Network, ConfigError> {
-        if nodes == 0 || nodes > 1 << 16 {
-            return Err(ConfigError::Nodes(format!(
-                "a network needs 1 to 65536 nodes, not {nodes}"
-            )));
-        }
-        config.header.validate()?;
-        if config.nic_bandwidth == Some(0) {
-            return Err(ConfigError::Nodes("nic_bandwidth must be positive".into()));
-        }
-        if config.tx_queue == 0 || config.inbox_capacity == 0 {
-            return Err(ConfigError::Nodes(
-                "tx_queue and inbox_capacity must be at least 1".into(),
-            ));
-        }
-        let classes = LinkClasses::resolve(config)?;
-        let class_of = |name: Option<&str>| classes.index(name);
-        let mut topology = Topology::build(&config.topology, nodes as u32, &class_of)?;
-        for assignment in &config.links {
-            let class = classes.index(Some(&assignment.class))?;
-            let mut ends = vec![(assignment.from, assignment.to)];
-            if assignment.both {
-                ends.push((assignment.to, assignment.from));
-            }
-            for (from, to) in ends {
-                let id = topology
-                    .links
-                    .between(from, to)
-                    .ok_or(ConfigError::NoSuchLink { from, to })?;
-                topology.links.set_class(id, class);
-            }
-        }
-        Ok(Network {
-            switching: config.switching,
-            header: config.header,
-            nic_latency: config.nic_latency,
-            tx_capacity: config.tx_queue as usize,
-            inbox_capacity: config.inbox_capacity as usize,
-            links: LinkStates::new(topology.links.len()),
-            ports: config.nic_bandwidth.map(|w| Ports::new(w, nodes)),
-            topology,
-            classes,
+        Ok(Network::from_plan(&NetworkPlan::new(config, nodes)?, seed))
+    }
+
+    /// A network laid out by `plan` at time 0 with nothing in flight; `seed` drives fault
+    /// injection.
+    pub fn from_plan(plan: &NetworkPlan, seed: u64) -> Network {
+        let nodes = plan.nodes;
+        Network {
+            switching: plan.switching,
+            header: plan.header,
+            nic_latency: plan.nic_latency,
+            tx_capacity: plan.tx_capacity,
+            inbox_capacity: plan.inbox_capacity,
+            links: LinkStates::new(plan.topology.links.len()),
+            ports: plan.nic_bandwidth.map(|w| Ports::new(w, nodes)),
+            topology: plan.topology.clone(),
+            classes: plan.classes.clone(),
             nics: (0..nodes).map(|n| Nic::new(n as u16)).collect(),
             packets: SlotMap::with_key(),
             events: EventQueue::default(),
@@ -117,7 +95,7 @@ impl Network {
             types: BTreeMap::new(),
             drops: DropStats::default(),
             spare: Vec::new(),
-        })
+        }
     }
 
     /// Number of nodes.
@@ -577,5 +555,6 @@ impl Network {
     }
 }
 
+mod plan;
 #[cfg(test)]
 mod tests;
