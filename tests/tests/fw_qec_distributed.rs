@@ -138,10 +138,9 @@ fn distributed_decoder_equals_the_host_reference_and_the_model() {
     }
 }
 
-/// Every scenario of the issue: 2,000 shots per (d, noise) for d = 3, 5, 7, 9. Slow in a
-/// debug build: `cargo test --release -p aether-tests --test fw_qec_distributed -- --ignored`.
+/// Every scenario of the issue: 2,000 shots per (d, noise) for d = 3, 5, 7, 9 (the
+/// simulator crates are optimised in test builds too: Cargo.toml's `profile.dev.package`).
 #[test]
-#[ignore]
 fn two_thousand_shots_per_distance_and_noise() {
     for (noise, p) in [
         ("code-capacity", 0.03),
