@@ -546,6 +546,19 @@ impl Scenario {
                 &[Id, Ids, Count, Width, Height, FirstId, Data],
             )?;
         }
+        // The defaults' values are checked once under their own name, even where every
+        // node overrides them, so that a bad `defaults.clock` is never silently unused.
+        let named = RawParams {
+            program: Some(String::new()),
+            ..RawParams::default()
+        };
+        node_spec(
+            &ctx,
+            "defaults",
+            0,
+            &merge(&raw.defaults, &named),
+            &mut profiles,
+        )?;
         if let Some(problem) = &problem {
             let params = merge(
                 &raw.defaults,
@@ -1149,6 +1162,10 @@ halt = [2]
             (
                 "[programs.p]\nsources = [\"SRC\"]\n[[nodes]]\nprogram = \"p\"\nmemory = 0\n",
                 "nodes[0].memory",
+            ),
+            (
+                "[programs.p]\nsources = [\"SRC\"]\n[defaults]\nclock = \"fast\"\n[[nodes]]\nprogram = \"p\"\nclock = \"1 GHz\"\n",
+                "defaults.clock",
             ),
             (
                 "[programs.p]\nsources = [\"SRC\"]\nimage = \"x.img\"\n",
