@@ -368,6 +368,8 @@ struct Case {
     program: Vec<Ins>,
     /// Time limit in fs, if any.
     until: Option<u64>,
+    /// Cycle budget per activation and whether exceeding it faults, if any.
+    budget: Option<(u64, bool)>,
 }
 
 /// A literal-pushing instruction for `v`: `push` when it fits 24 signed bits, else `pushw`.
@@ -470,6 +472,7 @@ fn draw(dice: &mut Dice, specs: &BTreeMap<String, Spec>) -> Case {
         start,
         program,
         until,
+        budget: None,
     }
 }
 
@@ -542,6 +545,8 @@ fn emulate_code(
         memory: case.start.mem.len() as u32,
         data_stack: case.start.dmax as u32,
         return_stack: case.start.rmax as u32,
+        budget: case.budget.map(|(b, _)| b),
+        budget_faults: case.budget.is_some_and(|(_, faults)| faults),
         profile: profile.clone(),
         ..NodeParams::default()
     };
@@ -580,8 +585,23 @@ fn compare(case: &Case, node: &Node, want: &Machine, end: &End, what: &str) {
         "retired; {}",
         ctx()
     );
+    // One activation from cycle 0: it lasts to the end and misses a budget it exceeds.
+    assert_eq!(
+        node.counters.largest_activation,
+        want.cycle,
+        "largest activation; {}",
+        ctx()
+    );
+    let missed = case.budget.is_some_and(|(b, _)| want.cycle > b);
+    assert_eq!(
+        node.counters.deadline_misses,
+        u64::from(missed),
+        "deadline misses; {}",
+        ctx()
+    );
     match end {
         End::Halted | End::Limit => {
+            assert_eq!(node.procs[0].pc, want.pc, "pc; {}", ctx());
             let state = if *end == End::Halted {
                 NodeState::Halted
             } else {
@@ -733,6 +753,7 @@ fn run_code(code: Vec<u32>, stepping: Stepping) -> Node {
         },
         program: Vec::new(),
         until: None,
+        budget: None,
     };
     emulate_code(
         &case,
@@ -851,5 +872,570 @@ fn the_instruction_trace_shows_each_issue_with_its_time_pc_and_stack() {
                 );
             }
         }
+    }
+}
+
+/// The control instructions of docs/isa.md ("Control"), which the looping programs add.
+const CONTROL: &[&str] = &["jmp", "jz", "jnz", "call", "ret", "jmpi", "calli"];
+
+/// Two-operand instructions of the `alu` group, `( a b -- c )`.
+const BINARY: &[&str] = &[
+    "add", "sub", "mul", "div", "mod", "divu", "modu", "and", "or", "xor", "shl", "shr", "sar",
+    "eq", "ne", "lt", "le", "gt", "ge", "ltu", "gtu",
+];
+
+/// A program laid out in code words: its instructions and which one starts at each word.
+struct Layout {
+    program: Vec<Ins>,
+    at: Vec<Option<usize>>,
+}
+
+impl Layout {
+    fn new(program: Vec<Ins>, specs: &BTreeMap<String, Spec>) -> Layout {
+        let mut at = Vec::new();
+        for (i, ins) in program.iter().enumerate() {
+            at.push(Some(i));
+            if specs[ins.m].operand == "32-bit word" {
+                at.push(None);
+            }
+        }
+        Layout { program, at }
+    }
+
+    fn len(&self) -> u32 {
+        self.at.len() as u32
+    }
+}
+
+/// A control transfer to the middle of a two-word instruction, which the oracle leaves to
+/// the straight-line tests (its literal word decodes as whatever it happens to be).
+#[derive(Debug)]
+struct Unmodelled;
+
+/// One instruction issue of a reference run: cycle, PC and the data stack before it.
+type Issue = (u64, u32, Vec<u32>);
+
+impl Machine {
+    /// Executes control instruction `ins` (docs/isa.md, "Control") in a program of `len`
+    /// words, or returns the fault classes it raises.
+    fn transfer(&mut self, ins: &Ins, cost: u64, len: u32) -> Result<(), Vec<&'static str>> {
+        let mut classes = Vec::new();
+        let pops = usize::from(matches!(ins.m, "jz" | "jnz" | "jmpi" | "calli"));
+        if self.ds.len() < pops {
+            return Err(vec!["stack_underflow"]);
+        }
+        let top = self.ds.last().copied().unwrap_or(0);
+        let calls = matches!(ins.m, "call" | "calli");
+        if calls && self.rs.len() >= self.rmax {
+            classes.push("stack_overflow");
+        }
+        let target = match ins.m {
+            "jmp" | "call" => Some(ins.arg as u32),
+            "jz" => (top == 0).then_some(ins.arg as u32),
+            "jnz" => (top != 0).then_some(ins.arg as u32),
+            "jmpi" | "calli" => Some(top),
+            "ret" => match self.rs.last() {
+                Some(&t) => Some(t),
+                None => return Err(vec!["stack_underflow"]),
+            },
+            other => panic!("`{other}` is not a control instruction"),
+        };
+        if target.is_some_and(|t| t >= len) {
+            classes.push("code_range");
+        }
+        if !classes.is_empty() {
+            return Err(classes);
+        }
+        self.ds.truncate(self.ds.len() - pops);
+        if ins.m == "ret" {
+            self.rs.pop();
+        }
+        if calls {
+            self.rs.push(self.pc + 1);
+        }
+        self.pc = target.unwrap_or(self.pc + 1);
+        self.cycle += cost;
+        self.retired += 1;
+        Ok(())
+    }
+
+    /// Runs `code` from the PC until it halts, faults, reaches the edge `stop` or has
+    /// retired `cap` instructions (both [`End::Limit`]). Before each issue the budget is
+    /// checked (docs/isa.md, "Timing": with `budget_mode = "fault"` a single activation
+    /// from cycle 0 faults at the first boundary past `b`), then the time limit. Each
+    /// issue is appended to `issues`.
+    fn run_code(
+        &mut self,
+        code: &Layout,
+        costs: &BTreeMap<String, u64>,
+        stop: u64,
+        budget: Option<(u64, bool)>,
+        cap: u64,
+        issues: &mut Vec<Issue>,
+    ) -> Result<End, Unmodelled> {
+        loop {
+            if let Some((b, true)) = budget
+                && self.cycle > b
+            {
+                return Ok(End::Fault {
+                    classes: vec!["budget"],
+                    pc: self.pc,
+                    cycle: self.cycle,
+                });
+            }
+            if self.cycle >= stop || self.retired >= cap {
+                return Ok(End::Limit);
+            }
+            let fault = |m: &Machine, classes| End::Fault {
+                classes,
+                pc: m.pc,
+                cycle: m.cycle,
+            };
+            let Some(&index) = code.at.get(self.pc as usize) else {
+                return Ok(fault(self, vec!["code_range"]));
+            };
+            let ins = &code.program[index.ok_or(Unmodelled)?];
+            issues.push((self.cycle, self.pc, self.ds.clone()));
+            let cost = costs[ins.m];
+            let done = match ins.m {
+                "halt" => {
+                    self.cycle += cost;
+                    self.retired += 1;
+                    self.pc += 1;
+                    return Ok(End::Halted);
+                }
+                m if CONTROL.contains(&m) => self.transfer(ins, cost, code.len()),
+                _ => self.step(ins, cost),
+            };
+            if let Err(classes) = done {
+                return Ok(fault(self, classes));
+            }
+        }
+    }
+}
+
+/// A piece of a looping program before layout: labels stand for code addresses.
+#[derive(Clone, Debug)]
+enum Item {
+    Op(Ins),
+    /// The address of the next instruction.
+    Label(usize),
+    /// A control instruction (`jmp`, `jz`, `jnz`, `call`) to a label.
+    To(&'static str, usize),
+    /// `push` of a label's address (for `jmpi` and `calli`).
+    Addr(usize),
+}
+
+/// Resolves labels to addresses.
+fn resolve(items: &[Item], specs: &BTreeMap<String, Spec>) -> Vec<Ins> {
+    let mut address = BTreeMap::new();
+    let mut pc = 0i64;
+    for item in items {
+        match item {
+            Item::Label(l) => {
+                address.insert(*l, pc);
+            }
+            Item::Op(ins) if specs[ins.m].operand == "32-bit word" => pc += 2,
+            Item::Op(_) | Item::To(..) | Item::Addr(_) => pc += 1,
+        }
+    }
+    items
+        .iter()
+        .filter_map(|item| match item {
+            Item::Label(_) => None,
+            Item::Op(ins) => Some(ins.clone()),
+            Item::To(m, l) => Some(Ins { m, arg: address[l] }),
+            Item::Addr(l) => Some(Ins {
+                m: "push",
+                arg: address[l],
+            }),
+        })
+        .collect()
+}
+
+/// Draws looping programs: counted loops, conditional skips, calls and dispatch through
+/// `jmpi` / `calli` to subroutines after the `halt`, wild jumps (some loop forever), and
+/// stack-neutral bodies over the straight-line instructions, with the odd unbalanced one.
+struct Looping<'a> {
+    dice: &'a mut Dice,
+    memory: usize,
+    labels: usize,
+    subroutines: Vec<Vec<Item>>,
+    /// The subroutines' entry labels.
+    entries: Vec<usize>,
+}
+
+impl Looping<'_> {
+    fn label(&mut self) -> usize {
+        self.labels += 1;
+        self.labels
+    }
+
+    fn op(m: &'static str) -> Item {
+        Item::Op(Ins { m, arg: 0 })
+    }
+
+    fn literal(&mut self) -> Item {
+        Item::Op(literal(self.dice.word(), self.dice))
+    }
+
+    fn address(&mut self) -> i64 {
+        if self.dice.chance(95) {
+            self.dice.below(self.memory as u64) as i64
+        } else {
+            self.memory as i64
+        }
+    }
+
+    /// A binary operation with a pushed right operand (mostly non-zero, so that division
+    /// rarely faults).
+    fn with_operand(&mut self, out: &mut Vec<Item>) {
+        let m = BINARY[self.dice.below(BINARY.len() as u64) as usize];
+        let v = match self.dice.word() {
+            0 if self.dice.chance(90) => 7,
+            v => v,
+        };
+        out.push(Item::Op(literal(v, self.dice)));
+        out.push(Self::op(m));
+    }
+
+    /// A snippet that leaves the data-stack depth as it found it (given three words).
+    fn snippet(&mut self, out: &mut Vec<Item>) {
+        match self.dice.below(12) {
+            0 => {
+                out.push(self.literal());
+                self.with_operand(out);
+                out.push(Self::op("drop"));
+            }
+            1 => self.with_operand(out),
+            2 => {
+                let unary = ["neg", "not", "eqz", "addi"][self.dice.below(4) as usize];
+                let arg = [1, -1, 0x7F_FFFF][self.dice.below(3) as usize];
+                out.push(Item::Op(Ins { m: unary, arg }));
+            }
+            3 => {
+                out.push(self.literal());
+                let arg = self.address();
+                out.push(Item::Op(Ins { m: "storei", arg }));
+            }
+            4 => {
+                let arg = self.address();
+                out.push(Item::Op(Ins { m: "loadi", arg }));
+                out.push(Self::op(["add", "xor", "sub"][self.dice.below(3) as usize]));
+            }
+            5 => {
+                out.push(Item::Op(Ins {
+                    m: "push",
+                    arg: self.address(),
+                }));
+                out.push(Self::op("load"));
+                out.push(Self::op("add"));
+            }
+            6 => {
+                out.push(Self::op("dup"));
+                out.push(Item::Op(Ins {
+                    m: "push",
+                    arg: self.address(),
+                }));
+                out.push(Self::op("store"));
+            }
+            7 => {
+                out.push(Self::op(["over", "dup"][self.dice.below(2) as usize]));
+                out.push(Self::op(
+                    BINARY[self.dice.below(BINARY.len() as u64) as usize],
+                ));
+            }
+            8 => match self.dice.below(3) {
+                0 => out.push(Self::op("swap")),
+                1 => out.push(Self::op("rot")),
+                _ => out.extend([Self::op("tuck"), Self::op("drop"), Self::op("swap")]),
+            },
+            9 => {
+                out.push(self.literal());
+                out.push(Self::op("tor"));
+                out.push(Self::op("rfetch"));
+                out.push(Self::op("xor"));
+                out.push(Self::op("fromr"));
+                out.push(Self::op("drop"));
+            }
+            10 => {
+                let reader = ["cycles", "now", "depth", "pick"][self.dice.below(4) as usize];
+                out.push(Item::Op(Ins {
+                    m: reader,
+                    arg: self.dice.below(3) as i64,
+                }));
+                out.push(Self::op("add"));
+            }
+            _ => out.push(Self::op("nop")),
+        }
+    }
+
+    /// A loop or skip body: snippets, sometimes a conditional skip inside.
+    fn body(&mut self, out: &mut Vec<Item>, nested: bool) {
+        for _ in 0..1 + self.dice.below(4) {
+            if nested && self.dice.chance(20) {
+                self.skip(out);
+            } else {
+                self.snippet(out);
+            }
+        }
+    }
+
+    /// `flag; jz/jnz skip; body; skip:`, or with an else branch
+    /// `flag; jz/jnz other; body; jmp end; other: body; end:`.
+    fn skip(&mut self, out: &mut Vec<Item>) {
+        let (other, end) = (self.label(), self.label());
+        let flag = [0, 1, -1, 0][self.dice.below(4) as usize];
+        out.push(Item::Op(Ins {
+            m: "push",
+            arg: flag,
+        }));
+        out.push(Item::To(["jz", "jnz"][self.dice.below(2) as usize], other));
+        self.body(out, false);
+        if self.dice.chance(50) {
+            out.push(Item::To("jmp", end));
+            out.push(Item::Label(other));
+            self.body(out, false);
+        } else {
+            out.push(Item::Label(other));
+        }
+        out.push(Item::Label(end));
+    }
+
+    /// A new subroutine (after the `halt`); returns its label.
+    fn subroutine(&mut self) -> usize {
+        let start = self.label();
+        let mut sub = vec![Item::Label(start)];
+        self.body(&mut sub, true);
+        sub.push(Self::op("ret"));
+        self.subroutines.push(sub);
+        self.entries.push(start);
+        start
+    }
+
+    /// One piece of the main program.
+    fn piece(&mut self, out: &mut Vec<Item>, labels: &mut Vec<usize>) {
+        match self.dice.below(20) {
+            0..=3 => {
+                for _ in 0..1 + self.dice.below(5) {
+                    self.snippet(out);
+                }
+            }
+            4..=9 => {
+                // A counted loop, its counter on the return stack.
+                let top = self.label();
+                labels.push(top);
+                out.push(Item::Op(Ins {
+                    m: "push",
+                    arg: 1 + self.dice.below(10) as i64,
+                }));
+                out.push(Self::op("tor"));
+                out.push(Item::Label(top));
+                self.body(out, true);
+                out.push(Self::op("fromr"));
+                out.push(Item::Op(Ins { m: "addi", arg: -1 }));
+                out.push(Self::op("dup"));
+                out.push(Self::op("tor"));
+                out.push(Item::To("jnz", top));
+                out.push(Self::op("rdrop"));
+            }
+            10..=12 => self.skip(out),
+            13 | 14 => {
+                let sub = match self.entries.len() {
+                    n if n > 0 && self.dice.chance(50) => {
+                        self.entries[self.dice.below(n as u64) as usize]
+                    }
+                    _ => self.subroutine(),
+                };
+                out.push(Item::To("call", sub));
+            }
+            15 | 16 => {
+                if self.dice.chance(50) {
+                    let sub = self.subroutine();
+                    out.push(Item::Addr(sub));
+                    out.push(Self::op("calli"));
+                } else {
+                    let over = self.label();
+                    out.push(Item::Addr(over));
+                    out.push(Self::op("jmpi"));
+                    self.body(out, false);
+                    out.push(Item::Label(over));
+                }
+            }
+            17 => {
+                // A wild jump back (it may loop until the time limit) or on.
+                let m = ["jmp", "jz", "jnz"][self.dice.below(3) as usize];
+                let to = match labels.len() {
+                    0 => self.label(),
+                    n => labels[self.dice.below(n as u64) as usize],
+                };
+                out.push(self.literal());
+                out.push(Item::To(m, to));
+                if !labels.contains(&to) {
+                    out.push(self.literal());
+                    out.push(Item::Label(to));
+                }
+            }
+            _ => {
+                // One unbalanced instruction, which may fault sooner or later.
+                let m = DRAWN[self.dice.below(DRAWN.len() as u64) as usize];
+                let arg = match m {
+                    "push" | "pushw" => self.dice.word(),
+                    "loadi" | "storei" => self.address(),
+                    "addi" | "pick" => self.dice.below(3) as i64,
+                    _ => 0,
+                };
+                out.push(match m {
+                    "push" | "pushw" => Item::Op(literal(arg, self.dice)),
+                    _ => Item::Op(Ins { m, arg }),
+                });
+            }
+        }
+    }
+}
+
+/// Draws a looping program: three literals, some pieces, `halt`, then the subroutines.
+fn draw_looping(dice: &mut Dice, specs: &BTreeMap<String, Spec>) -> (Machine, Layout) {
+    let memory = 4 + dice.below(13) as usize;
+    let start = Machine {
+        ds: Vec::new(),
+        rs: Vec::new(),
+        mem: (0..memory).map(|_| dice.word() as u32).collect(),
+        dmax: 6 + dice.below(10) as usize,
+        rmax: 3 + dice.below(5) as usize,
+        period: [1_000_000, 333_333, 2_500_000][dice.below(3) as usize],
+        cycle: 0,
+        pc: 0,
+        retired: 0,
+    };
+    let mut g = Looping {
+        dice,
+        memory,
+        labels: 0,
+        subroutines: Vec::new(),
+        entries: Vec::new(),
+    };
+    let mut items = Vec::new();
+    for _ in 0..3 {
+        let lit = g.literal();
+        items.push(lit);
+    }
+    let mut labels = Vec::new();
+    for _ in 0..1 + g.dice.below(7) {
+        g.piece(&mut items, &mut labels);
+    }
+    items.push(Looping::op("halt"));
+    items.extend(g.subroutines.into_iter().flatten());
+    let program = resolve(&items, specs);
+    (start, Layout::new(program, specs))
+}
+
+#[test]
+fn random_looping_programs_match_the_reference_evaluator_under_limits_and_budgets() {
+    // Control flow, a time limit or a budget anywhere (mid-loop, mid-block), both budget
+    // modes and the instruction trace: what an interpreter that works per basic block, or
+    // fuses instructions, could get wrong, checked against the reference in both stepping
+    // modes and under the default and a random profile.
+    let specs = reference();
+    let doc_costs: BTreeMap<String, u64> =
+        specs.iter().map(|(k, v)| (k.clone(), v.cycles)).collect();
+    let default = Arc::new(TimingProfile::default());
+    let mut dice = Dice(ChaCha8Rng::seed_from_u64(0x1009_B10C));
+    let mut ends: BTreeMap<&str, u32> = BTreeMap::new();
+    let mut executed: BTreeMap<&str, u64> = BTreeMap::new();
+    let cases = 1200;
+    for i in 0..cases {
+        let (start, code) = draw_looping(&mut dice, &specs);
+        let (text, random_costs) = random_profile(&mut dice, &specs);
+        let random =
+            Arc::new(TimingProfile::from_toml(&text, "oracle.toml").expect("valid profile"));
+        for (profile, costs, name) in [
+            (&default, &doc_costs, "default"),
+            (&random, &random_costs, "random"),
+        ] {
+            // Its natural length (or 3,000 instructions of an endless one) places the
+            // time limit and the budget.
+            let mut natural = start.clone();
+            let Ok(end) = natural.run_code(&code, costs, u64::MAX, None, 3_000, &mut Vec::new())
+            else {
+                *ends.entry("unmodelled").or_default() += 1;
+                continue;
+            };
+            let length = natural.cycle;
+            let endless = end == End::Limit;
+            let until =
+                (endless || dice.chance(60)).then(|| dice.below((length + 1) * start.period));
+            let budget = dice
+                .chance(50)
+                .then(|| (1 + dice.below(length + 1), dice.chance(50)));
+            let case = Case {
+                start: start.clone(),
+                program: code.program.clone(),
+                until,
+                budget,
+            };
+            let stop = until.map_or(u64::MAX, |t| t.div_ceil(start.period));
+            let mut want = start.clone();
+            let mut issues = Vec::new();
+            let end = want
+                .run_code(&code, costs, stop, budget, u64::MAX, &mut issues)
+                .expect("the natural run was modelled");
+            if name == "default" {
+                let key = match &end {
+                    End::Halted => "halted",
+                    End::Limit => "limit",
+                    End::Fault { classes, .. } if classes == &["budget"] => "budget",
+                    End::Fault { .. } => "fault",
+                };
+                *ends.entry(key).or_default() += 1;
+                if budget.is_some_and(|(b, faults)| !faults && want.cycle > b) {
+                    *ends.entry("deadline miss").or_default() += 1;
+                }
+                for &(_, pc, _) in &issues {
+                    let index = code.at[pc as usize].expect("an instruction start");
+                    *executed.entry(code.program[index].m).or_default() += 1;
+                }
+            }
+            let words = encode(&code.program, &specs);
+            for stepping in [Stepping::RunAhead, Stepping::Single] {
+                let what = format!("case {i}, {name} profile, {stepping:?}, {end:?}");
+                let node = emulate_code(&case, words.clone(), profile, stepping, false);
+                compare(&case, &node, &want, &end, &what);
+                if i % 4 == 0 {
+                    let node = emulate_code(&case, words.clone(), profile, stepping, true);
+                    let lines = node.trace.clone().expect("traced");
+                    assert_eq!(lines.len(), issues.len(), "{what}: {lines:#?}");
+                    for (line, (cycle, pc, ds)) in lines.iter().zip(&issues) {
+                        let head = format!("node 0 t={}fs pc={pc} ", cycle * start.period);
+                        let stack: Vec<String> = ds.iter().map(|&w| s(w).to_string()).collect();
+                        let tail = format!(" [{}]", stack.join(" "));
+                        assert!(
+                            line.starts_with(&head) && line.ends_with(&tail),
+                            "{what}: {line} / {head}..{tail}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+    eprintln!("{ends:?}\n{executed:?}");
+    // Every way a run ends is reached often, and every control instruction runs.
+    for (key, floor) in [
+        ("halted", cases / 5),
+        ("limit", cases / 5),
+        ("fault", cases / 20),
+        ("budget", cases / 20),
+        ("deadline miss", cases / 20),
+    ] {
+        let n = ends.get(key).copied().unwrap_or(0);
+        assert!(n >= floor, "{key}: {n} < {floor}; {ends:?}");
+    }
+    assert!(
+        ends.get("unmodelled").copied().unwrap_or(0) < cases / 20,
+        "{ends:?}"
+    );
+    for m in CONTROL {
+        let n = executed.get(m).copied().unwrap_or(0);
+        assert!(n >= 100, "`{m}` executed {n} times only");
     }
 }

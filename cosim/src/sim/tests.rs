@@ -422,6 +422,123 @@ proptest! {
     }
 }
 
+/// A stack-neutral piece of a loop body: ALU work, or a NIC idiom (a send to another
+/// node, a poll, peek, receive or short wait on inbox 0), a log record or an assertion.
+fn loop_snippet() -> impl Strategy<Value = Vec<(Opcode, i64)>> {
+    prop_oneof![
+        6 => (
+            -40i64..40,
+            prop::sample::select(vec![Add, Sub, Mul, Div, Xor, And, Or, Shl, Lt, Eq, ModU])
+        )
+            .prop_map(|(v, op)| vec![(Push, v), (op, 0)]),
+        2 => prop::sample::select(vec![
+            vec![(Dup, 0), (Drop, 0)],
+            vec![(Over, 0), (Add, 0)],
+            vec![(Swap, 0)],
+            vec![(Rot, 0)],
+            vec![(Cycles, 0), (Xor, 0)],
+            vec![(Now, 0), (Drop, 0)],
+            vec![(Rand, 0), (Drop, 0)],
+            vec![(Nop, 0)],
+        ]),
+        1 => (0i64..8).prop_map(|a| vec![(Dup, 0), (StoreI, a), (LoadI, a), (Add, 0)]),
+        2 => (0i64..8, 0i64..3, 0i64..3, 0i64..3).prop_map(|(buf, len, ty, node)| vec![
+            (Push, buf),
+            (Push, len),
+            (Push, ty),
+            (Push, node << 16),
+            (Push, -1),
+            (Send, 0),
+        ]),
+        2 => prop::sample::select(vec![
+            vec![(Push, 0), (Poll, 0), (Add, 0)],
+            vec![(Push, 0), (Peek, 0), (Drop, 0)],
+            vec![(Push, 16), (Push, 2), (Push, 0), (Recv, 0), (Drop, 0)],
+            vec![(Push, 5), (Wait, 0), (Drop, 0)],
+            vec![(Dup, 0), (Push, 9), (Emit, 1)],
+            vec![(Push, 1), (Assert, 3)],
+        ]),
+    ]
+}
+
+/// A program of straight pieces and counted loops (counter on the return stack, nested
+/// one deep), ending in `halt` or in a jump back to the start.
+fn looping_program() -> impl Strategy<Value = Vec<(Opcode, i64)>> {
+    let body = || prop::collection::vec(loop_snippet(), 1..5);
+    let piece = prop_oneof![
+        1 => body().prop_map(|b| (0i64, b, Vec::new())),
+        2 => (1i64..12, body(), prop::collection::vec(loop_snippet(), 0..3)).prop_map(
+            |(n, b, inner)| (n, b, inner.into_iter().flatten().collect())
+        ),
+    ];
+    (prop::collection::vec(piece, 1..5), prop::bool::ANY).prop_map(|(pieces, forever)| {
+        let mut program: Vec<(Opcode, i64)> = vec![(Push, 1), (Push, 2), (Push, 3)];
+        for (n, body, inner) in pieces {
+            let body: Vec<(Opcode, i64)> = body.into_iter().flatten().collect();
+            if n == 0 {
+                program.extend(body);
+                continue;
+            }
+            let top = program.len() as i64 + 2;
+            program.extend([(Push, n), (ToR, 0)]);
+            program.extend(body);
+            if !inner.is_empty() {
+                // An inner loop of 3 turns.
+                let inner_top = program.len() as i64 + 2;
+                program.extend([(Push, 3), (ToR, 0)]);
+                program.extend(inner);
+                program.extend([(FromR, 0), (AddI, -1), (Dup, 0), (ToR, 0), (Jnz, inner_top)]);
+                program.push((RDrop, 0));
+            }
+            program.extend([
+                (FromR, 0),
+                (AddI, -1),
+                (Dup, 0),
+                (ToR, 0),
+                (Jnz, top),
+                (RDrop, 0),
+            ]);
+        }
+        program.push(if forever { (Jmp, 3) } else { (Halt, 0) });
+        program
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+    /// Loops that compute while messages arrive, with the time limit, a budget (both
+    /// modes) and, on the run-ahead side, a progress slice landing anywhere in them.
+    #[test]
+    fn run_ahead_equals_single_stepping_on_loops_with_messages_budgets_and_slices(
+        programs in prop::collection::vec(looping_program(), 2..4),
+        until in 100_000_000u64..6_000_000_000,
+        budget in prop::option::of((1u64..400, prop::bool::ANY)),
+        slice in prop::option::of(1u64..300),
+    ) {
+        let params = NodeParams {
+            budget: budget.map(|(b, _)| b),
+            budget_faults: budget.is_some_and(|(_, faults)| faults),
+            memory: 32,
+            period: 700_001,
+            ..NodeParams::default()
+        };
+        let programs: Vec<&[(Opcode, i64)]> = programs.iter().map(Vec::as_slice).collect();
+        let run = |stepping, slice| {
+            let stop = StopConditions {
+                until: Some(until),
+                ..StopConditions::default()
+            };
+            let mut sim = build_with(&programs, stepping, stop, &params);
+            sim.world.slice = slice;
+            let outcome = sim.run();
+            digest(&sim, &outcome)
+        };
+        let single = run(Stepping::Single, None);
+        prop_assert_eq!(&run(Stepping::RunAhead, None), &single);
+        prop_assert_eq!(&run(Stepping::RunAhead, slice), &single);
+    }
+}
+
 /// A random code word: mostly a valid encoding (an assigned opcode with operand bits its
 /// kind allows; code addresses inside `len` words), otherwise arbitrary bits.
 fn code_word(len: u32) -> impl Strategy<Value = u32> {
