@@ -1,7 +1,10 @@
 //! The GHS minimum spanning tree (`programs/examples/ghs`, the paper's Appendix A) through
-//! the real `aether` binary on connected graphs of 10 to 200 nodes generated here with
-//! distinct weights: every node logs its tree edges, both ends agree, the tree has N - 1
-//! edges and the weight of a host Kruskal's, and the GHS messages stay under the bound
+//! the real `aether` binary on connected graphs of 2 to 1,000 nodes generated here, with
+//! distinct weights and with repeated ones (grids with weights 1..3, complete graphs with
+//! all weights equal, random graphs with weights 1..10): every node logs its tree edges,
+//! both ends agree, the tree has N - 1 edges and is, edge for edge, a host Kruskal's
+//! under the same tie-break (edges ordered by weight, smaller id, larger id, which makes
+//! the minimum spanning tree unique), and the GHS messages stay under the bound
 //! 5 N log2 N + 2 E.
 
 use aether_tests::cosim_support;
@@ -26,7 +29,7 @@ const GHS_TYPES: [&str; 7] = [
 ];
 const FINISH: &str = "FINISH";
 
-/// An undirected graph on 0..n: edges (a, b, weight) with a < b and distinct weights.
+/// An undirected graph on 0..n: edges (a, b, weight) with a < b, at most one per pair.
 struct Graph {
     n: u64,
     edges: Vec<(u64, u64, u64)>,
@@ -55,6 +58,45 @@ impl Graph {
             .into_iter()
             .zip(weights)
             .map(|((a, b), w)| (a, b, w))
+            .collect();
+        Self { n, edges }
+    }
+
+    /// `random`'s graph with every weight redrawn in 1..=max_weight, so many repeat.
+    fn random_repeated(n: u64, extra: u64, max_weight: u64, seed: u64) -> Self {
+        let mut graph = Self::random(n, extra, seed);
+        let mut g = Gen::new(seed ^ 0x5eed);
+        for e in &mut graph.edges {
+            e.2 = 1 + g.below(max_weight);
+        }
+        graph
+    }
+
+    /// A `width` x `height` grid (node y * width + x), its edges weighing 1..=3 at random.
+    fn grid(width: u64, height: u64, seed: u64) -> Self {
+        let mut g = Gen::new(seed);
+        let mut edges = Vec::new();
+        for y in 0..height {
+            for x in 0..width {
+                let v = y * width + x;
+                if x + 1 < width {
+                    edges.push((v, v + 1, 1 + g.below(3)));
+                }
+                if y + 1 < height {
+                    edges.push((v, v + width, 1 + g.below(3)));
+                }
+            }
+        }
+        Self {
+            n: width * height,
+            edges,
+        }
+    }
+
+    /// The complete graph on `n` nodes, every edge weighing `weight`.
+    fn complete(n: u64, weight: u64) -> Self {
+        let edges = (0..n)
+            .flat_map(|a| (a + 1..n).map(move |b| (a, b, weight)))
             .collect();
         Self { n, edges }
     }
@@ -102,7 +144,8 @@ impl Graph {
         }
     }
 
-    /// Kruskal's minimum spanning tree, with a union-find: its edges (a < b, weight).
+    /// Kruskal's minimum spanning tree, with a union-find: its edges (a < b, weight),
+    /// taken in the order of the key (weight, a, b), GHS's tie-break.
     fn kruskal(&self) -> BTreeSet<(u64, u64, u64)> {
         let mut parent: Vec<usize> = (0..self.n as usize).collect();
         fn root(parent: &mut [usize], mut x: usize) -> usize {
@@ -113,7 +156,7 @@ impl Graph {
             x
         }
         let mut sorted = self.edges.clone();
-        sorted.sort_by_key(|e| e.2);
+        sorted.sort_by_key(|&(a, b, w)| (w, a, b));
         let mut tree = BTreeSet::new();
         for (a, b, w) in sorted {
             let (ra, rb) = (root(&mut parent, a as usize), root(&mut parent, b as usize));
@@ -245,7 +288,7 @@ fn check(graph: &Graph, r: &serde_json::Value) -> u64 {
     );
     assert_eq!(
         tree, kruskal,
-        "distinct weights: the minimum spanning tree is unique"
+        "under the tie-break the minimum spanning tree is unique"
     );
     let sent = |t: &str| fw_support::count(r, t, "sent");
     let messages: u64 = GHS_TYPES.iter().map(|t| sent(t)).sum();
@@ -417,4 +460,41 @@ fn more_nodes_than_the_graph_has_is_a_fault_not_an_empty_answer() {
         assert_eq!(f["message"], format!("assertion {NODE_COUNT} failed"));
     }
     assert_eq!(fw_support::count(&r, "CONNECT", "sent"), 0);
+}
+
+#[test]
+fn grids_with_weights_1_to_3() {
+    // The case: a 6 x 6 grid with weights 1..3 ended in 18 fragments, exit 0.
+    for (width, height, seed) in [(6, 6, 20), (10, 10, 21), (17, 3, 22), (2, 2, 23)] {
+        run(&Graph::grid(width, height, seed), "");
+    }
+}
+
+#[test]
+fn complete_graphs_with_all_weights_equal() {
+    // Every spanning tree weighs the same; the tie-break picks the one Kruskal's picks.
+    for (n, weight) in [(2, 1), (5, 1), (12, 7), (30, 3)] {
+        let graph = Graph::complete(n, weight);
+        // By hand: (weight, 0, b) comes before every edge not at node 0, so the tree is
+        // the star around node 0.
+        let star: BTreeSet<_> = (1..n).map(|b| (0, b, weight)).collect();
+        assert_eq!(graph.kruskal(), star);
+        run(&graph, "");
+    }
+}
+
+#[test]
+fn random_graphs_with_weights_1_to_10() {
+    for (n, extra, seed) in [(10, 20, 24), (50, 100, 25), (100, 150, 26), (200, 400, 27)] {
+        run(&Graph::random_repeated(n, extra, 10, seed), "");
+    }
+    let jitter = "[network.link]\njitter = \"50 ns\"\n";
+    run(&Graph::random_repeated(60, 90, 10, 28), jitter);
+}
+
+#[test]
+fn a_thousand_nodes_with_weights_1_to_10() {
+    // Repeated weights at the size of bench/scenarios/ghs_1000.toml: node ids up to 999
+    // in the pair word of the key, 3,000 extra edges.
+    run(&Graph::random_repeated(1000, 3000, 10, 29), "");
 }

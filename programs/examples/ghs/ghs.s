@@ -8,17 +8,22 @@
 ; Each node holds only its own edges, given as per-node data by the scenario
 ; (graph.nodes, docs/scenario.md "Per-node data"): deg, then its neighbours
 ; in nbr_tab and their weights in wt_tab; graph.s gives the graph's maximum
-; degree G_MAXDEG. Weights are distinct and below INF. Sections refer to the
+; degree G_MAXDEG. Weights are below INF and may repeat: edges are ordered by
+; the key (weight, smaller id, larger id), GHS's standard tie-break, so the
+; minimum spanning tree is unique and a fragment's name (the key of its core
+; edge) names one fragment. A key is two words, the weight and the pair word
+; (smaller id << 16) | larger id (node ids are 16 bits, as in an address),
+; compared lexicographically, the pair unsigned (key_lt). Sections refer to the
 ; GHS paper's appendix. A run whose node count is not the graph's G_N faults
 ; every node with assertion NODE_COUNT before anything is sent.
 .import "dispatch.s"
 
 .msg CONNECT = 1        ; [level]
-.msg INITIATE = 2       ; [level, fragment, state]
-.msg TEST = 3           ; [level, fragment]
+.msg INITIATE = 2       ; [level, fragment key (2 words), state]
+.msg TEST = 3           ; [level, fragment key (2 words)]
 .msg ACCEPT = 4         ; []
 .msg REJECT = 5         ; []
-.msg REPORT = 6         ; [best weight]
+.msg REPORT = 6         ; [best key (2 words)]
 .msg CHANGE_ROOT = 7    ; []
 .msg FINISH = 8         ; [] (not part of GHS: tells every node to log its tree edges)
 .const TAG_BRANCH = 1
@@ -28,7 +33,7 @@
 .const BASIC = 0        ; edge states
 .const BRANCH = 1
 .const REJECTED = 2
-.const SLOT = 7
+.const SLOT = 8         ; a stashed message: 4 header words and INITIATE's 4
 .const NODE_COUNT = 1   ; assertion: the run has exactly the graph's G_N nodes
 .const SLOTS = 4 * G_MAXDEG + 16
 
@@ -47,18 +52,21 @@ stash: .space STASH_HDR + SLOT * SLOTS
 se: .space G_MAXDEG     ; state of each edge of this node
 sn: .word 0
 ln: .word 0
-fn: .word 0
+fn: .word 0, 0          ; fragment name: the key of the core edge
 best_edge: .word -1
-best_wt: .word INF
+best_wt: .word INF      ; best key: weight,
+best_pr: .word -1       ; pair word
 test_edge: .word -1
 in_branch: .word -1
 find_count: .word 0
 deg: .word 0            ; per-node data: this node's edges,
 nbr_tab: .space G_MAXDEG ; their far nodes
 wt_tab: .space G_MAXDEG  ; and their weights
+pr_tab: .space G_MAXDEG ; each edge's pair word, set up by main
 mb_j: .word 0           ; min_basic's running minimum
 mb_w: .word 0
-out: .space 3           ; payload being sent
+mb_p: .word 0
+out: .space 4           ; payload being sent
 
 .code
 .entry main
@@ -67,6 +75,24 @@ main:
     push G_N
     eq
     assert NODE_COUNT
+    push 0
+.pairs:
+    dup
+    loadi deg
+    lt
+    jz .paired
+    dup
+    call nbr
+    nodeid
+    call pair
+    over
+    push pr_tab
+    add
+    store
+    addi 1
+    jmp .pairs
+.paired:
+    drop
     call wakeup
     push table
     push stash
@@ -84,6 +110,49 @@ wt:
     push wt_tab
     add
     load
+    ret
+
+; pair ( a b -- p ): the pair word of the edge between nodes a and b,
+; (smaller << 16) | larger.
+pair:
+    over
+    over
+    gt
+    jz .ordered
+    swap
+.ordered:
+    swap
+    push 16
+    shl
+    or
+    ret
+
+; key ( j -- w p ): the key of edge j, its weight and pair word.
+key:
+    dup
+    call wt
+    swap
+    push pr_tab
+    add
+    load
+    ret
+
+; key_lt ( wa pa wb pb -- flag ): key a is below key b: wa < wb, or wa = wb
+; and pa < pb unsigned.
+key_lt:
+    rot
+    swap
+    ltu                 ; wa wb plt
+    tor
+    over
+    over
+    eq
+    fromr
+    and                 ; wa wb tie
+    tor
+    lt
+    fromr
+    or
     ret
 
 ; se_get ( j -- s ), se_set ( s j -- ): the state of edge j.
@@ -150,12 +219,14 @@ count_find:
     storei find_count
     ret
 
-; min_basic ( -- j ): the lightest Basic edge, or -1.
+; min_basic ( -- j ): the Basic edge of least key, or -1.
 min_basic:
     push -1
     storei mb_j
     pushw INF
     storei mb_w
+    push -1
+    storei mb_p
     push 0
 .loop:
     dup
@@ -166,17 +237,17 @@ min_basic:
     call se_get
     jnz .next
     dup
-    call wt
-    dup
+    call key
     loadi mb_w
-    lt
-    jz .heavier
-    storei mb_w
+    loadi mb_p
+    call key_lt
+    jz .next
     dup
     storei mb_j
-    jmp .next
-.heavier:
-    drop
+    dup
+    call key
+    storei mb_p
+    storei mb_w
 .next:
     addi 1
     jmp .loop
@@ -248,9 +319,11 @@ on_connect:
     storei out
     loadi fn
     storei out+1
-    loadi sn
+    loadi fn+1
     storei out+2
-    push 3
+    loadi sn
+    storei out+3
+    push 4
     push INITIATE
     rot
     call send_on
@@ -261,11 +334,12 @@ on_connect:
     addi 1
     storei out
     dup
-    call wt
+    call key
+    storei out+2
     storei out+1
     push FIND
-    storei out+2
-    push 3
+    storei out+3
+    push 4
     push INITIATE
     rot
     call send_on
@@ -284,6 +358,10 @@ on_initiate:
     dup
     addi 6
     load
+    storei fn+1
+    dup
+    addi 7
+    load
     storei sn
     call sender_edge
     storei in_branch
@@ -291,12 +369,16 @@ on_initiate:
     storei best_edge
     pushw INF
     storei best_wt
+    push -1
+    storei best_pr
     loadi ln
     storei out
     loadi fn
     storei out+1
-    loadi sn
+    loadi fn+1
     storei out+2
+    loadi sn
+    storei out+3
     push 0
 .loop:
     dup
@@ -312,7 +394,7 @@ on_initiate:
     push BRANCH
     eq
     jz .next
-    push 3
+    push 4
     push INITIATE
     pick 2
     call send_on
@@ -341,7 +423,9 @@ test:
     storei out
     loadi fn
     storei out+1
-    push 2
+    loadi fn+1
+    storei out+2
+    push 3
     push TEST
     rot
     call send_on
@@ -364,10 +448,17 @@ on_test:
     dup
     call sender_edge    ; msg j
     swap
+    dup
     addi 5
     load
     loadi fn
     ne
+    swap
+    addi 6
+    load
+    loadi fn+1
+    ne
+    or                  ; j other-fragment
     jz .same
     push 0
     push ACCEPT
@@ -404,13 +495,15 @@ on_accept:
     push -1
     storei test_edge
     dup
-    call wt
+    call key
     loadi best_wt
-    lt
+    loadi best_pr
+    call key_lt
     jz .worse
     dup
     storei best_edge
-    call wt
+    call key
+    storei best_pr
     storei best_wt
     call report
     ret
@@ -449,7 +542,9 @@ report:
     storei sn
     loadi best_wt
     storei out
-    push 1
+    loadi best_pr
+    storei out+1
+    push 2
     push REPORT
     loadi in_branch
     call send_on
@@ -471,8 +566,11 @@ on_report:
     dup
     addi 4
     load
-    swap
-    call sender_edge    ; w j
+    over
+    addi 5
+    load
+    rot
+    call sender_edge    ; w p j
     dup
     loadi in_branch
     eq
@@ -480,29 +578,39 @@ on_report:
     loadi find_count
     addi -1
     storei find_count
+    tor                 ; w p      R: j
+    over
     over
     loadi best_wt
-    lt
+    loadi best_pr
+    call key_lt
     jz .keep
-    storei best_edge
+    storei best_pr
     storei best_wt
+    fromr
+    storei best_edge
     call report
     ret
 .keep:
     drop
     drop
+    rdrop
     call report
     ret
 .core:
     drop
-    dup
     loadi best_wt
-    gt
+    loadi best_pr
+    pick 3
+    pick 3
+    call key_lt         ; w p best<w
     jz .settled
+    drop
     drop
     call change_root
     ret
 .settled:
+    drop
     pushw INF
     eq
     loadi best_wt
