@@ -1,14 +1,15 @@
 //! Tree size and depth by convergecast (`programs/examples/tree-cast`, the paper's
 //! Figure 8) on trees generated here, through the real `aether` binary: the root's answers
 //! equal the size and depth computed on the host, and the message report counts one cast
-//! and one reply per tree edge and per cast.
+//! and one reply per tree edge and per cast, on random trees, stars of up to 5,000 nodes
+//! and paths of up to 5,000 nodes, in the default inbox and memory.
 
 use aether_tests::cosim_support;
 use aether_tests::fw_support;
 
 use aether_tests::workspace_root;
 use cosim_support::{example, log, report, scenario};
-use fw_support::{Gen, lib_dir, words};
+use fw_support::{Gen, lib_dir};
 
 /// `tree.s`: log tags and message types.
 const TAG_SIZE: u64 = 1;
@@ -67,32 +68,42 @@ impl Tree {
             .unwrap_or(0)
     }
 
-    /// The `tree-data.s` text: children lists in compressed rows.
-    fn data_file(&self) -> String {
+    /// The `tree-data.s` text (the largest number of children, at least 1 so that
+    /// `kids` has room) and the `tree.nodes` per-node data (docs/scenario.md): each
+    /// node's number of children and their ids.
+    fn data_files(&self) -> (String, String) {
         let n = self.parent.len();
-        let mut first = vec![0];
-        let mut kids = Vec::new();
-        for v in 0..n {
-            kids.extend((1..n).filter(|&c| self.parent[c] == v));
-            first.push(kids.len());
+        let mut kids = vec![Vec::new(); n];
+        for c in 1..n {
+            kids[self.parent[c]].push(c);
         }
-        let kids_line = if kids.is_empty() {
-            "tree_kids: .space 1".to_string()
-        } else {
-            format!("tree_kids: .word {}", words(&kids))
-        };
-        format!(
-            ".const TREE_N = {n}\n.data\ntree_first: .word {}\n{kids_line}\n",
-            words(&first)
-        )
+        let most = kids.iter().map(Vec::len).max().unwrap_or(0).max(1);
+        let mut nodes = String::new();
+        for (v, list) in kids.iter().enumerate() {
+            nodes += &format!("{v} nkids: {}\n", list.len());
+            if !list.is_empty() {
+                let ids: String = list.iter().map(|c| format!(" {c}")).collect();
+                nodes += &format!("{v} kids:{ids}\n");
+            }
+        }
+        (format!(".const TREE_MAXKIDS = {most}\n"), nodes)
     }
 }
 
-/// Runs tree.s on `tree` and returns the report; asserts the exit code.
-fn run_code(tree: &Tree, code: i32) -> serde_json::Value {
+/// Runs tree.s on `tree` with extra scenario tables and returns the report.
+fn run_with(tree: &Tree, extra: &str) -> serde_json::Value {
+    let (_dir, path) = write(tree, extra);
+    report(&path, &[], 0)
+}
+
+/// Writes a scenario running tree.s on `tree` with extra scenario tables: its folder
+/// (kept while the handle lives) and path.
+fn write(tree: &Tree, extra: &str) -> (tempfile::TempDir, std::path::PathBuf) {
     let n = tree.size();
     let text = format!(
         r#"
+node_data = ["tree.nodes"]
+
 [programs.tree]
 sources = ["{src}", "tree-data.s"]
 lib = ["{lib}"]
@@ -100,20 +111,28 @@ lib = ["{lib}"]
 [[nodes]]
 count = {n}
 program = "tree"
-"#,
+
+{extra}"#,
         src = example("tree-cast/tree.s"),
         lib = lib_dir(),
     );
-    let (_dir, path) = scenario("tree.toml", &text, &[("tree-data.s", &tree.data_file())]);
-    report(&path, &[], code)
+    let (consts, nodes) = tree.data_files();
+    scenario(
+        "tree.toml",
+        &text,
+        &[("tree-data.s", &consts), ("tree.nodes", &nodes)],
+    )
 }
 
-/// tree.s: the assertion code of a node whose children's replies would not fit its inbox.
-const KIDS_FIT: u64 = 1;
-
 fn run(tree: &Tree) {
+    check(tree, "");
+}
+
+/// Runs tree.s on `tree` (with extra scenario tables): the root logs the host's size
+/// and depth once each, one cast and one reply per edge and cast, no fault.
+fn check(tree: &Tree, extra: &str) {
     let n = tree.size();
-    let r = run_code(tree, 0);
+    let r = run_with(tree, extra);
     let mut size = Vec::new();
     let mut depth = Vec::new();
     for (node, _, tag, values) in log(&r) {
@@ -158,17 +177,60 @@ fn a_single_node_a_path_and_a_star() {
     run(&Tree::star(50));
 }
 
+/// tree.s: casts a node has out at once, so its inbox holds at most WINDOW replies and
+/// one cast from its parent.
+const WINDOW: u64 = 16;
+
 #[test]
-fn stars_whose_replies_fit_the_inbox_succeed_and_larger_ones_fault() {
-    // The default inbox holds 1,024 messages (docs/network.md); a node needs room for its
-    // children's replies and one cast from its parent, so 1,023 children fit.
-    run(&Tree::star(1000));
-    run(&Tree::star(1024));
-    let r = run_code(&Tree::star(1025), 1);
+fn stars_of_1000_and_5000_nodes_in_the_default_inbox_and_memory() {
+    // Unpaced, the root of a 1,000-node star met 999 replies at once and its 1,024-message
+    // inbox (docs/network.md) returned some; 5,000 nodes did not fit the memory at all.
+    for n in [1000, 1024, 1025, 5000] {
+        run(&Tree::star(n));
+    }
+}
+
+#[test]
+fn paced_casts_fit_an_inbox_of_window_plus_one() {
+    // An inbox of WINDOW + 1 messages holds every reply the root has out and a cast: a
+    // 1,000-node star still answers, so no reply was returned for want of room.
+    let inbox = format!("[network]\ninbox_capacity = {}\n", WINDOW + 1);
+    check(&Tree::star(1000), &inbox);
+    check(&Tree::random(300, 4), &inbox);
+}
+
+/// tree.s: the assertion code of a node whose answer came back for want of room.
+const REPLY_LOST: u64 = 1;
+
+#[test]
+fn an_inbox_smaller_than_the_window_faults_rather_than_answer_nothing() {
+    // With room for 8 messages the root's inbox returns some of the 16 replies it has
+    // out; each comes back to its sender, which faults: exit 1, no answer logged.
+    let (_dir, path) = write(&Tree::star(100), "[network]\ninbox_capacity = 8\n");
+    let r = report(&path, &[], 1);
     let faults = r["faults"].as_array().expect("faults");
-    assert_eq!(faults.len(), 1, "{faults:?}");
-    assert_eq!(faults[0]["node"], 0);
-    assert_eq!(faults[0]["kind"], "assertion");
-    assert_eq!(faults[0]["message"], format!("assertion {KIDS_FIT} failed"));
+    assert!(!faults.is_empty());
+    for f in faults {
+        assert_ne!(f["node"], 0, "the leaves fault, not the root");
+        assert_eq!(f["message"], format!("assertion {REPLY_LOST} failed"));
+    }
     assert!(log(&r).is_empty(), "no answer is logged");
+}
+
+#[test]
+fn long_paths_and_a_large_random_tree() {
+    run(&Tree::path(2000));
+    run(&Tree::path(5000));
+    run(&Tree::random(5000, 5));
+}
+
+#[test]
+fn children_that_do_not_fit_the_memory_are_a_scenario_error() {
+    // In 1,024 words, a 1,100-node star's 1,099 children have no room: exit 2 and a
+    // message, never a run that ends without an answer.
+    let (_dir, path) = write(&Tree::star(1100), "[defaults]\nmemory = 1024\n");
+    let out = cosim_support::aether(&["run", path.to_str().expect("utf-8 path")]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("memory"), "{stderr}");
 }
