@@ -144,6 +144,18 @@ impl DecodingGraph {
         })
     }
 
+    /// The graph on the same detectors with `edges` instead, numbered in their order.
+    pub fn with_edges(&self, edges: Vec<Edge>) -> DecodingGraph {
+        let (offsets, incident) = incidence(self.num_detectors, &edges);
+        DecodingGraph {
+            num_detectors: self.num_detectors,
+            coords: self.coords.clone(),
+            edges,
+            offsets,
+            incident,
+        }
+    }
+
     /// The ids of the edges touching detector `v`, ascending.
     pub fn incident(&self, v: u32) -> &[u32] {
         let v = v as usize;

@@ -11,6 +11,7 @@ pub mod score;
 pub mod shots;
 pub mod surface;
 pub mod unionfind;
+pub mod window;
 pub mod workload;
 
 /// Why a decoding problem, a shot file or a decoding request is rejected.
