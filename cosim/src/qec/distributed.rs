@@ -6,11 +6,17 @@
 //! edge, updated by the messages of each superstep, exactly as the firmware does; so the
 //! supersteps, messages and words this model counts are the ones a run of the firmware
 //! must show.
+//!
+//! With sliding windows (docs/decoders.md, "Sliding windows (streaming)") every window runs
+//! the same supersteps on the window's records only (an edge into the past absent, one into
+//! the future a boundary edge), commits the parent edges whose lower end lies in its commit
+//! region, and carries the flips of the committed time edges into the node's next window.
 
 use super::QecError;
 use super::graph::DecodingGraph;
 use super::layout::Layout;
 use super::unionfind::Correction;
+use super::window::Windows;
 
 /// The key bits that hold a detector's depth below its cluster's root.
 const DEPTH_MASK: u32 = 0xFFF;
@@ -40,12 +46,16 @@ pub struct Distributed {
     nodes: Vec<Slice>,
     observables: Vec<u64>,
     node_of: Vec<Option<(usize, usize)>>,
+    /// The windows' layers `(first, end, commit)`: one `(0, L, L)` for the whole shot.
+    windows: Vec<(u32, u32, u32)>,
 }
 
 /// One node's part of the graph.
 #[derive(Clone, Debug)]
 struct Slice {
     detectors: Vec<u32>,
+    /// Per slot: its detector's layer.
+    layers: Vec<u32>,
     records: Vec<Record>,
     /// Records of slot `i` are `first[i] .. first[i + 1]` (ascending edge id).
     first: Vec<usize>,
@@ -59,6 +69,19 @@ struct Record {
     weight: u32,
     slot: usize,
     far: Far,
+    /// The far detector's layer (`None`: the boundary).
+    far_layer: Option<u32>,
+}
+
+/// What a record is in a window.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Use {
+    /// An edge of the window's graph as it is.
+    Edge,
+    /// A boundary edge: the graph's own, or an edge into a later layer.
+    Boundary,
+    /// Not in the window's graph: its slot or its far end lies outside.
+    Absent,
 }
 
 /// The other end of a record.
@@ -93,6 +116,8 @@ struct State {
     /// Per record: the far end's state as last received (remote records only).
     far: Vec<(u32, u32)>,
     support: Vec<u32>,
+    /// Per record: what it is in the window.
+    uses: Vec<Use>,
     gained: bool,
 }
 
@@ -104,8 +129,35 @@ fn initial_key(v: u32) -> u32 {
 const NO_PARENT: u32 = 0;
 
 impl Distributed {
-    /// Splits `graph` over the nodes of `layout`.
+    /// Splits `graph` over the nodes of `layout`, decoding whole shots.
     pub fn new(graph: &DecodingGraph, layout: &Layout) -> Distributed {
+        let whole = vec![(0, layout.layers, layout.layers)];
+        Distributed::split(graph, layout, whole)
+    }
+
+    /// Splits `graph` over the nodes of `layout`, decoding shots in `windows`. Errors: an
+    /// edge between detectors of two nodes in different layers (a committed one would
+    /// flip a detector of another node, which the protocol does not carry).
+    pub fn windowed(
+        graph: &DecodingGraph,
+        layout: &Layout,
+        windows: &Windows,
+    ) -> Result<Distributed, QecError> {
+        let layer = |v: u32| layout.layer_of[v as usize];
+        if let Some(e) = graph.edges.iter().position(|e| {
+            e.b.is_some_and(|b| {
+                layout.node_of[e.a as usize] != layout.node_of[b as usize] && layer(e.a) != layer(b)
+            })
+        }) {
+            return Err(QecError::Parameter(format!(
+                "edge {e} joins detectors of two nodes in different layers: the windowed \
+                 distributed decoder carries committed flips only along a node's own edges"
+            )));
+        }
+        Ok(Distributed::split(graph, layout, windows.bounds()))
+    }
+
+    fn split(graph: &DecodingGraph, layout: &Layout, windows: Vec<(u32, u32, u32)>) -> Distributed {
         let mut node_of = vec![None; graph.num_detectors as usize];
         for (n, detectors) in layout.detectors.iter().enumerate() {
             for (slot, &v) in detectors.iter().enumerate() {
@@ -137,12 +189,22 @@ impl Distributed {
                             weight: edge.weight,
                             slot,
                             far,
+                            far_layer: match far {
+                                Far::Boundary => None,
+                                Far::Local(_) | Far::Remote { .. } => {
+                                    other.map(|o| layout.layer_of[o as usize])
+                                }
+                            },
                         });
                     }
                     first.push(records.len());
                 }
                 Slice {
                     detectors: detectors.clone(),
+                    layers: detectors
+                        .iter()
+                        .map(|&v| layout.layer_of[v as usize])
+                        .collect(),
                     neighbours: neighbours(&records),
                     records,
                     first,
@@ -170,6 +232,7 @@ impl Distributed {
             nodes,
             observables: graph.edges.iter().map(|e| e.observables).collect(),
             node_of,
+            windows,
         }
     }
 
@@ -179,7 +242,11 @@ impl Distributed {
     /// Errors: a detector out of range, an unmatchable syndrome (reported for the smallest
     /// fired detector of an active cluster), or a cluster deeper than keys can count.
     pub fn decode(&self, fired: &[u32]) -> Result<Run, QecError> {
-        let mut states: Vec<State> = self.nodes.iter().map(State::new).collect();
+        let mut odd: Vec<Vec<bool>> = self
+            .nodes
+            .iter()
+            .map(|slice| vec![false; slice.detectors.len()])
+            .collect();
         for &v in fired {
             match self.node_of.get(v as usize) {
                 None => {
@@ -189,7 +256,7 @@ impl Distributed {
                     });
                 }
                 Some(None) => return Err(QecError::Unmatchable { detector: v }),
-                Some(Some((n, slot))) => states[*n].fired[*slot] = true,
+                Some(Some((n, slot))) => odd[*n][*slot] = true,
             }
         }
         let mut run = Run {
@@ -202,12 +269,28 @@ impl Distributed {
             messages: 0,
             words: 0,
         };
+        for &window in &self.windows {
+            let mut states: Vec<State> = self
+                .nodes
+                .iter()
+                .zip(&odd)
+                .map(|(slice, odd)| State::new(slice, odd, window))
+                .collect();
+            self.solve(&mut states, &mut run)?;
+            self.commit(&states, window, &mut odd, &mut run);
+        }
+        run.correction.edges.sort_unstable();
+        Ok(run)
+    }
+
+    /// Supersteps and growth steps until no cluster of the window is active.
+    fn solve(&self, states: &mut [State], run: &mut Run) -> Result<(), QecError> {
         loop {
-            self.exchange(&mut states, &mut run);
+            self.exchange(states, run);
             let mut changed = false;
             let mut active = false;
             let mut gained = false;
-            for (slice, state) in self.nodes.iter().zip(&mut states) {
+            for (slice, state) in self.nodes.iter().zip(states.iter_mut()) {
                 state.settle(slice)?;
                 changed |= state.now != state.sent;
                 active |= state.now.iter().any(|&(_, pf)| pf & 1 == 1);
@@ -218,13 +301,13 @@ impl Distributed {
                 continue;
             }
             if !active {
-                break;
+                return Ok(());
             }
             if !gained {
                 let detector = self
                     .nodes
                     .iter()
-                    .zip(&states)
+                    .zip(states.iter())
                     .flat_map(|(slice, state)| {
                         (0..slice.detectors.len())
                             .filter(|&i| state.fired[i] && state.now[i].1 & 1 == 1)
@@ -234,22 +317,50 @@ impl Distributed {
                     .expect("an active cluster holds a fired detector");
                 return Err(QecError::Unmatchable { detector });
             }
-            for (slice, state) in self.nodes.iter().zip(&mut states) {
+            for (slice, state) in self.nodes.iter().zip(states.iter_mut()) {
                 state.grow(slice);
             }
             run.correction.growth_rounds += 1;
         }
-        for state in &states {
-            for &(_, pf) in &state.now {
-                if pf >> 2 != 0 && pf & 2 != 0 {
-                    let edge = (pf >> 2) - 1;
-                    run.correction.edges.push(edge);
-                    run.correction.observables ^= self.observables[edge as usize];
+    }
+
+    /// The window's committed edges: the parent edges `p(v)` with `sub(v) = 1` whose lower
+    /// end lies below `commit`; each flips its node's detectors at or above `commit`.
+    fn commit(
+        &self,
+        states: &[State],
+        (_, _, commit): (u32, u32, u32),
+        odd: &mut [Vec<bool>],
+        run: &mut Run,
+    ) {
+        for ((slice, state), odd) in self.nodes.iter().zip(states).zip(odd) {
+            for (slot, &(_, pf)) in state.now.iter().enumerate() {
+                if pf >> 2 == 0 || pf & 2 == 0 {
+                    continue;
+                }
+                let edge = (pf >> 2) - 1;
+                let records = slice.first[slot]..slice.first[slot + 1];
+                let r = records
+                    .clone()
+                    .find(|&r| slice.records[r].edge == edge)
+                    .expect("a parent edge is a record of its slot");
+                let record = &slice.records[r];
+                let own = slice.layers[slot];
+                if own.min(record.far_layer.unwrap_or(own)) >= commit {
+                    continue;
+                }
+                run.correction.edges.push(edge);
+                run.correction.observables ^= self.observables[edge as usize];
+                if own >= commit {
+                    odd[slot] ^= true;
+                }
+                if let Far::Local(far) = record.far
+                    && slice.layers[far] >= commit
+                {
+                    odd[far] ^= true;
                 }
             }
         }
-        run.correction.edges.sort_unstable();
-        Ok(run)
     }
 
     /// Step 1 and 2 of a superstep: every node sends each neighbour the states of its
@@ -309,7 +420,10 @@ fn neighbours(records: &[Record]) -> Vec<Neighbour> {
 }
 
 impl State {
-    fn new(slice: &Slice) -> State {
+    /// The state at the start of `window` `(first, end, _)`: the window's detectors fired
+    /// as `odd` says (the shot's, with the flips carried in).
+    fn new(slice: &Slice, odd: &[bool], (first, end, _): (u32, u32, u32)) -> State {
+        let inside = |layer: u32| (first..end).contains(&layer);
         let start: Vec<(u32, u32)> = slice
             .detectors
             .iter()
@@ -323,18 +437,35 @@ impl State {
                 Far::Local(_) | Far::Boundary => (0, NO_PARENT),
             })
             .collect();
+        let uses = slice
+            .records
+            .iter()
+            .map(|record| match record.far_layer {
+                _ if !inside(slice.layers[record.slot]) => Use::Absent,
+                None => Use::Boundary,
+                Some(layer) if layer < first => Use::Absent,
+                Some(layer) if layer >= end => Use::Boundary,
+                Some(_) => Use::Edge,
+            })
+            .collect();
         State {
-            fired: vec![false; slice.detectors.len()],
+            fired: odd
+                .iter()
+                .zip(&slice.layers)
+                .map(|(&odd, &layer)| odd && inside(layer))
+                .collect(),
             sent: start.clone(),
             now: start,
             far,
             support: vec![0; slice.records.len()],
+            uses,
             gained: true,
         }
     }
 
+    /// Whether record `r` is a grown edge of the window's graph.
     fn grown(&self, slice: &Slice, r: usize) -> bool {
-        self.support[r] == slice.records[r].weight
+        self.uses[r] != Use::Absent && self.support[r] == slice.records[r].weight
     }
 
     /// The far end's state of record `r` (not for boundary records).
@@ -367,7 +498,7 @@ impl State {
     fn update(&self, slice: &Slice, slot: usize) -> Result<(u32, u32), QecError> {
         let records = slice.first[slot]..slice.first[slot + 1];
         let grown = |r: &usize| self.grown(slice, *r);
-        let boundary = |r: &usize| matches!(slice.records[*r].far, Far::Boundary);
+        let boundary = |r: &usize| self.uses[*r] == Use::Boundary;
         let first_boundary = records.clone().filter(grown).find(boundary);
         let init = match first_boundary {
             Some(_) => 1,
@@ -417,8 +548,11 @@ impl State {
     fn grow(&mut self, slice: &Slice) {
         self.gained = false;
         for (r, record) in slice.records.iter().enumerate() {
+            if self.uses[r] == Use::Absent {
+                continue;
+            }
             let mut k = self.now[record.slot].1 & 1;
-            if !matches!(record.far, Far::Boundary) {
+            if self.uses[r] == Use::Edge {
                 k += self.far_state(slice, r).1 & 1;
             }
             let next = (self.support[r] + k).min(record.weight);

@@ -178,3 +178,36 @@ fn a_fired_inert_detector_is_unmatchable() {
         })
     );
 }
+
+/// The windowed protocol against the windowed reference on sampled phenomenological shots:
+/// the same correction, observables and growth rounds, window by window.
+#[test]
+fn windowed_equals_the_windowed_reference_on_sampled_shots() {
+    use crate::qec::window::Windows;
+    for distance in [3, 5, 7, 9] {
+        let code = SurfaceCode {
+            distance,
+            rounds: distance,
+            noise: Noise::Phenomenological,
+            p: 0.02,
+        };
+        let dem = code.dem().expect("a DEM");
+        let graph = DecodingGraph::from_dem(&dem, Weighting::Unweighted).expect("a graph");
+        let layout = Layout::new(&graph).expect("a layout");
+        let samples = sample(&dem, 150, u64::from(distance) + 11);
+        for (w, c) in [(1, 1), (2, 1), (3, 2), (4, 2), (distance + 1, 1)] {
+            let windows =
+                Windows::new(&graph, &layout.layer_of, layout.layers, w, c).expect("windows");
+            let model = Distributed::windowed(&graph, &layout, &windows).expect("a model");
+            for (k, shot) in samples.detectors.iter().enumerate() {
+                let fired = fired(shot);
+                let expected = windows.decode(&graph, &fired).expect("matchable");
+                let run = model.decode(&fired).expect("the protocol decodes it");
+                assert_eq!(
+                    run.correction, expected,
+                    "d {distance} W {w} C {c} shot {k}"
+                );
+            }
+        }
+    }
+}
