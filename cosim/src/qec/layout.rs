@@ -159,6 +159,23 @@ impl Layout {
         words
     }
 
+    /// The words of `qec_window` for `node` (docs/decoders.md, "Streaming"): the window
+    /// `W` and commit `C` (both `L` for the whole shot), each of the node's detectors'
+    /// layer, and each `qec_node` record's far detector's layer (-1: the boundary).
+    pub fn window_words(&self, graph: &DecodingGraph, node: u16, bounds: (u32, u32)) -> Vec<u32> {
+        let mine = &self.detectors[usize::from(node)];
+        let mut words = vec![bounds.0, bounds.1];
+        words.extend(mine.iter().map(|&v| self.layer_of[v as usize]));
+        for &v in mine {
+            for &e in graph.incident(v) {
+                let edge = &graph.edges[e as usize];
+                let other = if edge.a == v { edge.b } else { Some(edge.a) };
+                words.push(other.map_or(NONE, |o| self.layer_of[o as usize]));
+            }
+        }
+        words
+    }
+
     /// The words of `qec_node` for a node that holds no detector (a node beyond the
     /// stabilizers, such as a separate decoder node).
     pub fn empty_node_words(&self, graph: &DecodingGraph, node: u16, central: u16) -> Vec<u32> {

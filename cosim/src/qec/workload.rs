@@ -13,6 +13,7 @@ use super::layout::Layout;
 use super::sample::Samples;
 use super::score::Score;
 use super::unionfind;
+use super::window::Windows;
 use crate::local_io::barrier::Barrier;
 use crate::local_io::{InputSource, Output};
 use crate::report::decoding::{Backlog, DecodingReport, Latency};
@@ -52,6 +53,8 @@ pub struct Workload {
     pub central: u16,
     /// Compare every shot with the host reference decoder.
     pub check_reference: bool,
+    /// The shot's windows: the reference decodes in them.
+    pub windows: Windows,
     /// Per layer, the `(node, detector)` of every node with a detector in it.
     by_layer: Vec<Vec<(u16, u32)>>,
 }
@@ -69,6 +72,7 @@ impl Workload {
         outputs: Vec<u16>,
         central: u16,
         check_reference: bool,
+        windows: Windows,
     ) -> Workload {
         let mut by_layer = vec![Vec::new(); layout.layers as usize];
         for (node, detectors) in layout.detectors.iter().enumerate() {
@@ -86,6 +90,7 @@ impl Workload {
             outputs,
             central,
             check_reference,
+            windows,
             by_layer,
         }
     }
@@ -264,7 +269,7 @@ impl Workload {
             report.logical_errors += 1;
         }
         if self.check_reference {
-            let reference = unionfind::decode(&self.graph, &fired);
+            let reference = self.windows.decode(&self.graph, &fired);
             if let Ok(c) = &reference {
                 report.growth_rounds_mean += f64::from(c.growth_rounds);
                 report.growth_rounds_max = report.growth_rounds_max.max(c.growth_rounds);

@@ -14,6 +14,7 @@ use crate::qec::layout::Layout;
 use crate::qec::sample::{Samples, sample};
 use crate::qec::shots::{ShotFormat, read_shots};
 use crate::qec::surface::{Noise, SurfaceCode};
+use crate::qec::window::Windows;
 use crate::time::{FS_PER_NS, Time};
 
 /// The `[decoding]` table as written.
@@ -40,6 +41,8 @@ pub(super) struct RawDecoding {
     central: Option<u16>,
     topology: Option<String>,
     check_reference: Option<bool>,
+    window: Option<u32>,
+    commit: Option<u32>,
 }
 
 /// `outputs = "all"` or a list of node ids.
@@ -65,6 +68,8 @@ pub(super) struct Problem {
     pub outputs: Option<Vec<u16>>,
     pub central: u16,
     pub check_reference: bool,
+    /// The shot's windows (docs/decoders.md, "Sliding windows (streaming)").
+    pub windows: Windows,
     /// Build the lattice network (else the scenario's `[network]`).
     pub lattice: bool,
 }
@@ -233,8 +238,31 @@ pub(super) fn problem(
             )));
         }
     };
+    let windows = match (raw.window, raw.commit) {
+        (None, Some(_)) => return Err(err("commit: only with `window`".into())),
+        (Some(0), _) => return Err(err("window: must be at least 1 round".into())),
+        (Some(w), c) => {
+            let c = c.unwrap_or(w);
+            if c == 0 || c > w {
+                return Err(err(format!(
+                    "commit: {c} rounds out of a window of {w} (1 <= commit <= window)"
+                )));
+            }
+            Windows::new(&graph, &layout.layer_of, layout.layers, w, c)
+                .map_err(|e| err(format!("window: {e}")))?
+        }
+        (None, None) => Windows::new(
+            &graph,
+            &layout.layer_of,
+            layout.layers,
+            layout.layers,
+            layout.layers,
+        )
+        .map_err(|e| err(format!("window: {e}")))?,
+    };
     Ok(Problem {
         program: raw.program.clone(),
+        windows,
         readout_latency: time("readout_latency", &raw.readout_latency, 0)?,
         round_period,
         barrier_latency,

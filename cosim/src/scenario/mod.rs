@@ -777,6 +777,30 @@ impl Scenario {
         }
         let (graph, layout, central) = (&problem.graph, &problem.layout, problem.central);
         let ids: Vec<u16> = self.nodes.iter().map(|s| s.id).collect();
+        let windowed = problem.windows.is_windowed();
+        let mut window_data = Vec::new();
+        for &id in &ids {
+            let decodes = id < n || self.has_label(id, "qec_node");
+            if windowed && decodes && !self.has_label(id, "qec_window") {
+                let program = &self
+                    .nodes
+                    .iter()
+                    .find(|s| s.id == id)
+                    .expect("a node")
+                    .program;
+                return Err(err(format!(
+                    "window: program `{program}` of node {id} has no data label `qec_window`: \
+                     its decoder decodes whole shots, not windows (the streaming decoder is \
+                     programs/decoders/distributed/stream.s)"
+                )));
+            }
+            if id < n && self.has_label(id, "qec_window") {
+                window_data.push((id, layout.window_words(graph, id, problem.windows.sizes())));
+            }
+        }
+        for (id, words) in window_data {
+            self.set_data(id, "qec_window", words)?;
+        }
         for id in ids {
             let words = if id < n {
                 layout.node_words(graph, id, central)
@@ -800,6 +824,7 @@ impl Scenario {
             outputs,
             problem.central,
             problem.check_reference,
+            problem.windows,
         )));
         Ok(())
     }
