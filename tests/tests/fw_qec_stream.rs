@@ -192,7 +192,7 @@ fn rounds_shorter_than_a_window_show_in_the_backlog() {
 fn two_thousand_shots_per_distance_in_windows() {
     for p in [0.005, 0.02] {
         for d in [3, 5, 7, 9] {
-            streamed(d, p, 2000, 3, 1, "50 us");
+            streamed(d, p, 2000, 3, 1, "200 us");
         }
     }
 }
