@@ -46,6 +46,11 @@ impl Node {
     }
 
     /// The interpreter loop; `TRACE` says whether the node records an instruction trace.
+    ///
+    /// An untraced node runs the fused table (one dispatch per common pair), a traced one
+    /// the plain table (one trace line per instruction). The data stack lives in a slice
+    /// of the configured depth with its depth in a local, so a push or pop touches no
+    /// length in memory; the process's vector is cut back to the depth on the way out.
     #[inline(always)]
     fn run_loop<const TRACE: bool>(&mut self, stop_cycle: u64) -> Exit {
         let period = self.params.period;
@@ -66,10 +71,17 @@ impl Node {
             ..
         } = self;
         let program: &super::Program = program;
-        let ops = &program.ops[..];
+        let ops = if TRACE {
+            &program.ops[..]
+        } else {
+            &program.fused[..]
+        };
         let code_len = ops.len() - 1;
         let proc = &mut procs[*current];
-        let ds = &mut proc.ds;
+        let stack = &mut proc.ds;
+        let mut sp = stack.len();
+        stack.resize(dmax.max(sp), 0);
+        let ds = &mut stack[..];
         let rs = &mut proc.rs;
         let mut pc = proc.pc as usize;
         let mut cyc = *cycle;
@@ -83,39 +95,44 @@ impl Node {
         }
         macro_rules! need {
             ($n:expr) => {
-                if ds.len() < $n {
+                if sp < $n {
                     fault!(FaultKind::StackUnderflow(Stack::Data));
                 }
             };
         }
         macro_rules! room {
             ($n:expr) => {
-                if ds.len() + $n > dmax {
+                if sp + $n > dmax {
                     fault!(FaultKind::StackOverflow(Stack::Data));
                 }
             };
         }
+        macro_rules! push {
+            ($v:expr) => {{
+                let v = $v;
+                ds[sp] = v;
+                sp += 1;
+            }};
+        }
         macro_rules! top {
             () => {
-                ds[ds.len() - 1]
+                ds[sp - 1]
             };
         }
         macro_rules! unary {
             (|$a:ident| $e:expr) => {{
                 need!(1);
-                let i = ds.len() - 1;
-                let $a = ds[i];
-                ds[i] = $e;
+                let $a = ds[sp - 1];
+                ds[sp - 1] = $e;
             }};
         }
         macro_rules! binary {
             (|$a:ident, $b:ident| $e:expr) => {{
                 need!(2);
-                let i = ds.len() - 2;
-                let $a = ds[i];
-                let $b = ds[i + 1];
-                ds[i] = $e;
-                ds.truncate(i + 1);
+                let $a = ds[sp - 2];
+                let $b = ds[sp - 1];
+                ds[sp - 2] = $e;
+                sp -= 1;
             }};
         }
         macro_rules! divide {
@@ -147,50 +164,85 @@ impl Node {
                 && let Some(lines) = trace.as_mut()
                 && !matches!(d.op, Op::Outside(_))
             {
-                lines.push(trace_line(program, id, cyc.saturating_mul(period), pc, ds));
+                lines.push(trace_line(
+                    program,
+                    id,
+                    cyc.saturating_mul(period),
+                    pc,
+                    &ds[..sp],
+                ));
             }
             let mut next = pc + 1;
+            let mut cost = d.cost;
+            // A fused pair runs whole (`$both`, which may jump) when both halves would: `$ok`,
+            // and the second half issues before the stop cycle. Otherwise its first half
+            // `$first` runs alone, and the second is dispatched on its own next.
+            macro_rules! pair {
+                ($ok:expr, $both:block, $first:block) => {{
+                    if $ok && cyc + u64::from(d.first) < stop_cycle {
+                        next = pc + 2;
+                        retired += 1;
+                        $both
+                    } else {
+                        cost = d.first;
+                        $first
+                    }
+                }};
+            }
+            macro_rules! push_binary {
+                ($v:ident, |$a:ident, $b:ident| $e:expr) => {
+                    pair!(
+                        sp >= 1 && sp < dmax,
+                        {
+                            let $a = ds[sp - 1];
+                            let $b = $v;
+                            ds[sp - 1] = $e;
+                        },
+                        {
+                            room!(1);
+                            push!($v);
+                        }
+                    )
+                };
+            }
             match d.op {
                 Op::Nop => {}
                 Op::Drop => {
                     need!(1);
-                    ds.pop();
+                    sp -= 1;
                 }
                 Op::Dup => {
                     need!(1);
                     room!(1);
-                    ds.push(top!());
+                    push!(top!());
                 }
                 Op::Swap => {
                     need!(2);
-                    let l = ds.len();
-                    ds.swap(l - 1, l - 2);
+                    ds.swap(sp - 1, sp - 2);
                 }
                 Op::Over => {
                     need!(2);
                     room!(1);
-                    ds.push(ds[ds.len() - 2]);
+                    push!(ds[sp - 2]);
                 }
                 Op::Rot => {
                     need!(3);
-                    let l = ds.len();
-                    ds[l - 3..].rotate_left(1);
+                    ds[sp - 3..sp].rotate_left(1);
                 }
                 Op::Nip => binary!(|_a, b| b),
                 Op::Tuck => {
                     need!(2);
                     room!(1);
-                    let l = ds.len();
-                    let (a, b) = (ds[l - 2], ds[l - 1]);
-                    ds[l - 2] = b;
-                    ds[l - 1] = a;
-                    ds.push(b);
+                    let (a, b) = (ds[sp - 2], ds[sp - 1]);
+                    ds[sp - 2] = b;
+                    ds[sp - 1] = a;
+                    push!(b);
                 }
                 Op::Pick(n) => {
                     let n = n as usize;
                     need!(n + 1);
                     room!(1);
-                    ds.push(ds[ds.len() - 1 - n]);
+                    push!(ds[sp - 1 - n]);
                 }
                 Op::ToR => {
                     need!(1);
@@ -198,7 +250,7 @@ impl Node {
                         fault!(FaultKind::StackOverflow(Stack::Return));
                     }
                     rs.push(top!());
-                    ds.pop();
+                    sp -= 1;
                 }
                 Op::FromR | Op::RFetch => {
                     room!(1);
@@ -208,7 +260,7 @@ impl Node {
                     if d.op == Op::FromR {
                         rs.pop();
                     }
-                    ds.push(v);
+                    push!(v);
                 }
                 Op::RDrop => {
                     if rs.pop().is_none() {
@@ -217,14 +269,16 @@ impl Node {
                 }
                 Op::Depth => {
                     room!(1);
-                    ds.push(ds.len() as u32);
+                    push!(sp as u32);
                 }
-                Op::Push(v) | Op::PushW(v) => {
+                Op::Push(v) => {
                     room!(1);
-                    ds.push(v);
-                    if matches!(d.op, Op::PushW(_)) {
-                        next = pc + 2;
-                    }
+                    push!(v);
+                }
+                Op::PushW(v) => {
+                    room!(1);
+                    push!(v);
+                    next = pc + 2;
                 }
                 Op::Add => binary!(|a, b| a.wrapping_add(b)),
                 Op::Sub => binary!(|a, b| a.wrapping_sub(b)),
@@ -253,29 +307,26 @@ impl Node {
                 Op::EqZ => unary!(|a| u32::from(a == 0)),
                 Op::Load => {
                     need!(1);
-                    let i = ds.len() - 1;
-                    let Some(v) = mem.load(ds[i]) else {
-                        fault!(FaultKind::MemoryRange(ds[i]));
+                    let Some(v) = mem.load(ds[sp - 1]) else {
+                        fault!(FaultKind::MemoryRange(ds[sp - 1]));
                     };
-                    ds[i] = v;
+                    ds[sp - 1] = v;
                 }
                 Op::Store => {
                     need!(2);
-                    let l = ds.len();
-                    let addr = ds[l - 1];
-                    let slot = match mem.slot(addr) {
+                    let slot = match mem.slot(ds[sp - 1]) {
                         Ok(slot) => slot,
                         Err(kind) => fault!(kind),
                     };
-                    *slot = ds[l - 2];
-                    ds.truncate(l - 2);
+                    *slot = ds[sp - 2];
+                    sp -= 2;
                 }
                 Op::LoadI(addr) => {
                     room!(1);
                     let Some(v) = mem.load(addr) else {
                         fault!(FaultKind::MemoryRange(addr));
                     };
-                    ds.push(v);
+                    push!(v);
                 }
                 Op::StoreI(addr) => {
                     need!(1);
@@ -284,7 +335,7 @@ impl Node {
                         Err(kind) => fault!(kind),
                     };
                     *slot = top!();
-                    ds.pop();
+                    sp -= 1;
                 }
                 Op::Jmp(t) => next = jump_to!(t),
                 Op::Jz(t) => {
@@ -292,14 +343,14 @@ impl Node {
                     if top!() == 0 {
                         next = jump_to!(t);
                     }
-                    ds.pop();
+                    sp -= 1;
                 }
                 Op::Jnz(t) => {
                     need!(1);
                     if top!() != 0 {
                         next = jump_to!(t);
                     }
-                    ds.pop();
+                    sp -= 1;
                 }
                 Op::Call(t) => {
                     if rs.len() >= rmax {
@@ -318,7 +369,7 @@ impl Node {
                 Op::JmpI => {
                     need!(1);
                     next = jump_to!(top!());
-                    ds.pop();
+                    sp -= 1;
                 }
                 Op::CallI => {
                     need!(1);
@@ -326,28 +377,28 @@ impl Node {
                         fault!(FaultKind::StackOverflow(Stack::Return));
                     }
                     next = jump_to!(top!());
-                    ds.pop();
+                    sp -= 1;
                     rs.push(pc as u32 + 1);
                 }
                 Op::Cycles => {
                     room!(1);
-                    ds.push(cyc as u32);
+                    push!(cyc as u32);
                 }
                 Op::Now => {
                     room!(1);
-                    ds.push((cyc.saturating_mul(period) / crate::time::FS_PER_NS) as u32);
+                    push!((cyc.saturating_mul(period) / crate::time::FS_PER_NS) as u32);
                 }
                 Op::NodeId => {
                     room!(1);
-                    ds.push(u32::from(id));
+                    push!(u32::from(id));
                 }
                 Op::Nodes => {
                     room!(1);
-                    ds.push(nodes);
+                    push!(nodes);
                 }
                 Op::Rand => {
                     room!(1);
-                    ds.push(rng.next_u32());
+                    push!(rng.next_u32());
                 }
                 Op::Halt => {
                     cyc += u64::from(d.cost);
@@ -360,28 +411,138 @@ impl Node {
                     if top!() == 0 {
                         fault!(FaultKind::Assertion(code));
                     }
-                    ds.pop();
+                    sp -= 1;
                 }
                 Op::Emit(n) => {
                     let n = n as usize;
                     need!(n + 1);
-                    let l = ds.len();
                     log.push(LogRecord {
                         node: id,
                         time_fs: cyc.saturating_mul(period),
-                        tag: ds[l - 1],
-                        values: ds[l - 1 - n..l - 1].to_vec(),
+                        tag: ds[sp - 1],
+                        values: ds[sp - 1 - n..sp - 1].to_vec(),
                     });
-                    ds.truncate(l - 1 - n);
+                    sp -= n + 1;
                 }
                 Op::Outside(opcode) => break Exit::Outside(opcode),
                 Op::Illegal(word) => fault!(FaultKind::BadOpcode(word)),
                 Op::OffEnd => fault!(FaultKind::CodeRange(pc as u32)),
+                Op::AddILoad(v) => {
+                    let load = (sp >= 1)
+                        .then(|| mem.load(ds[sp - 1].wrapping_add(v)))
+                        .flatten();
+                    pair!(load.is_some(), { ds[sp - 1] = load.unwrap_or_default() }, {
+                        unary!(|a| a.wrapping_add(v))
+                    })
+                }
+                Op::AddIStore(v) => {
+                    // The stop is checked first: a store that does not run must not grow memory.
+                    let whole = sp >= 2
+                        && cyc + u64::from(d.first) < stop_cycle
+                        && match mem.slot(ds[sp - 1].wrapping_add(v)) {
+                            Ok(slot) => {
+                                *slot = ds[sp - 2];
+                                true
+                            }
+                            Err(_) => false,
+                        };
+                    if whole {
+                        sp -= 2;
+                        next = pc + 2;
+                        retired += 1;
+                    } else {
+                        cost = d.first;
+                        unary!(|a| a.wrapping_add(v));
+                    }
+                }
+                Op::DupAddI(v) => pair!(sp >= 1 && sp < dmax, { push!(top!().wrapping_add(v)) }, {
+                    need!(1);
+                    room!(1);
+                    push!(top!());
+                }),
+                Op::OverAddI(v) => pair!(
+                    sp >= 2 && sp < dmax,
+                    { push!(ds[sp - 2].wrapping_add(v)) },
+                    {
+                        need!(2);
+                        room!(1);
+                        push!(ds[sp - 2]);
+                    }
+                ),
+                Op::DupJz(t) => pair!(
+                    sp >= 1 && sp < dmax,
+                    {
+                        if top!() == 0 {
+                            next = t as usize;
+                        }
+                    },
+                    {
+                        need!(1);
+                        room!(1);
+                        push!(top!());
+                    }
+                ),
+                Op::DupJnz(t) => pair!(
+                    sp >= 1 && sp < dmax,
+                    {
+                        if top!() != 0 {
+                            next = t as usize;
+                        }
+                    },
+                    {
+                        need!(1);
+                        room!(1);
+                        push!(top!());
+                    }
+                ),
+                Op::EqJz(t) => pair!(
+                    sp >= 2,
+                    {
+                        sp -= 2;
+                        if ds[sp] != ds[sp + 1] {
+                            next = t as usize;
+                        }
+                    },
+                    { binary!(|a, b| u32::from(a == b)) }
+                ),
+                Op::EqJnz(t) => pair!(
+                    sp >= 2,
+                    {
+                        sp -= 2;
+                        if ds[sp] == ds[sp + 1] {
+                            next = t as usize;
+                        }
+                    },
+                    { binary!(|a, b| u32::from(a == b)) }
+                ),
+                Op::DropDrop => pair!(sp >= 2, { sp -= 2 }, {
+                    need!(1);
+                    sp -= 1;
+                }),
+                Op::DropJmp(t) => {
+                    need!(1);
+                    sp -= 1;
+                    if cyc + u64::from(d.first) < stop_cycle {
+                        next = t as usize;
+                        retired += 1;
+                    } else {
+                        cost = d.first;
+                    }
+                }
+                Op::PushAdd(v) => push_binary!(v, |a, b| a.wrapping_add(b)),
+                Op::PushAnd(v) => push_binary!(v, |a, b| a & b),
+                Op::PushOr(v) => push_binary!(v, |a, b| a | b),
+                Op::PushXor(v) => push_binary!(v, |a, b| a ^ b),
+                Op::PushEq(v) => push_binary!(v, |a, b| u32::from(a == b)),
+                Op::PushLt(v) => push_binary!(v, |a, b| u32::from((a as i32) < (b as i32))),
+                Op::PushShl(v) => push_binary!(v, |a, b| a.wrapping_shl(b)),
+                Op::PushShr(v) => push_binary!(v, |a, b| a.wrapping_shr(b)),
             }
-            cyc += u64::from(d.cost);
+            cyc += u64::from(cost);
             retired += 1;
             pc = next;
         };
+        stack.truncate(sp);
         proc.pc = pc as u32;
         *cycle = cyc;
         counters.instructions += retired;

@@ -5,18 +5,28 @@
 //! its cycle cost, looked up from the *ISA opcode* in the timing profile, so
 //! the internal form can never change simulated time. One sentinel entry past
 //! the end faults when execution falls off the code.
+//!
+//! A second table holds the same entries with common pairs of one-word
+//! instructions fused into one entry (`push 3; and` becomes `PushAnd(3)`),
+//! costing the pair's cycles and counting two instructions. The fast loop
+//! dispatches once per pair; where the pair would not run whole (a stack or
+//! memory fault in either half, the time limit between them) it executes the
+//! first half alone, so the result is the unfused one. The pairs are the most
+//! frequent ones of the shipped decoder firmware and libraries.
 
 use std::sync::Arc;
 
 use aether_isa::{Image, Instruction, Opcode, TimingProfile};
 
-/// One predecoded instruction: the operation with its operand, and its cost in cycles.
+/// One predecoded instruction (or fused pair): the operation with its operand, and its cost.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Decoded {
     /// What to do.
     pub op: Op,
-    /// Cycle cost of the ISA instruction, from the timing profile.
+    /// Cycle cost of the ISA instruction (of both, for a fused pair), from the timing profile.
     pub cost: u32,
+    /// Cycle cost of the first instruction of a fused pair (0 for a single instruction).
+    pub first: u32,
 }
 
 /// The internal form of an instruction (operands decoded and sign-extended).
@@ -89,6 +99,42 @@ pub enum Op {
     Illegal(u32),
     /// The sentinel past the last code word.
     OffEnd,
+    /// Fused `addi v; load`.
+    AddILoad(u32),
+    /// Fused `addi v; store`.
+    AddIStore(u32),
+    /// Fused `dup; addi v`.
+    DupAddI(u32),
+    /// Fused `over; addi v`.
+    OverAddI(u32),
+    /// Fused `dup; jz t` (t inside the code).
+    DupJz(u32),
+    /// Fused `dup; jnz t` (t inside the code).
+    DupJnz(u32),
+    /// Fused `eq; jz t` (t inside the code).
+    EqJz(u32),
+    /// Fused `eq; jnz t` (t inside the code).
+    EqJnz(u32),
+    /// Fused `drop; drop`.
+    DropDrop,
+    /// Fused `drop; jmp t` (t inside the code).
+    DropJmp(u32),
+    /// Fused `push v; add`.
+    PushAdd(u32),
+    /// Fused `push v; and`.
+    PushAnd(u32),
+    /// Fused `push v; or`.
+    PushOr(u32),
+    /// Fused `push v; xor`.
+    PushXor(u32),
+    /// Fused `push v; eq`.
+    PushEq(u32),
+    /// Fused `push v; lt`.
+    PushLt(u32),
+    /// Fused `push v; shl`.
+    PushShl(u32),
+    /// Fused `push v; shr`.
+    PushShr(u32),
 }
 
 /// A predecoded program, shared by every node that runs it.
@@ -96,8 +142,37 @@ pub enum Op {
 pub struct Program {
     /// Predecoded entries, one per code address plus the sentinel.
     pub ops: Vec<Decoded>,
+    /// The same entries with common pairs fused (see the module documentation).
+    pub fused: Vec<Decoded>,
     /// The image it was decoded from (for source locations, entries, data).
     pub image: Arc<Image>,
+}
+
+/// The fused form of the one-word instructions `a; b`, when they are a fused pair; `len` is
+/// the code length (a fused jump's target must lie inside the code).
+fn fuse(a: Op, b: Op, len: u32) -> Option<Op> {
+    let inside = |t: u32| t < len;
+    Some(match (a, b) {
+        (Op::AddI(v), Op::Load) => Op::AddILoad(v),
+        (Op::AddI(v), Op::Store) => Op::AddIStore(v),
+        (Op::Dup, Op::AddI(v)) => Op::DupAddI(v),
+        (Op::Over, Op::AddI(v)) => Op::OverAddI(v),
+        (Op::Dup, Op::Jz(t)) if inside(t) => Op::DupJz(t),
+        (Op::Dup, Op::Jnz(t)) if inside(t) => Op::DupJnz(t),
+        (Op::Eq, Op::Jz(t)) if inside(t) => Op::EqJz(t),
+        (Op::Eq, Op::Jnz(t)) if inside(t) => Op::EqJnz(t),
+        (Op::Drop, Op::Drop) => Op::DropDrop,
+        (Op::Drop, Op::Jmp(t)) if inside(t) => Op::DropJmp(t),
+        (Op::Push(v), Op::Add) => Op::PushAdd(v),
+        (Op::Push(v), Op::And) => Op::PushAnd(v),
+        (Op::Push(v), Op::Or) => Op::PushOr(v),
+        (Op::Push(v), Op::Xor) => Op::PushXor(v),
+        (Op::Push(v), Op::Eq) => Op::PushEq(v),
+        (Op::Push(v), Op::Lt) => Op::PushLt(v),
+        (Op::Push(v), Op::Shl) => Op::PushShl(v),
+        (Op::Push(v), Op::Shr) => Op::PushShr(v),
+        _ => return None,
+    })
 }
 
 fn internal(instr: Instruction) -> Op {
@@ -177,10 +252,12 @@ impl Program {
                 Ok((instr, _)) => Decoded {
                     op: internal(instr),
                     cost: profile.cost(instr.opcode),
+                    first: 0,
                 },
                 Err(_) => Decoded {
                     op: Op::Illegal(code[addr]),
                     cost: 0,
+                    first: 0,
                 },
             };
             ops.push(decoded);
@@ -188,8 +265,23 @@ impl Program {
         ops.push(Decoded {
             op: Op::OffEnd,
             cost: 0,
+            first: 0,
         });
-        Program { ops, image }
+        let len = code.len() as u32;
+        let fused = ops
+            .iter()
+            .zip(ops.iter().skip(1))
+            .map(|(&a, &b)| match fuse(a.op, b.op, len) {
+                Some(op) => Decoded {
+                    op,
+                    cost: a.cost + b.cost,
+                    first: a.cost,
+                },
+                None => a,
+            })
+            .chain(ops.last().copied())
+            .collect();
+        Program { ops, fused, image }
     }
 
     /// Number of code words.
@@ -239,7 +331,8 @@ mod tests {
             program.ops[0],
             Decoded {
                 op: Op::PushW(0x1000_0005),
-                cost: 2
+                cost: 2,
+                first: 0,
             }
         );
         // The literal word 0x10000005 is itself `push 5`.
