@@ -1,5 +1,6 @@
-//! Simulated instructions per second: (a) one node in a tight ALU loop, (b) 1,024 nodes
-//! each running the same loop on one clock. Throughput is in retired instructions.
+//! Simulated instructions per second: (a) one node in a tight ALU loop, (b) one node in a
+//! loop of calls and memory words that the interpreter fuses nowhere, (c) 1,024 nodes each
+//! running the ALU loop on one clock. Throughput is in retired instructions.
 
 mod support;
 
@@ -12,19 +13,38 @@ use aether_network::NetworkConfig;
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use support::retired;
 
-/// `push 0; loop: addi 1; dup; push 3; and; drop; jmp loop` (6 instructions per turn).
-fn alu_loop() -> Arc<Program> {
+/// `push 0; loop: addi 1; dup; push 3; and; drop; jmp loop` (6 instructions per turn; the
+/// interpreter runs `push 3; and` and `drop; jmp` as fused pairs).
+const ALU_LOOP: &[(Opcode, i64)] = &[
+    (Opcode::Push, 0),
+    (Opcode::AddI, 1),
+    (Opcode::Dup, 0),
+    (Opcode::Push, 3),
+    (Opcode::And, 0),
+    (Opcode::Drop, 0),
+    (Opcode::Jmp, 1),
+];
+
+/// `push 0; loop: call f; addi 1; jmp loop; f: loadi 0; addi 1; dup; storei 0; push 7; mul;
+/// drop; ret` (11 instructions per turn, no pair the interpreter fuses).
+const CALL_LOOP: &[(Opcode, i64)] = &[
+    (Opcode::Push, 0),
+    (Opcode::Call, 4),
+    (Opcode::AddI, 1),
+    (Opcode::Jmp, 1),
+    (Opcode::LoadI, 0),
+    (Opcode::AddI, 1),
+    (Opcode::Dup, 0),
+    (Opcode::StoreI, 0),
+    (Opcode::Push, 7),
+    (Opcode::Mul, 0),
+    (Opcode::Drop, 0),
+    (Opcode::Ret, 0),
+];
+
+fn program(instructions: &[(Opcode, i64)]) -> Arc<Program> {
     let mut code = Vec::new();
-    let program = [
-        (Opcode::Push, 0),
-        (Opcode::AddI, 1),
-        (Opcode::Dup, 0),
-        (Opcode::Push, 3),
-        (Opcode::And, 0),
-        (Opcode::Drop, 0),
-        (Opcode::Jmp, 1),
-    ];
-    for (op, v) in program {
+    for &(op, v) in instructions {
         Instruction::new(op, v)
             .expect("valid")
             .encode_into(&mut code);
@@ -36,9 +56,9 @@ fn alu_loop() -> Arc<Program> {
     Arc::new(Program::new(image, &NodeParams::default().profile))
 }
 
-fn simulation(nodes: usize, until: u64, stepping: Stepping) -> Simulation {
+fn simulation(code: &[(Opcode, i64)], nodes: usize, until: u64, stepping: Stepping) -> Simulation {
     support::simulation(
-        &alu_loop(),
+        &program(code),
         nodes,
         &NetworkConfig::default(),
         until,
@@ -46,8 +66,15 @@ fn simulation(nodes: usize, until: u64, stepping: Stepping) -> Simulation {
     )
 }
 
-fn bench(c: &mut Criterion, name: &str, nodes: usize, until: u64, stepping: Stepping) {
-    let mut probe = simulation(nodes, until, stepping);
+fn bench(
+    c: &mut Criterion,
+    name: &str,
+    code: &[(Opcode, i64)],
+    nodes: usize,
+    until: u64,
+    stepping: Stepping,
+) {
+    let mut probe = simulation(code, nodes, until, stepping);
     probe.run();
     let instructions = retired(&probe);
     let mut group = c.benchmark_group("simulated_instructions");
@@ -55,7 +82,7 @@ fn bench(c: &mut Criterion, name: &str, nodes: usize, until: u64, stepping: Step
     group.sample_size(10);
     group.bench_function(name, |b| {
         b.iter_batched(
-            || simulation(nodes, until, stepping),
+            || simulation(code, nodes, until, stepping),
             |mut sim| {
                 sim.run();
                 sim
@@ -71,6 +98,15 @@ fn nodes(c: &mut Criterion) {
     bench(
         c,
         "one_node_alu_loop",
+        ALU_LOOP,
+        1,
+        10_000_000_000_000,
+        Stepping::RunAhead,
+    );
+    bench(
+        c,
+        "one_node_call_loop",
+        CALL_LOOP,
         1,
         10_000_000_000_000,
         Stepping::RunAhead,
@@ -79,6 +115,7 @@ fn nodes(c: &mut Criterion) {
     bench(
         c,
         "1024_nodes_alu_loop",
+        ALU_LOOP,
         1024,
         100_000_000_000,
         Stepping::RunAhead,
@@ -87,6 +124,7 @@ fn nodes(c: &mut Criterion) {
     bench(
         c,
         "1024_nodes_alu_loop_single_step",
+        ALU_LOOP,
         1024,
         2_000_000_000,
         Stepping::Single,

@@ -343,6 +343,38 @@ mod tests {
     }
 
     #[test]
+    fn common_pairs_are_fused_with_both_costs_and_the_rest_kept() {
+        let i = |op, v| Instruction::new(op, v).unwrap();
+        let img = image(&[
+            i(Opcode::Push, 3),
+            i(Opcode::And, 0),
+            i(Opcode::Dup, 0),
+            i(Opcode::Jnz, 0),
+            i(Opcode::Dup, 0),
+            i(Opcode::Jz, 7),
+            i(Opcode::Drop, 0),
+        ]);
+        let profile = TimingProfile::default();
+        let program = Program::new(img, &profile);
+        let cost = |op| profile.cost(op);
+        assert_eq!(
+            program.fused[0],
+            Decoded {
+                op: Op::PushAnd(3),
+                cost: cost(Opcode::Push) + cost(Opcode::And),
+                first: cost(Opcode::Push),
+            }
+        );
+        assert_eq!(program.fused[2].op, Op::DupJnz(0));
+        // A jump to the end of the code (7 words) faults: left to the plain `jz`.
+        assert_eq!(program.fused[4], program.ops[4]);
+        // The second half of a pair keeps its own entry, for jumps to it.
+        assert_eq!(program.fused[1], program.ops[1]);
+        assert_eq!(program.fused[6..], program.ops[6..]);
+        assert_eq!(program.fused.len(), program.ops.len());
+    }
+
+    #[test]
     fn undecodable_words_become_illegal() {
         let img = Arc::new(Image {
             code: vec![0xFF00_0000, 0x2000_0001],
