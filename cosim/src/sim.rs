@@ -16,8 +16,6 @@
 //! halting, a user predicate, stopping on the first fault) make the run use
 //! single stepping so that the state at the stop is exact.
 
-use std::collections::BTreeSet;
-
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use aether_network::{Delivery, Network};
@@ -28,6 +26,7 @@ use crate::local_io::barrier::{Barrier, Tap};
 use crate::local_io::{InputSource, InputStats};
 use crate::node::{Exit, LogRecord, NicOutcome, Node, NodeState};
 use crate::time::Time;
+use wakes::NetWakes;
 
 /// How many instructions a node executes per event.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -74,7 +73,7 @@ pub struct World {
     timer_at: Vec<Option<Time>>,
     /// The network.
     pub net: Network,
-    net_wakes: BTreeSet<Time>,
+    net_wakes: NetWakes,
     deliveries: Vec<Delivery>,
     /// Records logged by components.
     pub component_log: Vec<LogRecord>,
@@ -148,7 +147,7 @@ impl Simulation {
             resume_at: vec![None; n],
             timer_at: vec![None; n],
             net,
-            net_wakes: BTreeSet::new(),
+            net_wakes: NetWakes::default(),
             deliveries: Vec::new(),
             component_log: Vec::new(),
             stepping: if exact_stop {
@@ -282,7 +281,7 @@ impl Model for World {
         let station = target.saturating_sub(1) as usize;
         match event {
             Ev::Network => {
-                self.net_wakes.remove(&now);
+                self.net_wakes.remove(now);
                 self.sync_network(now, sched);
             }
             Ev::Resume => {
@@ -438,6 +437,12 @@ impl World {
     /// Runs the network up to `now`, placing the local inputs due on the way, and wakes
     /// the owners of delivered messages.
     fn sync_network(&mut self, now: Time, sched: &mut Scheduler<'_, Ev>) {
+        let due = |t: Option<Time>| t.is_some_and(|t| t <= now);
+        if !due(self.net.next_event_time()) && !due(self.next_input()) {
+            // Nothing to run or place: only the clock moves, and what is armed stays armed.
+            self.net.advance(now, &mut self.deliveries);
+            return;
+        }
         let mut deliveries = std::mem::take(&mut self.deliveries);
         while let Some(t) = self.next_input().filter(|&t| t <= now) {
             self.net.advance(t, &mut deliveries);
@@ -580,13 +585,19 @@ impl World {
         true
     }
 
-    /// Whether node `i` may perform `opcode` at its own time without an event there: when
-    /// running ahead, untraced (trace lines keep their order), and the instruction's result
-    /// cannot change before then ([`Node::settled`]).
-    fn settled(&self, i: usize, opcode: aether_isa::Opcode) -> bool {
+    /// Whether node `i` may perform `opcode` at its own time without an event there, the
+    /// engine being at `now`: when running ahead, untraced (trace lines keep their order), and
+    /// the instruction's result cannot change before then ([`Node::settled`]); a `recv` also
+    /// needs every local input (which no packet count bounds) to come after it.
+    fn settled(&self, i: usize, opcode: aether_isa::Opcode, now: Time) -> bool {
+        let Station::Node(node) = &self.stations[i] else {
+            return false;
+        };
         self.stepping == Stepping::RunAhead
-            && matches!(&self.stations[i], Station::Node(node)
-                if node.trace.is_none() && node.settled(opcode, &self.net))
+            && node.trace.is_none()
+            && node.settled(opcode, &self.net, now)
+            && (opcode != aether_isa::Opcode::Recv
+                || self.next_input().is_none_or(|t| t > node.time()))
     }
 
     /// Runs node `i`, whose local time is `now` (`None`: driven from the network's event,
@@ -632,7 +643,7 @@ impl World {
                     break;
                 }
                 Exit::Outside(opcode) => {
-                    if !self.settled(i, opcode) && !self.synchronise(i, now, sched) {
+                    if !self.settled(i, opcode, sched.now()) && !self.synchronise(i, now, sched) {
                         break;
                     }
                     let Station::Node(node) = &mut self.stations[i] else {
@@ -693,3 +704,4 @@ impl World {
 
 #[cfg(test)]
 mod tests;
+mod wakes;

@@ -53,6 +53,12 @@ impl LinkClasses {
 
     /// The parameters of class `index`.
     #[inline]
+    /// Every class's parameters.
+    pub fn all(&self) -> &[LinkParams] {
+        &self.params
+    }
+
+    /// The parameters of class `index`.
     pub fn params(&self, index: u16) -> &LinkParams {
         &self.params[usize::from(index)]
     }

@@ -1,6 +1,8 @@
-//! Every bundled example scenario's `--json` report, pinned in `tests/golden/reports/`
-//! without the engine's event count (the one field speed work may change): timing,
-//! ordering, logs and statistics stay byte-identical. After a change that is meant to
+//! Every bundled example scenario's `--json` report, and those of the decoders, pinned in
+//! `tests/golden/reports/` without the engine's event count (the one field speed work may
+//! change): timing, ordering, logs and statistics stay byte-identical. (The bench scenarios'
+//! reports are megabytes each: `bench/same_reports.sh OLD_COMMIT` compares them, and these,
+//! between two commits.) After a change that is meant to
 //! alter a report, regenerate with
 //! `UPDATE_GOLDENFILES=1 cargo test -p aether-tests --test example_reports` and review the diff.
 
@@ -11,20 +13,27 @@ use aether_tests::cosim_support::aether;
 use aether_tests::workspace_root;
 use goldenfile::Mint;
 
-/// Every `programs/examples/*/*.toml`, relative to the workspace root, sorted.
+/// The `.toml` files directly in `folder`, relative to the workspace root.
+fn scenarios_in(folder: &Path) -> Vec<PathBuf> {
+    let root = workspace_root();
+    let Ok(files) = std::fs::read_dir(folder) else {
+        return Vec::new();
+    };
+    files
+        .map(|file| file.expect("entry").path())
+        .filter(|file| file.extension().is_some_and(|e| e == "toml"))
+        .map(|file| file.strip_prefix(&root).expect("inside").to_path_buf())
+        .collect()
+}
+
+/// Every `programs/examples/*/*.toml` and `programs/decoders/*/*.toml`, relative to the
+/// workspace root, sorted.
 fn example_scenarios() -> Vec<PathBuf> {
     let root = workspace_root();
     let mut found = Vec::new();
-    for folder in std::fs::read_dir(root.join("programs/examples")).expect("examples folder") {
-        let folder = folder.expect("entry").path();
-        let Ok(files) = std::fs::read_dir(&folder) else {
-            continue;
-        };
-        for file in files {
-            let file = file.expect("entry").path();
-            if file.extension().is_some_and(|e| e == "toml") {
-                found.push(file.strip_prefix(&root).expect("inside").to_path_buf());
-            }
+    for parent in ["programs/examples", "programs/decoders"] {
+        for folder in std::fs::read_dir(root.join(parent)).expect("programs folder") {
+            found.extend(scenarios_in(&folder.expect("entry").path()));
         }
     }
     found.sort();

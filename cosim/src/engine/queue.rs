@@ -2,13 +2,16 @@
 //!
 //! Many nodes share one clock, so many events share one time. Instead of a
 //! binary heap ordered by `(time, key)`, which pays `O(log n)` comparisons per
-//! event, the queue keeps an ordered map from each distinct time to a bucket
-//! (a plain vector). Scheduling is an amortised `O(1)` push onto the bucket
-//! of its time (plus one map look-up per distinct time); popping takes a whole
-//! bucket at once, which the engine then orders by `(target, seq)`. Emptied
-//! bucket vectors are recycled, so a steady state allocates nothing.
+//! event, the queue keeps one bucket (a plain vector) per distinct time, found
+//! through a hash map, and a binary heap of the distinct times. Scheduling is an
+//! amortised `O(1)` push onto the bucket of its time (plus one heap push per
+//! distinct time); popping takes a whole bucket at once, which the engine then
+//! orders by `(target, seq)`. Emptied bucket vectors are recycled and neither the
+//! map nor the heap gives back its storage, so a steady state allocates nothing.
 
-use std::collections::BTreeMap;
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::time::Time;
 
@@ -25,10 +28,35 @@ pub struct Scheduled<E> {
     pub payload: E,
 }
 
+/// Hashes a time with the splitmix64 finaliser: times are multiples of clock periods,
+/// whose low bits are often all zero, and the map needs every bit mixed into the low ones.
+#[derive(Default)]
+struct TimeHasher(u64);
+
+impl Hasher for TimeHasher {
+    fn finish(&self) -> u64 {
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8) | u64::from(b);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
 /// A priority queue of events keyed by time, with one FIFO bucket per distinct time.
 #[derive(Debug)]
 pub struct BucketQueue<E> {
-    buckets: BTreeMap<Time, Vec<Scheduled<E>>>,
+    times: BinaryHeap<Reverse<Time>>,
+    buckets: HashMap<Time, Vec<Scheduled<E>>, BuildHasherDefault<TimeHasher>>,
     spare: Vec<Vec<Scheduled<E>>>,
     len: usize,
     next_seq: u64,
@@ -37,7 +65,8 @@ pub struct BucketQueue<E> {
 impl<E> Default for BucketQueue<E> {
     fn default() -> Self {
         BucketQueue {
-            buckets: BTreeMap::new(),
+            times: BinaryHeap::new(),
+            buckets: HashMap::default(),
             spare: Vec::new(),
             len: 0,
             next_seq: 0,
@@ -77,6 +106,7 @@ impl<E> BucketQueue<E> {
                 let mut bucket = self.spare.pop().unwrap_or_default();
                 bucket.push(event);
                 self.buckets.insert(time, bucket);
+                self.times.push(Reverse(time));
             }
         }
         self.len += 1;
@@ -85,20 +115,20 @@ impl<E> BucketQueue<E> {
 
     /// The earliest time with an event waiting.
     pub fn peek_time(&self) -> Option<Time> {
-        self.buckets.keys().next().copied()
+        self.times.peek().map(|t| t.0)
     }
 
     /// Moves every event of the earliest time into `out` (cleared first), in scheduling order.
     pub fn pop_bucket(&mut self, out: &mut Vec<Scheduled<E>>) -> Option<Time> {
         out.clear();
-        let (time, mut bucket) = self.buckets.pop_first()?;
+        let Reverse(time) = self.times.pop()?;
+        let mut bucket = self.buckets.remove(&time)?;
         self.len -= bucket.len();
         out.append(&mut bucket);
         self.spare.push(bucket);
         Some(time)
     }
 }
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -135,18 +135,27 @@ impl Node {
     }
 
     /// Whether `opcode` at the PC gives the same result at the node's own time as at the
-    /// network's current time: a `wait` of a process with mail (only the node takes
-    /// messages out of its inboxes, so the mail is still there later) or a `peek` of a
-    /// non-empty inbox (later deliveries queue behind the oldest message). Such an
-    /// instruction needs no event at the node's time.
-    pub fn settled(&self, opcode: Opcode, net: &Network) -> bool {
-        match opcode {
-            Opcode::Wait => self.has_mail(net),
-            Opcode::Peek => self.procs[self.current]
+    /// engine's time `now`: a `wait` of a process with mail (only the node takes
+    /// messages out of its inboxes, so the mail is still there later), a `peek` of a
+    /// non-empty inbox (later deliveries queue behind the oldest message), or a `recv`
+    /// that [`Network::recv_settled`] allows (the message it takes is the same, and no
+    /// delivery in between can tell that its slot was freed early). Such an instruction
+    /// needs no event at the node's time.
+    pub fn settled(&self, opcode: Opcode, net: &Network, now: Time) -> bool {
+        let top_inbox = || {
+            self.procs[self.current]
                 .ds
                 .last()
                 .and_then(|&inbox| inbox_id(inbox).ok())
-                .is_some_and(|inbox| net.poll(self.id, inbox).is_ok_and(|n| n > 0)),
+        };
+        match opcode {
+            Opcode::Wait => self.has_mail(net),
+            Opcode::Peek => {
+                top_inbox().is_some_and(|inbox| net.poll(self.id, inbox).is_ok_and(|n| n > 0))
+            }
+            Opcode::Recv => {
+                top_inbox().is_some_and(|inbox| net.recv_settled(self.id, inbox, now, self.time()))
+            }
             _ => false,
         }
     }

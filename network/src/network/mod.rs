@@ -22,6 +22,7 @@ use crate::stats::{
 };
 use crate::time::Time;
 use crate::topology::Topology;
+use plan::ArrivalBound;
 pub use plan::NetworkPlan;
 
 /// A message placed in an inbox: the co-simulator wakes the inbox's owner.
@@ -59,6 +60,10 @@ pub struct Network {
     drops: DropStats,
     /// Payload vectors of messages received or dropped, reused by [`Network::payload_buffer`].
     spare: Vec<Vec<u32>>,
+    /// Packets in flight to each node.
+    inbound: Vec<u32>,
+    /// How many packets can reach a node in a given time.
+    arrivals: Arc<ArrivalBound>,
 }
 
 /// Most spare payload vectors kept for reuse.
@@ -95,6 +100,8 @@ impl Network {
             types: BTreeMap::new(),
             drops: DropStats::default(),
             spare: Vec::new(),
+            inbound: vec![0; nodes],
+            arrivals: plan.arrivals.clone(),
         }
     }
 
@@ -217,6 +224,28 @@ impl Network {
         Ok(self.nic(node)?.inbox(inbox)?.front())
     }
 
+    /// Whether taking the oldest message of `inbox` on `node` at `now`, instead of at the
+    /// time `at` (not before `now`), changes nothing: the inbox holds a message (the one a
+    /// take at `at` gets, as deliveries queue behind it) and every delivery until `at` finds
+    /// room whether that message is still there or not. The deliveries are at most the
+    /// packets in flight to the node plus those that can still cross its incoming links
+    /// ([`NetworkPlan`]'s arrival bound), each counted twice (one may come back to the node
+    /// from another of its inboxes, full or closed).
+    pub fn recv_settled(&self, node: u16, inbox: u16, now: Time, at: Time) -> bool {
+        let Ok(queue) = self.nic(node).and_then(|nic| nic.inbox(inbox)) else {
+            return false;
+        };
+        let Some(ahead) = at.checked_sub(now) else {
+            return false;
+        };
+        let node = usize::from(node);
+        let arrivals =
+            u64::from(self.inbound[node]).saturating_add(self.arrivals.within(node, ahead));
+        !queue.is_empty()
+            && (queue.len() as u64).saturating_add(arrivals.saturating_mul(2))
+                <= self.inbox_capacity as u64
+    }
+
     /// Takes the oldest message from an inbox.
     pub fn recv(&mut self, node: u16, inbox: u16) -> Result<Option<Message>, NicError> {
         Ok(self.nic_mut(node)?.inbox_mut(inbox)?.pop_front())
@@ -239,6 +268,7 @@ impl Network {
     /// Drops the packet `key` in flight, keeping its payload vector for reuse.
     fn discard(&mut self, key: PacketKey) {
         if let Some(packet) = self.packets.remove(key) {
+            self.inbound[usize::from(packet.msg.dst.node)] -= 1;
             self.recycle(packet.msg.payload);
         }
     }
@@ -300,6 +330,7 @@ impl Network {
     /// Puts a packet for `msg` on the network at node `msg.src` at `now`.
     fn inject(&mut self, now: Time, msg: Message, via_tx: bool) {
         let (src, dst) = (msg.src, msg.dst.node);
+        self.inbound[usize::from(dst)] += 1;
         let key = self.packets.insert(Packet {
             bits: self.header.packet_bits(msg.payload.len()),
             msg,
@@ -457,6 +488,7 @@ impl Network {
         let Some(packet) = self.packets.remove(key) else {
             return;
         };
+        self.inbound[usize::from(packet.msg.dst.node)] -= 1;
         if packet.corrupt {
             self.drops.corrupted += 1;
             self.recycle(packet.msg.payload);

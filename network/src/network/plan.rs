@@ -6,8 +6,8 @@ use crate::class::LinkClasses;
 use crate::config::{NetworkConfig, Switching};
 use crate::error::ConfigError;
 use crate::header::HeaderLayout;
-use crate::time::Time;
-use crate::topology::Topology;
+use crate::time::{Time, serialization_time};
+use crate::topology::{Links, Topology};
 
 /// A validated configuration with its topology and routes laid out, shared by every
 /// [`Network`](crate::Network) built from it ([`Network::from_plan`](crate::Network::from_plan)).
@@ -22,6 +22,59 @@ pub struct NetworkPlan {
     pub(super) nic_bandwidth: Option<u64>,
     pub(super) topology: Arc<Topology>,
     pub(super) classes: Arc<LinkClasses>,
+    pub(super) arrivals: Arc<ArrivalBound>,
+}
+
+/// How many packets can finish crossing into a node within a stretch of time: each
+/// incoming link (or, with NIC ports, the input port) carries one packet at a time, for at
+/// least the serialization time of a bare header at the fastest bandwidth.
+#[derive(Debug)]
+pub(super) struct ArrivalBound {
+    /// Incoming links per node.
+    in_links: Vec<u32>,
+    /// The shortest time a link holds a packet.
+    link_hold: Time,
+    /// The shortest time the input port holds a packet, with NIC ports.
+    port_hold: Option<Time>,
+}
+
+impl ArrivalBound {
+    fn new(
+        topology: &Topology,
+        classes: &LinkClasses,
+        config: &NetworkConfig,
+        nodes: usize,
+    ) -> Self {
+        let header = config.header.bits();
+        let in_links = match &topology.links {
+            Links::Complete { .. } => vec![nodes.saturating_sub(1) as u32; nodes],
+            Links::List(list) => {
+                let mut count = vec![0u32; nodes];
+                for link in list {
+                    if let Some(c) = count.get_mut(link.to as usize) {
+                        *c += 1;
+                    }
+                }
+                count
+            }
+        };
+        let fastest = classes.all().iter().map(|c| c.bandwidth).max().unwrap_or(1);
+        ArrivalBound {
+            in_links,
+            link_hold: serialization_time(header, fastest),
+            port_hold: config.nic_bandwidth.map(|w| serialization_time(header, w)),
+        }
+    }
+
+    /// The most packets that can reach `node` within `span` (fs) from now.
+    pub(super) fn within(&self, node: usize, span: Time) -> u64 {
+        let per_channel = |hold: Time| span / hold.max(1) + 1;
+        let links = u64::from(self.in_links[node]).saturating_mul(per_channel(self.link_hold));
+        match self.port_hold {
+            Some(hold) => links.min(per_channel(hold)),
+            None => links,
+        }
+    }
 }
 
 impl NetworkPlan {
@@ -58,6 +111,7 @@ impl NetworkPlan {
                 topology.links.set_class(id, class);
             }
         }
+        let arrivals = ArrivalBound::new(&topology, &classes, config, nodes);
         Ok(NetworkPlan {
             nodes,
             switching: config.switching,
@@ -68,6 +122,7 @@ impl NetworkPlan {
             nic_bandwidth: config.nic_bandwidth,
             topology: Arc::new(topology),
             classes: Arc::new(classes),
+            arrivals: Arc::new(arrivals),
         })
     }
 
