@@ -1,5 +1,5 @@
 //! aether's courier network: NICs with inboxes and transmit queues, links that
-//! charge for every bit, topologies with generated routing tables, seeded fault
+//! charge for every bit, topologies with routes computed or found on first use, seeded fault
 //! injection and statistics.
 //!
 //! The crate is a pure model. The co-simulator tells it the time (`now` on every

@@ -3,6 +3,8 @@
 //! One edge per line: `A B [class=NAME] [weight=N]`, both directions. Vertices
 //! below the node count are nodes, the others switches. `#` starts a comment.
 
+use std::collections::HashSet;
+
 use super::{Topology, both_ways};
 use crate::error::ConfigError;
 
@@ -25,6 +27,7 @@ pub struct Edge {
 /// Reads the edges of a graph file; `file` names it in errors.
 pub fn parse(text: &str, file: &str) -> Result<Vec<Edge>, ConfigError> {
     let mut edges: Vec<Edge> = Vec::new();
+    let mut wired = HashSet::new();
     for (index, raw) in text.lines().enumerate() {
         let fail = |reason: String| ConfigError::Graph {
             file: file.to_string(),
@@ -71,10 +74,7 @@ pub fn parse(text: &str, file: &str) -> Result<Vec<Edge>, ConfigError> {
                 }
             }
         }
-        if edges
-            .iter()
-            .any(|e| (e.a, e.b) == (a, b) || (e.a, e.b) == (b, a))
-        {
+        if !wired.insert((a.min(b), a.max(b))) {
             return Err(fail(format!("edge {a} {b} is given twice")));
         }
         edges.push(edge);
@@ -101,7 +101,7 @@ pub fn build(
         links.extend(both_ways(edge.a, edge.b, class));
         weights.extend([edge.weight, edge.weight]);
     }
-    Topology::shortest_paths(nodes, routers, links, &weights)
+    Topology::graph(nodes, routers, links, &weights)
 }
 
 #[cfg(test)]
@@ -109,6 +109,7 @@ mod tests {
     use super::*;
     use crate::link::LinkSpec;
     use crate::routing::path;
+    use crate::routing::table::Table;
     use proptest::prelude::*;
     use std::collections::VecDeque;
 
@@ -187,7 +188,118 @@ mod tests {
         dist
     }
 
+    /// Every (router, destination) of `topo` routed as the old table routed it, asked
+    /// first in the order `warm` gives (the routes found first must not matter).
+    fn equals_the_table(topo: &Topology, nodes: u32, weights: &[u64], warm: &[(u32, u32)]) {
+        let table = Table::shortest_paths(topo.routers, nodes, topo.links.list(), weights)
+            .expect("connected");
+        let pairs = warm
+            .iter()
+            .map(|&(r, d)| (r % topo.routers, d % nodes))
+            .chain((0..nodes).flat_map(|d| (0..topo.routers).map(move |r| (r, d))));
+        for (router, dst) in pairs {
+            assert_eq!(
+                topo.routes.next(router, dst),
+                table.next(router, dst),
+                "router {router}, destination {dst}"
+            );
+        }
+    }
+
+    /// The weights `build` gives the links of `edges` (both directions of each edge).
+    fn link_weights(edges: &[Edge]) -> Vec<u64> {
+        edges.iter().flat_map(|e| [e.weight, e.weight]).collect()
+    }
+
+    #[test]
+    fn a_weighted_lattice_routes_as_the_table_did() {
+        // A 20x20 lattice with diagonals, weights 1..=3 from a fixed sequence (many
+        // equally short paths), and 30 switches hanging off the last row.
+        let mut text = String::new();
+        let mut weight = 7u32;
+        let mut next_weight = || {
+            weight = weight.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            (weight >> 16) % 3 + 1
+        };
+        let w = 20;
+        for y in 0..w {
+            for x in 0..w {
+                let v = y * w + x;
+                if x + 1 < w {
+                    text.push_str(&format!("{v} {} weight={}\n", v + 1, next_weight()));
+                }
+                if y + 1 < w {
+                    text.push_str(&format!("{v} {} weight={}\n", v + w, next_weight()));
+                }
+                if x + 1 < w && y + 1 < w && v % 3 == 0 {
+                    text.push_str(&format!("{v} {} weight={}\n", v + w + 1, next_weight()));
+                }
+            }
+        }
+        for s in 0..30 {
+            text.push_str(&format!(
+                "{} {} weight={}\n",
+                w * w - 1 - s,
+                w * w + s,
+                next_weight()
+            ));
+        }
+        let edges = parse(&text, "lattice").expect("valid");
+        let topo = build(w * w, &edges, &default_class).expect("connected");
+        equals_the_table(&topo, w * w, &link_weights(&edges), &[(399, 0), (17, 250)]);
+    }
+
     proptest! {
+        #[test]
+        fn weighted_graphs_with_switches_route_as_the_table_did(
+            n in 1u32..14,
+            switches in 0u32..6,
+            extra in proptest::collection::vec((0u32..20, 0u32..20, 1u64..4), 0..40),
+            warm in proptest::collection::vec((0u32..20, 0u32..20), 0..8),
+        ) {
+            // A random connected graph over nodes and switches: vertex i hangs off a
+            // smaller one, plus random extra edges, weights 1..=3.
+            let vertices = n + switches;
+            let mut text = String::new();
+            let mut seen = std::collections::BTreeSet::new();
+            let ring = extra.iter().chain(std::iter::repeat(&(0, 0, 1)));
+            for (i, &(p, _, weight)) in (1..vertices).zip(ring) {
+                let parent = p % i;
+                seen.insert((parent, i));
+                text.push_str(&format!("{parent} {i} weight={weight}\n"));
+            }
+            for &(a, b, weight) in &extra {
+                let (a, b) = (a % vertices, b % vertices);
+                if a != b && seen.insert((a.min(b), a.max(b))) {
+                    text.push_str(&format!("{a} {b} weight={weight}\n"));
+                }
+            }
+            let edges = parse(&text, "g").expect("valid");
+            let topo = build(n, &edges, &default_class).expect("connected");
+            equals_the_table(&topo, n, &link_weights(&edges), &warm);
+        }
+
+        #[test]
+        fn a_disconnected_graph_names_the_pair_the_table_named(
+            n in 2u32..10,
+            edges in proptest::collection::vec((0u32..12, 0u32..12), 0..12),
+        ) {
+            let mut text = String::new();
+            let mut seen = std::collections::BTreeSet::new();
+            for &(a, b) in &edges {
+                let (a, b) = (a % (n + 2), b % (n + 2));
+                if a != b && seen.insert((a.min(b), a.max(b))) {
+                    text.push_str(&format!("{a} {b}\n"));
+                }
+            }
+            let edges = parse(&text, "g").expect("valid");
+            let routers = edges.iter().map(|e| e.a.max(e.b) + 1).max().unwrap_or(0).max(n);
+            let links: Vec<LinkSpec> =
+                edges.iter().flat_map(|e| both_ways(e.a, e.b, 0)).collect();
+            let table = Table::shortest_paths(routers, n, &links, &link_weights(&edges));
+            prop_assert_eq!(build(n, &edges, &default_class).err(), table.err());
+        }
+
         #[test]
         fn graph_routes_are_shortest(
             n in 2u32..12,

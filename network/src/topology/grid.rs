@@ -202,7 +202,7 @@ mod tests {
             let g = grid(w, h, wrap);
             let n = w * h - cut % (w * h);
             let topo = g.build(n);
-            let table = Routes::from_step(w * h, n, topo.links.list(), |r, d| g.step(r, d));
+            let table = crate::routing::table::Table::from_step(w * h, n, topo.links.list(), |r, d| g.step(r, d));
             for router in 0..w * h {
                 for dst in 0..n {
                     prop_assert_eq!(topo.routes.next(router, dst), table.next(router, dst));

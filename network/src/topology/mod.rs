@@ -17,10 +17,7 @@ pub use links::Links;
 use crate::config::{GridConfig, TopologyConfig};
 use crate::error::ConfigError;
 use crate::link::LinkSpec;
-use crate::routing::Routes;
-
-/// Most routing-table entries (routers times nodes) a topology may need.
-const MAX_TABLE: u64 = 1 << 26;
+use crate::routing::{GraphRoutes, Routes, TreeRoutes};
 
 /// Most routers a topology may have.
 const MAX_ROUTERS: u64 = 1 << 20;
@@ -29,7 +26,7 @@ const MAX_ROUTERS: u64 = 1 << 20;
 pub type ClassOf<'a> = &'a dyn Fn(Option<&str>) -> Result<u16, ConfigError>;
 
 /// A laid-out network: routers, directed links and the routing function.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Topology {
     /// Number of routers, nodes included.
     pub routers: u32,
@@ -40,34 +37,33 @@ pub struct Topology {
 }
 
 impl Topology {
-    /// A topology routed along shortest paths by `weights` (one per link).
-    pub fn shortest_paths(
+    /// A graph routed along shortest paths by `weights` (one per link; `links` holds
+    /// both directions of every wire, with equal weights).
+    pub fn graph(
         nodes: u32,
         routers: u32,
         links: Vec<LinkSpec>,
         weights: &[u64],
     ) -> Result<Topology, ConfigError> {
-        let routes = Routes::shortest_paths(routers, nodes, &links, weights)?;
+        let routes = GraphRoutes::new(routers, nodes, &links, weights)?;
         Ok(Topology {
             routers,
             links: Links::List(links),
-            routes,
+            routes: Routes::Graph(routes),
         })
     }
 
-    /// A tree of unit-weight wires given as `(child, parent)` router pairs.
-    pub fn tree(
-        nodes: u32,
-        routers: u32,
-        wires: &[(u32, u32)],
-        class: u16,
-    ) -> Result<Topology, ConfigError> {
+    /// A tree of wires given as `(child, parent)` router pairs, routed along the tree.
+    pub fn tree(routers: u32, wires: &[(u32, u32)], class: u16) -> Topology {
         let links: Vec<_> = wires
             .iter()
             .flat_map(|&(child, parent)| both_ways(child, parent, class))
             .collect();
-        let weights = vec![1; links.len()];
-        Topology::shortest_paths(nodes, routers, links, &weights)
+        Topology {
+            routers,
+            links: Links::List(links),
+            routes: Routes::Tree(TreeRoutes::new(routers, wires)),
+        }
     }
 
     /// Lays out `nodes` nodes as `config` asks.
@@ -85,8 +81,7 @@ impl Topology {
                 switches,
                 class,
             } => {
-                let leaves_and_switches = u64::from(nodes) * 2;
-                check_table(leaves_and_switches, nodes)?;
+                check_routers(u64::from(nodes) * 2)?;
                 tree::build(nodes, *arity, *switches, class_of(class.as_deref())?)
             }
             TopologyConfig::Quadtree {
@@ -100,8 +95,13 @@ impl Topology {
                         "a {width}x{height} quadtree cannot hold {nodes} nodes"
                     )));
                 }
-                check_table(u64::from(nodes) * 2, nodes)?;
-                quadtree::build(*width, *height, nodes, class_of(class.as_deref())?)
+                check_routers(u64::from(nodes) * 2)?;
+                Ok(quadtree::build(
+                    *width,
+                    *height,
+                    nodes,
+                    class_of(class.as_deref())?,
+                ))
             }
             TopologyConfig::Graph { file } => {
                 let name = file.display().to_string();
@@ -125,7 +125,7 @@ fn graph_topology(
 ) -> Result<Topology, ConfigError> {
     let edges = graph::parse(text, name)?;
     let routers = edges.iter().map(|e| e.a.max(e.b) + 1).max().unwrap_or(0);
-    check_table(u64::from(routers.max(nodes)), nodes)?;
+    check_routers(u64::from(routers.max(nodes)))?;
     graph::build(nodes, &edges, class_of)
 }
 
@@ -145,15 +145,10 @@ pub fn both_ways(a: u32, b: u32, class: u16) -> [LinkSpec; 2] {
     ]
 }
 
-fn check_table(routers: u64, nodes: u32) -> Result<(), ConfigError> {
+fn check_routers(routers: u64) -> Result<(), ConfigError> {
     if routers > MAX_ROUTERS {
         return Err(ConfigError::Topology(format!(
             "{routers} routers are more than the {MAX_ROUTERS} a topology may have"
-        )));
-    }
-    if routers * u64::from(nodes) > MAX_TABLE {
-        return Err(ConfigError::Topology(format!(
-            "{routers} routers and {nodes} nodes need a routing table of more than {MAX_TABLE} entries"
         )));
     }
     Ok(())

@@ -3,11 +3,10 @@
 //! an odd edge has fewer children), level by level, until one root.
 
 use super::Topology;
-use crate::error::ConfigError;
 
 /// Lays out a quadtree over a `width x height` grid holding `nodes` nodes
 /// (`nodes <= width * height`; empty positions get no router); links get `class`.
-pub fn build(width: u32, height: u32, nodes: u32, class: u16) -> Result<Topology, ConfigError> {
+pub fn build(width: u32, height: u32, nodes: u32, class: u16) -> Topology {
     // The routers of the current level, row by row; `None` for an empty position.
     let mut level: Vec<Option<u32>> = (0..width * height)
         .map(|i| (i < nodes).then_some(i))
@@ -39,18 +38,19 @@ pub fn build(width: u32, height: u32, nodes: u32, class: u16) -> Result<Topology
         level = parents;
         (w, h) = (pw, ph);
     }
-    Topology::tree(nodes, routers, &edges, class)
+    Topology::tree(routers, &edges, class)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::routing::path;
+    use crate::routing::table::Table;
     use proptest::prelude::*;
 
     #[test]
     fn four_by_four() {
-        let topo = build(4, 4, 16, 0).expect("valid");
+        let topo = build(4, 4, 16, 0);
         // 4 switches over the 2x2 blocks, then the root.
         assert_eq!(topo.routers, 16 + 4 + 1);
         assert_eq!(path(&topo.routes, topo.links.list(), 0, 5, 100).len(), 2);
@@ -59,6 +59,20 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn routes_equal_the_shortest_path_table(w in 1u32..14, h in 1u32..14, fill in 1u32..=100) {
+            let nodes = ((w * h * fill).div_ceil(100)).max(1);
+            let topo = build(w, h, nodes, 0);
+            let links = topo.links.list();
+            let table = Table::shortest_paths(topo.routers, nodes, links, &vec![1; links.len()])
+                .expect("connected");
+            for router in 0..topo.routers {
+                for dst in 0..nodes {
+                    prop_assert_eq!(topo.routes.next(router, dst), table.next(router, dst));
+                }
+            }
+        }
+
         /// Two leaves meet at the first level where their coordinates, halved that
         /// many times, agree; the route climbs there and comes back down.
         #[test]
@@ -67,7 +81,7 @@ mod tests {
         ) {
             let nodes = ((w * h * fill).div_ceil(100)).max(1);
             let (a, b) = (a % nodes, b % nodes);
-            let topo = build(w, h, nodes, 0).expect("valid");
+            let topo = build(w, h, nodes, 0);
             let (ax, ay, bx, by) = (a % w, a / w, b % w, b / w);
             let level = (0..32).find(|&l| (ax >> l, ay >> l) == (bx >> l, by >> l)).expect("meets");
             let hops = path(&topo.routes, topo.links.list(), a, b, 1000);

@@ -30,13 +30,14 @@ pub fn build(nodes: u32, arity: u32, switches: bool, class: u16) -> Result<Topol
     } else {
         edges.extend((1..nodes).map(|child| (child, (child - 1) / arity)));
     }
-    Topology::tree(nodes, routers, &edges, class)
+    Ok(Topology::tree(routers, &edges, class))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::routing::path;
+    use crate::routing::table::Table;
     use proptest::prelude::*;
 
     /// Parent of every router, found from the up links.
@@ -73,6 +74,19 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn routes_equal_the_shortest_path_table(n in 1u32..80, arity in 2u32..6, switches: bool) {
+            let topo = build(n, arity, switches, 0).expect("valid");
+            let links = topo.links.list();
+            let table = Table::shortest_paths(topo.routers, n, links, &vec![1; links.len()])
+                .expect("connected");
+            for router in 0..topo.routers {
+                for dst in 0..n {
+                    prop_assert_eq!(topo.routes.next(router, dst), table.next(router, dst));
+                }
+            }
+        }
+
         #[test]
         fn routes_go_through_the_lowest_common_ancestor(
             n in 1u32..40, arity in 2u32..5, switches: bool, a in 0u32..40, b in 0u32..40
