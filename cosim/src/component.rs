@@ -167,7 +167,7 @@ impl Component for Sink {
     fn on_message(&mut self, io: &mut ComponentIo<'_>, msg: Message) -> Option<Time> {
         self.stats.received += 1;
         io.log.push(LogRecord {
-            node: io.node,
+            node: u32::from(io.node),
             time_fs: io.now,
             tag: msg.msg_type,
             values: msg.payload,

@@ -68,7 +68,7 @@ pub struct NodeLabel {
 #[derive(Debug, Serialize)]
 pub struct NodeReport {
     /// Node id.
-    pub id: u16,
+    pub id: u32,
     /// Program name.
     pub program: String,
     /// Clock (Hz) as configured.
@@ -134,7 +134,7 @@ pub struct ComponentReport {
 #[derive(Debug, Serialize)]
 pub struct LogEntry {
     /// Emitting node.
-    pub node: u16,
+    pub node: u32,
     /// Time (fs).
     pub time_fs: Time,
     /// Tag.
@@ -160,7 +160,7 @@ impl Report {
         seed: u64,
         sim: &Simulation,
         outcome: &Outcome,
-        label: &dyn Fn(u16) -> NodeLabel,
+        label: &dyn Fn(u32) -> NodeLabel,
     ) -> Report {
         let mut nodes = Vec::new();
         let mut components = Vec::new();
@@ -193,7 +193,8 @@ impl Report {
                         budget: n.params.budget,
                         deadline_misses: c.deadline_misses,
                         fault: n.fault.clone(),
-                        open_inboxes: sim.world.net.open_inboxes(n.id),
+                        open_inboxes: u16::try_from(n.id)
+                            .map_or(0, |id| sim.world.net.open_inboxes(id)),
                         processes: n
                             .procs
                             .iter()

@@ -79,7 +79,7 @@ pub struct World {
     pub component_log: Vec<LogRecord>,
     stepping: Stepping,
     until: Option<Time>,
-    stop_on_halt: Vec<u16>,
+    stop_on_halt: Vec<u32>,
     stop_on_fault: bool,
     predicate: Option<Predicate>,
     stop_requested: bool,
@@ -125,7 +125,7 @@ pub struct StopConditions {
     /// Time limit (fs): nothing happens at or after it.
     pub until: Option<Time>,
     /// Stop when any of these nodes halts.
-    pub on_halt: Vec<u16>,
+    pub on_halt: Vec<u32>,
     /// Stop at the first fault of any node.
     pub on_fault: bool,
     /// Stop when this holds.
@@ -562,7 +562,7 @@ impl World {
             return;
         };
         match node.state {
-            NodeState::Halted if self.stop_on_halt.contains(&(i as u16)) => {
+            NodeState::Halted if self.stop_on_halt.contains(&(i as u32)) => {
                 self.stop_requested = true
             }
             NodeState::Faulted if self.stop_on_fault => self.stop_requested = true,

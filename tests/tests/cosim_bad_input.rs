@@ -267,3 +267,21 @@ fn a_zero_budget_gives_the_range() {
         &["nodes[0].budget is 0; it must be 1..=18446744073709551615 cycles"],
     );
 }
+
+#[test]
+fn station_ids_stop_below_two_to_the_24() {
+    // MAX_STATIONS = 2^24 (docs/scenario.md, Limits): the last id is 16,777,215.
+    fails_with(
+        "[programs.p]\nsources = [\"p.s\"]\n[[nodes]]\nid = 16777216\nprogram = \"p\"\n",
+        &[("p.s", HALT)],
+        &["nodes[0]", "node id 16777216 exceeds 16777215"],
+    );
+    fails_with(
+        "[programs.p]\nsources = [\"p.s\"]\n[[grids]]\nfirst_id = 16777000\nwidth = 16\nheight = 16\nprogram = \"p\"\n",
+        &[("p.s", HALT)],
+        &[
+            "grids[0]",
+            "256 nodes from id 16777000 exceed 16777216 nodes",
+        ],
+    );
+}

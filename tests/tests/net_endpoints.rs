@@ -1,7 +1,8 @@
 //! NIC endpoints through the real `aether` binary and firmware: `exit` closes the
 //! inboxes of the exiting process (what they hold goes back to its senders, and later
-//! messages bounce), and `nodes` counts every addressable endpoint (emulated nodes and
-//! behavioural components, not the topology's switches).
+//! messages bounce), `nodes` counts every addressable endpoint (emulated nodes and
+//! behavioural components, not the topology's switches), and nodes past the 65,536 on
+//! the network run without one.
 
 use aether_tests::cosim_support;
 
@@ -189,4 +190,43 @@ fn a_halted_node_keeps_its_inbox_open_until_it_is_full() {
     assert_eq!(r["network"]["nodes"][1]["received"].as_u64(), Some(4));
     assert_eq!(r["network"]["drops"]["undeliverable"].as_u64(), Some(8));
     assert_eq!(r["messages"][0]["delivered"].as_u64(), Some(4));
+}
+
+#[test]
+fn nodes_past_65536_run_but_their_nic_instructions_fault() {
+    // 65,537 nodes: node 65,536 is past the network (docs/isa.md, "Addresses and
+    // inboxes"); it computes and logs like any node, and its `open` faults.
+    let program = "
+main:
+    nodeid
+    push 16
+    shr                 ; 1 only for node 65536
+    jz .done
+    nodeid
+    nodes
+    push 51
+    emit 2
+    open
+.done:
+    halt
+";
+    let text = "[programs.p]\nsources = [\"n.s\"]\n[defaults]\nmemory = 16\n\
+                [[nodes]]\ncount = 65537\nprogram = \"p\"\n";
+    let (_dir, path) = scenario("wide.toml", text, &[("n.s", program)]);
+    let r = report(&path, &[], 1);
+    let records: Vec<_> = log(&r).into_iter().filter(|l| l.2 == 51).collect();
+    assert_eq!(records.len(), 1);
+    assert_eq!(
+        (records[0].0, records[0].3.clone()),
+        (65536, vec![65536, 65537])
+    );
+    let faults = r["faults"].as_array().expect("faults");
+    assert_eq!(faults.len(), 1);
+    assert_eq!(faults[0]["node"].as_u64(), Some(65536));
+    assert_eq!(faults[0]["kind"], "nic");
+    let message = faults[0]["message"].as_str().expect("message");
+    assert!(message.contains("no network address"), "{message}");
+    assert_eq!(r["nodes"].as_array().map(Vec::len), Some(65537));
+    assert_eq!(r["nodes"][65535]["state"], "halted");
+    assert_eq!(r["network"]["nodes"].as_array().map(Vec::len), Some(65536));
 }

@@ -19,7 +19,7 @@ pub fn simulation(
     let stations = (0..nodes)
         .map(|id| {
             let node = Node::new(
-                id as u16,
+                id as u32,
                 params.clone(),
                 program.clone(),
                 0,

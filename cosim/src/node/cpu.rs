@@ -390,7 +390,7 @@ impl Node {
                 }
                 Op::NodeId => {
                     room!(1);
-                    push!(u32::from(id));
+                    push!(id);
                 }
                 Op::Nodes => {
                     room!(1);
@@ -554,7 +554,7 @@ impl Node {
 /// One instruction-trace line: node, time, pc, source, instruction and data stack.
 pub(super) fn trace_line(
     program: &super::Program,
-    node: u16,
+    node: u32,
     time: crate::time::Time,
     pc: usize,
     ds: &[u32],

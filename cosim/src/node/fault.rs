@@ -76,7 +76,7 @@ impl FaultKind {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Fault {
     /// The node that faulted.
-    pub node: u16,
+    pub node: u32,
     /// Issue time of the faulting instruction (fs).
     pub time_fs: Time,
     /// Code address of the faulting instruction.

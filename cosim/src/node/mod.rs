@@ -90,7 +90,7 @@ pub fn default_profile() -> Arc<TimingProfile> {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct LogRecord {
     /// The emitting node.
-    pub node: u16,
+    pub node: u32,
     /// Issue time of the `emit` (fs).
     pub time_fs: Time,
     /// The tag.
@@ -163,8 +163,8 @@ pub struct Counters {
 /// An emulated node.
 #[derive(Debug)]
 pub struct Node {
-    /// Node id (its network address).
-    pub id: u16,
+    /// Node id (below 65,536 also its network address, docs/isa.md).
+    pub id: u32,
     /// Parameters.
     pub params: NodeParams,
     /// The predecoded program.
@@ -209,7 +209,7 @@ pub struct Node {
 }
 
 /// The per-node random stream's seed: a mix of the run seed and the node id.
-fn node_seed(seed: u64, node: u16) -> u64 {
+fn node_seed(seed: u64, node: u32) -> u64 {
     let mut z = seed ^ (u64::from(node) + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15);
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
@@ -221,7 +221,7 @@ impl Node {
     ///
     /// Fails when the image's data does not fit the memory or the entry is outside the code.
     pub fn new(
-        id: u16,
+        id: u32,
         params: NodeParams,
         program: Arc<Program>,
         entry: u32,

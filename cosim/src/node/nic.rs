@@ -41,6 +41,16 @@ pub enum NicOutcome {
 /// The word firmware uses for "no address".
 const NONE: u32 = u32::MAX;
 
+/// Node `id`'s id on the network: nodes from 65,536 up have no network address
+/// (docs/isa.md, "Addresses and inboxes"), so their NIC instructions fault.
+fn net_id(id: u32) -> Result<u16, FaultKind> {
+    u16::try_from(id).map_err(|_| {
+        FaultKind::Nic(format!(
+            "node {id} has no network address (only nodes 0 to 65535 are on the network)"
+        ))
+    })
+}
+
 /// An inbox id from a stack word (ids are 16 bits).
 fn inbox_id(word: u32) -> Result<u16, FaultKind> {
     u16::try_from(word).map_err(|_| FaultKind::Nic(format!("inbox {word} does not exist")))
@@ -115,7 +125,7 @@ impl Node {
             }
             Tap::Off => return Ok(false),
         };
-        if reply == NONE || reply_to.node != node {
+        if reply == NONE || u32::from(reply_to.node) != node {
             return Err(FaultKind::Nic(format!(
                 "a barrier contribution's reply-to {reply:#x} is not an inbox of node {node}"
             )));
@@ -130,8 +140,11 @@ impl Node {
 
     /// Whether an inbox of the running process holds a message.
     fn has_mail(&self, net: &Network) -> bool {
+        let Ok(node) = net_id(self.id) else {
+            return false;
+        };
         self.inboxes_of(self.current)
-            .any(|inbox| net.poll(self.id, inbox).is_ok_and(|n| n > 0))
+            .any(|inbox| net.poll(node, inbox).is_ok_and(|n| n > 0))
     }
 
     /// Whether `opcode` at the PC gives the same result at the node's own time as at the
@@ -146,16 +159,15 @@ impl Node {
             self.procs[self.current]
                 .ds
                 .last()
-                .and_then(|&inbox| inbox_id(inbox).ok())
+                .and_then(|&inbox| Some((net_id(self.id).ok()?, inbox_id(inbox).ok()?)))
         };
         match opcode {
             Opcode::Wait => self.has_mail(net),
             Opcode::Peek => {
-                top_inbox().is_some_and(|inbox| net.poll(self.id, inbox).is_ok_and(|n| n > 0))
+                top_inbox().is_some_and(|(node, inbox)| net.poll(node, inbox).is_ok_and(|n| n > 0))
             }
-            Opcode::Recv => {
-                top_inbox().is_some_and(|inbox| net.recv_settled(self.id, inbox, now, self.time()))
-            }
+            Opcode::Recv => top_inbox()
+                .is_some_and(|(node, inbox)| net.recv_settled(node, inbox, now, self.time())),
             _ => false,
         }
     }
@@ -186,20 +198,21 @@ impl Node {
         now: Time,
         net: &mut Network,
     ) -> Result<NicOutcome, FaultKind> {
-        let node = self.id;
+        let id = self.id;
         match opcode {
             Opcode::Open => {
                 if self.procs[self.current].ds.len() >= self.params.data_stack as usize {
                     return Err(FaultKind::StackOverflow(Stack::Data));
                 }
-                let inbox = net.open(node).map_err(Self::nic_fault)?;
+                let inbox = net.open(net_id(id)?).map_err(Self::nic_fault)?;
                 self.set_owner(inbox, Some(self.current));
                 self.push_result(u32::from(inbox))?;
             }
             Opcode::Close => {
                 let [inbox] = self.pop_args()?;
                 let inbox = inbox_id(inbox)?;
-                net.close(now, node, inbox).map_err(Self::nic_fault)?;
+                net.close(now, net_id(id)?, inbox)
+                    .map_err(Self::nic_fault)?;
                 self.set_owner(inbox, None);
             }
             Opcode::Send => {
@@ -207,6 +220,7 @@ impl Node {
                 self.check_range(buf, len)?;
                 let mut payload = net.payload_buffer();
                 self.mem.read_into(buf, len, &mut payload);
+                let node = net_id(id)?;
                 let dst_addr = Address::from_word(dst);
                 if dst_addr == Address::new(node, OUTPUT_PORT)
                     && let Some(outputs) = self.outputs.as_mut()
@@ -256,7 +270,7 @@ impl Node {
             Opcode::Recv => {
                 let [buf, max, inbox] = self.peek_args()?;
                 let inbox16 = inbox_id(inbox)?;
-                let waiting = net.peek(node, inbox16).map_err(Self::nic_fault)?;
+                let waiting = net.peek(net_id(id)?, inbox16).map_err(Self::nic_fault)?;
                 let Some(len) = waiting.map(|m| m.payload.len() as u32) else {
                     self.pop_args::<3>()?;
                     self.push_result(NONE)?;
@@ -265,7 +279,7 @@ impl Node {
                 };
                 let copied = len.min(max);
                 self.check_range(buf, 4 + copied)?;
-                let Ok(Some(msg)) = net.recv(node, inbox16) else {
+                let Ok(Some(msg)) = net.recv(net_id(id)?, inbox16) else {
                     return Err(FaultKind::Nic(format!("inbox {inbox} lost its message")));
                 };
                 let out = self
@@ -287,9 +301,9 @@ impl Node {
                 let [inbox] = self.peek_args()?;
                 let inbox16 = inbox_id(inbox)?;
                 let value = if opcode == Opcode::Poll {
-                    net.poll(node, inbox16).map_err(Self::nic_fault)? as u32
+                    net.poll(net_id(id)?, inbox16).map_err(Self::nic_fault)? as u32
                 } else {
-                    net.peek(node, inbox16)
+                    net.peek(net_id(id)?, inbox16)
                         .map_err(Self::nic_fault)?
                         .map_or(NONE, |m| m.msg_type)
                 };
@@ -328,7 +342,8 @@ impl Node {
             Opcode::Exit => {
                 let owned: Vec<u16> = self.inboxes_of(self.current).collect();
                 for inbox in owned {
-                    net.close(now, node, inbox).map_err(Self::nic_fault)?;
+                    net.close(now, net_id(id)?, inbox)
+                        .map_err(Self::nic_fault)?;
                     self.set_owner(inbox, None);
                 }
                 self.retire(opcode, 0);

@@ -257,7 +257,7 @@ fn random_streams_differ_between_nodes_and_seeds() {
         image(&[(Rand, 0), (Rand, 0), (Halt, 0)]),
         &params.profile,
     ));
-    let stream = |id: u16, seed: u64| {
+    let stream = |id: u32, seed: u64| {
         let mut n = Node::new(id, params.clone(), program.clone(), 0, 8, seed).expect("node");
         n.run(u64::MAX);
         n.procs[0].ds.clone()

@@ -141,7 +141,7 @@ impl Workload {
         for station in &sim.world.stations {
             if let Station::Node(node) = station {
                 outputs.extend(node.outputs.iter().flatten());
-                if node.id == self.central {
+                if node.id == u32::from(self.central) {
                     period = Some(node.params.period);
                 }
             }

@@ -32,6 +32,13 @@ pub const MAX_STACK: u32 = 1 << 16;
 /// Most processes per node.
 pub const MAX_PROCESSES: u32 = 1 << 16;
 
+/// Most stations (nodes and components) a run holds (docs/scenario.md, Limits).
+pub const MAX_STATIONS: u32 = 1 << 24;
+
+/// Stations `0..NETWORK_STATIONS` are on the network: a network address holds a
+/// 16-bit node id (docs/isa.md, "Addresses and inboxes").
+pub const NETWORK_STATIONS: usize = 1 << 16;
+
 /// A scenario that cannot be loaded: the message names the file and the key.
 #[derive(Debug, thiserror::Error)]
 #[error("{file}: {message}")]
@@ -188,7 +195,7 @@ fn one() -> u64 {
 struct RawStop {
     until: Option<Quantity>,
     #[serde(default)]
-    halt: Vec<u16>,
+    halt: Vec<u32>,
     on_fault: Option<OnFault>,
 }
 
@@ -215,7 +222,7 @@ pub enum ComponentSpec {
 #[derive(Clone, Debug)]
 pub struct NodeSpec {
     /// Node id.
-    pub id: u16,
+    pub id: u32,
     /// Program name (a key of `[programs]`).
     pub program: String,
     /// Entry point name.
@@ -230,7 +237,7 @@ pub struct NodeSpec {
 
 /// Per-node data read from the scenario, before it is placed in memory.
 struct PendingData {
-    node: u16,
+    node: u32,
     label: String,
     words: Vec<u32>,
     /// Where it was given, for errors: the key or the file and line.
@@ -257,7 +264,7 @@ pub struct Scenario {
     /// Time limit.
     pub until: Option<Time>,
     /// Stop when one of these nodes halts.
-    pub stop_on_halt: Vec<u16>,
+    pub stop_on_halt: Vec<u32>,
     /// Stop at the first fault.
     pub stop_on_fault: bool,
     /// The decoding workload of a `[decoding]` section.
@@ -346,8 +353,9 @@ fn node_spec(
     raw: &RawParams,
     profiles: &mut BTreeMap<PathBuf, Arc<TimingProfile>>,
 ) -> Result<NodeSpec, ScenarioError> {
-    let id =
-        u16::try_from(id).map_err(|_| ctx.err(format!("{key}: node id {id} exceeds 65535")))?;
+    if id >= MAX_STATIONS {
+        return Err(ctx.err(format!("{key}: node id {id} exceeds {}", MAX_STATIONS - 1)));
+    }
     let program = raw
         .program
         .clone()
@@ -619,9 +627,9 @@ impl Scenario {
             }
             let first = grid.first_id.unwrap_or(next_id);
             let count = u64::from(width) * u64::from(height);
-            if u64::from(first) + count > 1 << 16 {
+            if u64::from(first) + count > u64::from(MAX_STATIONS) {
                 return Err(ctx.err(format!(
-                    "{key}: {count} nodes from id {first} exceed 65536 nodes"
+                    "{key}: {count} nodes from id {first} exceed {MAX_STATIONS} nodes"
                 )));
             }
             let params = merge(&raw.defaults, grid);
@@ -656,7 +664,7 @@ impl Scenario {
             }
         }
         for (id, _) in &components {
-            if taken.insert(*id, "component").is_some() {
+            if taken.insert(u32::from(*id), "component").is_some() {
                 return Err(ctx.err(format!("components: id {id} is already taken")));
             }
         }
@@ -665,7 +673,7 @@ impl Scenario {
             return Err(ctx.err("no [[nodes]], [[grids]] or [[components]]: nothing to simulate"));
         }
         if let Some((&last, _)) = taken.last_key_value()
-            && usize::from(last) + 1 != total
+            && last as usize + 1 != total
         {
             let missing = (0..=last).find(|i| !taken.contains_key(i)).unwrap_or(last);
             return Err(ctx.err(format!(
@@ -714,8 +722,8 @@ impl Scenario {
                 text: problem.lattice_text(),
             };
         }
-        let plan =
-            NetworkPlan::new(&network, total).map_err(|e| ctx.err(format!("network: {e}")))?;
+        let plan = NetworkPlan::new(&network, total.min(NETWORK_STATIONS))
+            .map_err(|e| ctx.err(format!("network: {e}")))?;
         for (i, (_, c)) in components.iter().enumerate() {
             if let ComponentSpec::Stimulus(spec) = c
                 && usize::from(spec.dst.node) >= total
@@ -765,7 +773,7 @@ impl Scenario {
         };
         let n = problem.layout.nodes() as u16;
         let outputs = problem.outputs.clone().unwrap_or_else(|| (0..n).collect());
-        let emulated = |id: u16| self.nodes.iter().any(|s| s.id == id);
+        let emulated = |id: u16| self.spec_index(u32::from(id)).is_some();
         if let Some(bad) = outputs.iter().find(|&&id| !emulated(id)) {
             return Err(err(format!("outputs: {bad} is not an emulated node")));
         }
@@ -776,26 +784,35 @@ impl Scenario {
             )));
         }
         let (graph, layout, central) = (&problem.graph, &problem.layout, problem.central);
-        let ids: Vec<u16> = self.nodes.iter().map(|s| s.id).collect();
+        let ids: Vec<u16> = self
+            .nodes
+            .iter()
+            .map_while(|s| u16::try_from(s.id).ok())
+            .collect();
+        if let Some(beyond) = self.nodes.get(ids.len()) {
+            return Err(err(format!(
+                "topology: node {} is past the 65536 stations a decoding run may hold",
+                beyond.id
+            )));
+        }
         let windowed = problem.windows.is_windowed();
         let mut window_data = Vec::new();
         for &id in &ids {
-            let decodes = id < n || self.has_label(id, "qec_node");
-            if windowed && decodes && !self.has_label(id, "qec_window") {
-                let program = &self
-                    .nodes
-                    .iter()
-                    .find(|s| s.id == id)
-                    .expect("a node")
-                    .program;
+            let wide = u32::from(id);
+            let decodes = id < n || self.has_label(wide, "qec_node");
+            if windowed && decodes && !self.has_label(wide, "qec_window") {
+                let program = &self.nodes[self.spec_index(wide).expect("a node")].program;
                 return Err(err(format!(
                     "window: program `{program}` of node {id} has no data label `qec_window`: \
                      its decoder decodes whole shots, not windows (the streaming decoder is \
                      programs/decoders/distributed/stream.s)"
                 )));
             }
-            if id < n && self.has_label(id, "qec_window") {
-                window_data.push((id, layout.window_words(graph, id, problem.windows.sizes())));
+            if id < n && self.has_label(wide, "qec_window") {
+                window_data.push((
+                    wide,
+                    layout.window_words(graph, id, problem.windows.sizes()),
+                ));
             }
         }
         for (id, words) in window_data {
@@ -804,15 +821,15 @@ impl Scenario {
         for id in ids {
             let words = if id < n {
                 layout.node_words(graph, id, central)
-            } else if self.has_label(id, "qec_node") {
+            } else if self.has_label(u32::from(id), "qec_node") {
                 layout.empty_node_words(graph, id, central)
             } else {
                 continue;
             };
-            self.set_data(id, "qec_node", words)?;
+            self.set_data(u32::from(id), "qec_node", words)?;
         }
-        if self.has_label(central, "qec_graph") {
-            self.set_data(central, "qec_graph", graph_words(graph))?;
+        if self.has_label(u32::from(central), "qec_graph") {
+            self.set_data(u32::from(central), "qec_graph", graph_words(graph))?;
         }
         self.decoding = Some(Arc::new(Workload::new(
             problem.graph,
@@ -829,18 +846,23 @@ impl Scenario {
         Ok(())
     }
 
-    /// Whether node `id`'s program has a symbol `label`.
-    fn has_label(&self, id: u16, label: &str) -> bool {
-        self.nodes
-            .iter()
-            .find(|s| s.id == id)
-            .is_some_and(|s| self.programs[&s.program].symbol(label).is_some())
+    /// The index in `nodes` (sorted by id) of emulated node `id`.
+    fn spec_index(&self, id: u32) -> Option<usize> {
+        self.nodes.binary_search_by_key(&id, |n| n.id).ok()
     }
 
-    fn has_data(&self, node: u16, label: &str) -> bool {
-        self.nodes
-            .iter()
-            .any(|n| n.id == node && n.data.iter().any(|b| b.label == label))
+    /// Whether node `id`'s program has a symbol `label`.
+    fn has_label(&self, id: u32, label: &str) -> bool {
+        self.spec_index(id).is_some_and(|i| {
+            self.programs[&self.nodes[i].program]
+                .symbol(label)
+                .is_some()
+        })
+    }
+
+    fn has_data(&self, node: u32, label: &str) -> bool {
+        self.spec_index(node)
+            .is_some_and(|i| self.nodes[i].data.iter().any(|b| b.label == label))
     }
 
     /// Gives emulated node `node` the `words` at data label `label` of its program, written
@@ -848,7 +870,7 @@ impl Scenario {
     /// words must fit before the next data label or the end of memory.
     pub fn set_data(
         &mut self,
-        node: u16,
+        node: u32,
         label: &str,
         words: Vec<u32>,
     ) -> Result<(), ScenarioError> {
@@ -856,7 +878,7 @@ impl Scenario {
             file: self.path.display().to_string(),
             message,
         };
-        let Some(i) = self.nodes.iter().position(|n| n.id == node) else {
+        let Some(i) = self.spec_index(node) else {
             return Err(err(format!(
                 "node {node}: data at `{label}`: node {node} is not an emulated node"
             )));
@@ -876,7 +898,7 @@ impl Scenario {
     }
 
     /// The program and clock of node `id` (empty for a component).
-    pub fn label(&self, id: u16) -> crate::report::NodeLabel {
+    pub fn label(&self, id: u32) -> crate::report::NodeLabel {
         self.nodes
             .binary_search_by_key(&id, |n| n.id)
             .ok()
@@ -929,7 +951,7 @@ impl Scenario {
                     .map_err(|e| err(format!("node {}: {e}", spec.id)))?
                     .copy_from_slice(&block.words);
             }
-            stations[usize::from(spec.id)] = Some(Station::Node(Box::new(node)));
+            stations[spec.id as usize] = Some(Station::Node(Box::new(node)));
         }
         for (id, c) in &self.components {
             let component: Box<dyn Component> = match c {
@@ -940,7 +962,7 @@ impl Scenario {
         }
         let mut stations: Vec<Station> = stations.into_iter().flatten().collect();
         if let Some(workload) = &self.decoding {
-            let participants = workload.layout.nodes() as u16;
+            let participants = workload.layout.nodes() as u32;
             for station in &mut stations {
                 if let Station::Node(node) = station {
                     node.outputs = Some(Vec::new());

@@ -20,7 +20,7 @@ pub struct DataLine {
     /// 1-based line number in the file.
     pub line: usize,
     /// The node.
-    pub node: u16,
+    pub node: u32,
     /// The data label.
     pub label: String,
     /// The words.
@@ -65,8 +65,15 @@ pub fn parse_file(text: &str) -> Result<Vec<DataLine>, String> {
             return Err(at("expected `NODE LABEL: WORD ...`".into()));
         };
         let node = node
-            .parse::<u16>()
-            .map_err(|_| at(format!("`{node}` is not a node id (0..=65535)")))?;
+            .parse::<u32>()
+            .ok()
+            .filter(|&n| n < super::MAX_STATIONS)
+            .ok_or_else(|| {
+                at(format!(
+                    "`{node}` is not a node id (0..={})",
+                    super::MAX_STATIONS - 1
+                ))
+            })?;
         let words = words
             .split_whitespace()
             .map(parse_word)
@@ -204,7 +211,10 @@ mod tests {
         for (text, needle) in [
             ("0 a 1 2\n", "line 1: expected"),
             ("\n0: 1\n", "line 2: expected"),
-            ("70000 a: 1\n", "line 1: `70000` is not a node id"),
+            (
+                "16777216 a: 1\n",
+                "line 1: `16777216` is not a node id (0..=16777215)",
+            ),
             ("0 a: 1 x\n", "line 1: `x` is not a word"),
             ("0 a: 4294967296\n", "does not fit a 32-bit word"),
             ("0 a: -2147483649\n", "does not fit a 32-bit word"),

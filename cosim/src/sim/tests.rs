@@ -13,7 +13,7 @@ use crate::component::{Sink, Stimulus, StimulusSpec};
 use crate::node::tests::image;
 use crate::node::{NodeParams, Program};
 
-fn node(id: u16, instrs: &[(Opcode, i64)], params: &NodeParams, nodes: u32) -> Station {
+fn node(id: u32, instrs: &[(Opcode, i64)], params: &NodeParams, nodes: u32) -> Station {
     let program = Arc::new(Program::new(image(instrs), &params.profile));
     Station::Node(Box::new(
         Node::new(id, params.clone(), program, 0, nodes, 11).expect("valid node"),
@@ -34,7 +34,7 @@ fn build_with(
     let stations = programs
         .iter()
         .enumerate()
-        .map(|(i, p)| node(i as u16, p, params, n as u32))
+        .map(|(i, p)| node(i as u32, p, params, n as u32))
         .collect();
     let net = Network::new(&NetworkConfig::default(), n, 1).expect("network");
     Simulation::new(stations, net, stepping, stop)
