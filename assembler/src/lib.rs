@@ -31,12 +31,15 @@ pub struct Options {
     pub lib_dirs: Vec<PathBuf>,
 }
 
-/// Why `path` cannot be an input file (a directory, or nothing there), or `None` for a file.
+/// Why `path` cannot be an input file (a directory, a device or pipe, or
+/// nothing there), or `None` for a file.
 pub fn unusable_source(path: &std::path::Path) -> Option<&'static str> {
     if path.is_file() {
         None
     } else if path.is_dir() {
         Some("is a directory; give the `.s` files in it")
+    } else if path.exists() {
+        Some("is not a regular file")
     } else {
         Some("no such file")
     }

@@ -327,6 +327,16 @@ fn a_directory_is_not_a_source() {
 }
 
 #[test]
+fn a_device_is_not_a_source() {
+    asm()
+        .arg("/dev/zero")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("/dev/zero"))
+        .stderr(predicate::str::contains("is not a regular file"));
+}
+
+#[test]
 fn message_ids_stop_where_the_image_format_stops() {
     // docs/image-format.md: message-type ids are at most 0x7ffffffe.
     let dir = tempfile::tempdir().expect("temp dir");

@@ -242,6 +242,20 @@ fn a_source_that_is_a_directory_is_named() {
 }
 
 #[test]
+fn a_device_is_neither_a_source_nor_an_image() {
+    fails_with(
+        "[programs.p]\nsources = [\"/dev/zero\"]\n[[nodes]]\nprogram = \"p\"\n",
+        &[],
+        &["programs.p.sources", "/dev/zero", "is not a regular file"],
+    );
+    fails_with(
+        "[programs.p]\nimage = \"/dev/zero\"\n[[nodes]]\nprogram = \"p\"\n",
+        &[],
+        &["/dev/zero", "not a regular file"],
+    );
+}
+
+#[test]
 fn a_negative_seed_is_a_plain_error() {
     let (_dir, path) = scenario(
         "ok.toml",

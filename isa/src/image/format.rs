@@ -178,10 +178,17 @@ impl Image {
 
     /// Reads and validates the image file at `path`.
     pub fn load(path: &Path) -> Result<Image, ImageError> {
-        let bytes = std::fs::read(path).map_err(|source| ImageError::Io {
+        let io = |source| ImageError::Io {
             path: path.display().to_string(),
             source,
-        })?;
+        };
+        if !std::fs::metadata(path).map_err(io)?.is_file() {
+            return Err(io(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                "not a regular file",
+            )));
+        }
+        let bytes = std::fs::read(path).map_err(io)?;
         Image::from_bytes(&bytes)
     }
 
@@ -762,6 +769,16 @@ mod tests {
             err.to_string()
                 .starts_with("cannot read image /nonexistent/dir/prog.img: "),
             "{err}"
+        );
+    }
+
+    #[test]
+    fn load_refuses_a_device_without_reading_it() {
+        // /dev/zero never ends: reading it whole would exhaust memory.
+        let err = Image::load(Path::new("/dev/zero")).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "cannot read image /dev/zero: not a regular file"
         );
     }
 
