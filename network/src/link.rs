@@ -1,12 +1,14 @@
 //! Links: one direction of a wire between two routers, its parameters and its state.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use serde::Deserialize;
 
 use crate::config::Switching;
 use crate::error::ConfigError;
 use crate::time::{Time, serialization_time};
+use crate::topology::Links;
 
 /// A time window `[start, end)` (fs).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -127,26 +129,58 @@ pub struct LinkState {
     pub corrupted: u64,
 }
 
-/// Most links whose state is kept in a vector; larger topologies (a big
-/// all-to-all) keep only the links used so far, in a map.
-const DENSE_LINKS: u64 = 1 << 20;
+/// Most implied (all-to-all) links whose state is kept in a vector indexed by id; a larger
+/// all-to-all keeps state only for the links used so far.
+const DENSE_IMPLIED_LINKS: u64 = 1 << 16;
+
+/// Hashes a link id for [`LinkStates::Used`]: a multiply by an odd constant keeps the low
+/// bits of nearby ids apart and spreads every bit into the high ones.
+#[derive(Default)]
+pub struct LinkIdHasher(u64);
+
+impl Hasher for LinkIdHasher {
+    fn finish(&self) -> u64 {
+        self.0.wrapping_mul(0x9E37_79B9_7F4A_7C15)
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8) | u64::from(b);
+        }
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        self.0 = u64::from(n);
+    }
+}
 
 /// The running state of every link of a network.
 #[derive(Debug, Clone)]
 pub enum LinkStates {
     /// One entry per link id.
     Dense(Vec<LinkState>),
-    /// Entries for the links used so far.
-    Sparse(HashMap<u32, LinkState>),
+    /// Entries for the links used so far, in order of first use, and where each id's is.
+    Used {
+        /// Index into `states` by link id.
+        slots: HashMap<u32, u32, BuildHasherDefault<LinkIdHasher>>,
+        /// Link ids and their states.
+        states: Vec<(u32, LinkState)>,
+    },
 }
 
 impl LinkStates {
-    /// Idle state for `count` links.
-    pub fn new(count: u64) -> Self {
-        if count <= DENSE_LINKS {
-            LinkStates::Dense(vec![LinkState::default(); count as usize])
-        } else {
-            LinkStates::Sparse(HashMap::new())
+    /// Idle state for the links of a topology: a vector for listed links (whose specs are
+    /// held anyway) and small all-to-all networks, the used links only for a larger
+    /// all-to-all, whose `nodes × (nodes − 1)` links are mostly never used.
+    pub fn new(links: &Links) -> Self {
+        match links {
+            Links::Complete { .. } if links.len() > DENSE_IMPLIED_LINKS => LinkStates::Used {
+                slots: HashMap::default(),
+                states: Vec::new(),
+            },
+            Links::Complete { .. } | Links::List(_) => {
+                LinkStates::Dense(vec![LinkState::default(); links.len() as usize])
+            }
         }
     }
 
@@ -155,7 +189,13 @@ impl LinkStates {
     pub fn get_mut(&mut self, id: u32) -> &mut LinkState {
         match self {
             LinkStates::Dense(states) => &mut states[id as usize],
-            LinkStates::Sparse(states) => states.entry(id).or_default(),
+            LinkStates::Used { slots, states } => {
+                let slot = *slots.entry(id).or_insert_with(|| {
+                    states.push((id, LinkState::default()));
+                    states.len() as u32 - 1
+                });
+                &mut states[slot as usize].1
+            }
         }
     }
 
@@ -167,7 +207,9 @@ impl LinkStates {
                 .enumerate()
                 .map(|(id, state)| (id as u32, state))
                 .collect(),
-            LinkStates::Sparse(states) => states.iter().map(|(&id, state)| (id, state)).collect(),
+            LinkStates::Used { states, .. } => {
+                states.iter().map(|(id, state)| (*id, state)).collect()
+            }
         };
         used.retain(|(_, state)| state.packets > 0);
         used.sort_unstable_by_key(|&(id, _)| id);
@@ -319,8 +361,15 @@ mod tests {
 
     #[test]
     fn sparse_and_dense_states_agree() {
-        for count in [10, DENSE_LINKS + 1] {
-            let mut states = LinkStates::new(count);
+        for nodes in [4, 300] {
+            let links = Links::Complete {
+                nodes,
+                class: 0,
+                classes: std::collections::BTreeMap::new(),
+            };
+            let mut states = LinkStates::new(&links);
+            let used_only = matches!(states, LinkStates::Used { .. });
+            assert_eq!(used_only, nodes == 300, "both kinds are exercised");
             for id in [7, 3, 7] {
                 states.get_mut(id).packets += 1;
             }

@@ -234,6 +234,9 @@ fn run(
         }
         d.failed()
     });
+    // The process ends here: freeing the simulation (every node, inbox and link) one
+    // allocation at a time would cost more than writing its report.
+    std::mem::forget(sim);
     if outcome.reason == StopReason::Interrupted {
         eprintln!(
             "interrupted at {} fs: the report covers the run up to there",

@@ -86,7 +86,7 @@ impl Network {
             nic_latency: plan.nic_latency,
             tx_capacity: plan.tx_capacity,
             inbox_capacity: plan.inbox_capacity,
-            links: LinkStates::new(plan.topology.links.len()),
+            links: LinkStates::new(&plan.topology.links),
             ports: plan.nic_bandwidth.map(|w| Ports::new(w, nodes)),
             topology: plan.topology.clone(),
             classes: plan.classes.clone(),
