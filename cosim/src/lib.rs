@@ -3,6 +3,7 @@
 
 pub mod component;
 pub mod engine;
+pub mod inspect;
 pub mod local_io;
 pub mod node;
 pub mod observe;
@@ -12,3 +13,4 @@ pub mod scenario;
 pub mod sim;
 pub mod sweep;
 pub mod time;
+pub mod waveform;

@@ -11,6 +11,7 @@ pub use traffic::{MessageCount, SUMMARY_ROWS, message_counts, type_names};
 use aether_network::NetworkStats;
 
 use crate::engine::StopReason;
+use crate::inspect::Dump;
 use crate::node::{Fault, LogRecord, NodeState, ProcState};
 use crate::sim::{Outcome, Simulation, Station};
 use crate::time::{FS_PER_NS, Time};
@@ -53,6 +54,9 @@ pub struct Report {
     /// The decoding workload's report, in a run with a `[decoding]` section.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub decoding: Option<decoding::DecodingReport>,
+    /// Node state dumps (`--dump-at`, `--dump-on-stop`), in time order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub dumps: Vec<Dump>,
 }
 
 /// How the scenario names a node: its program and its clock as configured.
@@ -243,6 +247,7 @@ impl Report {
             messages,
             network,
             decoding: None,
+            dumps: Vec::new(),
         }
     }
 
@@ -327,6 +332,9 @@ impl Report {
         }
         if let Some(d) = &self.decoding {
             d.summary(&mut out);
+        }
+        for dump in &self.dumps {
+            out.push_str(&dump.text());
         }
         if !self.log.is_empty() {
             let _ = writeln!(out, "log ({} records):", self.log.len());

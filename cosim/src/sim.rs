@@ -18,6 +18,7 @@
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use aether_isa::Opcode;
 use aether_network::{Delivery, Network};
 
 use crate::component::{Component, ComponentIo};
@@ -90,8 +91,11 @@ pub struct World {
     slice: Option<u64>,
     /// Events that only the slice made (a node resumed where it would have run on).
     slice_events: u64,
-    /// Stations whose pending resume only the slice made.
+    /// Stations whose pending resume only the slice (or a pause) made.
     slice_resume: Vec<bool>,
+    /// A time at which the run pauses for inspection, if any: nodes run ahead no further
+    /// than their first clock edge at or after it.
+    pause: Option<Time>,
     /// Local inputs (readouts) the simulator places in inboxes, if any.
     inputs: Option<Box<dyn InputSource>>,
     /// What became of the local inputs.
@@ -165,6 +169,7 @@ impl Simulation {
             slice: None,
             slice_events: 0,
             slice_resume: vec![false; n],
+            pause: None,
             inputs: None,
             input_stats: InputStats::default(),
             barrier: None,
@@ -225,10 +230,49 @@ impl Simulation {
     /// long without an event, a node runs ahead at most [`PROGRESS_SLICE`] cycles per
     /// event; results, the event count included, are the same as [`Simulation::run`]'s.
     pub fn run_with(&mut self, progress: &dyn Fn(Time, u64), interrupted: &AtomicBool) -> Outcome {
+        self.run_pausing(&[], &mut |_, _| {}, progress, interrupted)
+    }
+
+    /// Like [`Simulation::run_with`], and calls `on_pause(world, t)` for each time `t` of
+    /// `pauses` (increasing) before the time limit: once every event before `t` has been
+    /// handled and every node has executed every instruction issuing before `t`, before
+    /// anything at or after `t` (docs/debugging.md, "Inspection"). A run that ends by
+    /// exhaustion first pauses at the remaining times in its final state; one that stops
+    /// otherwise (a stop condition, an interruption) before a time does not pause there.
+    pub fn run_pausing(
+        &mut self,
+        pauses: &[Time],
+        on_pause: &mut dyn FnMut(&World, Time),
+        progress: &dyn Fn(Time, u64),
+        interrupted: &AtomicBool,
+    ) -> Outcome {
         let until = self.world.until;
         self.world.slice = Some(PROGRESS_SLICE);
+        let mut pauses = pauses
+            .iter()
+            .copied()
+            .filter(|&p| until.is_none_or(|u| p < u))
+            .peekable();
         let reason = loop {
-            if let Some(reason) = self.engine.run_for(&mut self.world, until, 1 << 8) {
+            self.world.pause = pauses.peek().copied();
+            let limit = match (until, self.world.pause) {
+                (Some(u), Some(p)) => Some(u.min(p)),
+                (u, p) => u.or(p),
+            };
+            if let Some(reason) = self.engine.run_for(&mut self.world, limit, 1 << 8) {
+                match (reason, self.world.pause) {
+                    (StopReason::TimeLimit, Some(p)) if limit == Some(p) => {
+                        on_pause(&self.world, p);
+                        pauses.next();
+                        continue;
+                    }
+                    (StopReason::Exhausted, _) => {
+                        for p in pauses.by_ref() {
+                            on_pause(&self.world, p);
+                        }
+                    }
+                    _ => {}
+                }
                 break reason;
             }
             if interrupted.load(Ordering::Relaxed) {
@@ -237,6 +281,7 @@ impl Simulation {
             progress(self.engine.now(), self.events());
         };
         self.world.slice = None;
+        self.world.pause = None;
         self.finish(reason)
     }
 
@@ -310,6 +355,7 @@ impl World {
             && let NodeState::Stalled(since) = node.state
         {
             let at = node.edge_at_or_after(now);
+            node.note_stall(since, at);
             node.counters.stalled += at - since;
             node.cycle = at;
             node.state = NodeState::Running;
@@ -454,6 +500,7 @@ impl World {
             let i = usize::from(d.node);
             match &mut self.stations[i] {
                 Station::Node(node) => {
+                    node.note_inbox(d.time, 1);
                     let Some(pid) = node.owner(d.inbox) else {
                         continue;
                     };
@@ -536,7 +583,7 @@ impl World {
     }
 
     /// The first cycle at which the node must stop running ahead, and whether only the
-    /// progress slice puts it there.
+    /// progress slice or a pause puts it there.
     fn stop_cycle(&self, node: &Node) -> (u64, bool) {
         let mut stop = match self.stepping {
             Stepping::Single => node.cycle + 1,
@@ -551,8 +598,10 @@ impl World {
         if let Some(timer) = node.next_timer() {
             stop = stop.min(timer);
         }
-        match self.slice {
-            Some(slice) if node.cycle + slice < stop => (node.cycle + slice, true),
+        let slice = self.slice.map(|s| node.cycle + s);
+        let pause = self.pause.map(|p| node.edge_at_or_after(p));
+        match slice.into_iter().chain(pause).min() {
+            Some(cut) if cut < stop => (cut, true),
             Some(_) | None => (stop, false),
         }
     }
@@ -589,15 +638,14 @@ impl World {
     /// engine being at `now`: when running ahead, untraced (trace lines keep their order), and
     /// the instruction's result cannot change before then ([`Node::settled`]); a `recv` also
     /// needs every local input (which no packet count bounds) to come after it.
-    fn settled(&self, i: usize, opcode: aether_isa::Opcode, now: Time) -> bool {
+    fn settled(&self, i: usize, opcode: Opcode, now: Time) -> bool {
         let Station::Node(node) = &self.stations[i] else {
             return false;
         };
         self.stepping == Stepping::RunAhead
             && node.trace.is_none()
             && node.settled(opcode, &self.net, now)
-            && (opcode != aether_isa::Opcode::Recv
-                || self.next_input().is_none_or(|t| t > node.time()))
+            && (opcode != Opcode::Recv || self.next_input().is_none_or(|t| t > node.time()))
     }
 
     /// Runs node `i`, whose local time is `now` (`None`: driven from the network's event,
@@ -650,7 +698,18 @@ impl World {
                         return;
                     };
                     let at = node.time();
+                    let takes = node.activity.is_some()
+                        && matches!(opcode, Opcode::Recv | Opcode::Close | Opcode::Exit);
+                    let before = if takes {
+                        node.waiting_messages(&self.net)
+                    } else {
+                        0
+                    };
                     let outcome = node.outside(opcode, at, &mut self.net);
+                    if takes {
+                        let change = node.waiting_messages(&self.net) - before;
+                        node.note_inbox(at, change);
+                    }
                     if let (Some(wire), Tap::On(pending)) =
                         (self.barrier.as_mut(), &mut node.barrier)
                     {

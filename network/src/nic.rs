@@ -88,6 +88,11 @@ impl Nic {
         self.tx_waiting.len() + self.tx_leaving.len()
     }
 
+    /// Packets in the transmit queue at `now`, as [`Nic::tx_occupancy`] counts them.
+    pub fn tx_queued(&self, now: Time) -> usize {
+        self.tx_waiting.len() + self.tx_leaving.iter().filter(|t| t.0 > now).count()
+    }
+
     /// A packet entered the transmit queue; its first hop is due at `ready`.
     pub fn tx_enter(&mut self, ready: Time) {
         self.tx_waiting.push(Reverse(ready));

@@ -13,10 +13,12 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use aether_cosim::engine::StopReason;
+use aether_cosim::inspect::{Dump, MemorySpec, check_memory};
 use aether_cosim::observe::{Progress, timeline_json};
 use aether_cosim::report::Report;
 use aether_cosim::sim::{Station, Stepping};
 use aether_cosim::time::parse_duration;
+use aether_cosim::waveform::{self, Selection};
 use aether_isa::Image;
 use clap::{Parser, Subcommand};
 
@@ -63,6 +65,27 @@ enum Command {
         /// Write a Chrome/Perfetto trace-event timeline (activations and waits per node).
         #[arg(long, value_name = "FILE")]
         timeline: Option<PathBuf>,
+        /// Write the run's waveforms as VCD (node states, processes, inboxes, links; see
+        /// docs/debugging.md).
+        #[arg(long, value_name = "FILE")]
+        vcd: Option<PathBuf>,
+        /// Show only these nodes in the VCD file, e.g. `0,3,8-11` (links touching them too).
+        #[arg(long, value_name = "IDS", value_parser = Selection::parse, requires = "vcd")]
+        vcd_nodes: Option<Selection>,
+        /// Refuse to write a VCD file larger than this many MiB.
+        #[arg(long, value_name = "MIB", default_value_t = 1024, requires = "vcd")]
+        vcd_max_mib: u64,
+        /// Dump every node's state (processes, stacks, inboxes, memory) at these times,
+        /// e.g. `2us,3500ns` (docs/debugging.md); the dumps go into the report.
+        #[arg(long, value_name = "TIME[,TIME...]", value_delimiter = ',')]
+        dump_at: Vec<String>,
+        /// Dump every node's state at the end of the run.
+        #[arg(long)]
+        dump_on_stop: bool,
+        /// Show this memory in every dump: a data label or `START..END` (end excluded);
+        /// repeatable.
+        #[arg(long, value_name = "LABEL|START..END", value_parser = MemorySpec::parse)]
+        dump_memory: Vec<MemorySpec>,
         /// Execute one instruction per event (the reference path; slower, same results).
         #[arg(long)]
         single_step: bool,
@@ -124,6 +147,8 @@ fn run(
     timeline: Option<PathBuf>,
     single_step: bool,
     set: &[String],
+    vcd: Option<Waves>,
+    inspection: Inspection,
 ) -> ExitCode {
     // Watched from the start, so a signal during setup still ends with a report.
     let interrupted = match interruption() {
@@ -178,7 +203,34 @@ fn run(
             }
         }
     }
+    if let Some(w) = &vcd
+        && let Err(e) = waveform::record(&mut sim, &w.selection)
+    {
+        return fail(format!("--vcd-nodes: {e}"));
+    }
     let limit = until.or(scenario.until);
+    let mut dump_times = Vec::new();
+    for text in &inspection.at {
+        match parse_duration(text) {
+            Ok(t) if limit.is_some_and(|l| t >= l) => {
+                return fail(format!(
+                    "--dump-at {text}: at or after the time limit ({} fs)",
+                    limit.unwrap_or_default()
+                ));
+            }
+            Ok(t) => dump_times.push(t),
+            Err(e) => return fail(format!("--dump-at {text}: {e}")),
+        }
+    }
+    dump_times.sort_unstable();
+    dump_times.dedup();
+    if !inspection.memory.is_empty() && dump_times.is_empty() && !inspection.on_stop {
+        return fail("--dump-memory: give --dump-at or --dump-on-stop too");
+    }
+    if let Err(e) = check_memory(&sim.world, &inspection.memory) {
+        return fail(format!("--dump-memory: {e}"));
+    }
+    let mut dumps = Vec::new();
     let terminal = std::io::stderr().is_terminal();
     if terminal && limit.is_none() {
         eprintln!(
@@ -186,7 +238,9 @@ fn run(
         );
     }
     let progress = terminal.then(|| Progress::new(limit));
-    let outcome = sim.run_with(
+    let outcome = sim.run_pausing(
+        &dump_times,
+        &mut |world, t| dumps.push(Dump::take(world, t, "at", &inspection.memory)),
         &|now, events| {
             if let Some(p) = &progress {
                 p.update(now, events);
@@ -197,15 +251,37 @@ fn run(
     if let Some(p) = progress {
         p.finish();
     }
+    if dumps.len() < dump_times.len() {
+        eprintln!(
+            "note: the run stopped ({:?}) at {} fs, before {} of the --dump-at times",
+            outcome.reason,
+            outcome.end_time,
+            dump_times.len() - dumps.len()
+        );
+    }
+    if inspection.on_stop {
+        dumps.push(Dump::take(
+            &sim.world,
+            outcome.end_time,
+            "stop",
+            &inspection.memory,
+        ));
+    }
     if let Some(file) = timeline
         && let Err(e) = std::fs::write(&file, timeline_json(&sim, &outcome))
     {
         return fail(format!("--timeline {}: {e}", file.display()));
     }
+    if let Some(w) = &vcd
+        && let Err(e) = w.write(&sim, &outcome)
+    {
+        return fail(format!("--vcd {}: {e}", w.file.display()));
+    }
     let mut report = Report::new(&path.display().to_string(), seed, &sim, &outcome, &|id| {
         scenario.label(id)
     });
     report.decoding = scenario.decoding.as_ref().map(|w| w.check(&sim));
+    report.dumps = dumps;
     let text = if json {
         report.to_json() + "\n"
     } else {
@@ -250,6 +326,40 @@ fn run(
     }
 }
 
+/// What `--dump-at`, `--dump-on-stop` and `--dump-memory` ask for.
+struct Inspection {
+    at: Vec<String>,
+    on_stop: bool,
+    memory: Vec<MemorySpec>,
+}
+
+/// Where and what `--vcd` writes.
+struct Waves {
+    file: PathBuf,
+    selection: Selection,
+    max_bytes: u64,
+}
+
+impl Waves {
+    /// Writes the file; a partial file is removed when writing fails.
+    fn write(
+        &self,
+        sim: &aether_cosim::sim::Simulation,
+        outcome: &aether_cosim::sim::Outcome,
+    ) -> std::io::Result<()> {
+        let out = std::fs::File::create(&self.file)?;
+        let written = waveform::write_vcd(sim, outcome, &self.selection, out, self.max_bytes);
+        if written.is_err() {
+            let _ = std::fs::remove_file(&self.file);
+        }
+        written.map_err(|e| {
+            std::io::Error::other(format!(
+                "{e} (show fewer nodes with --vcd-nodes, a shorter run with --until, or raise --vcd-max-mib)"
+            ))
+        })
+    }
+}
+
 /// Exit code of a run stopped by SIGINT or SIGTERM (128 + SIGINT, as shells report it).
 const INTERRUPTED: u8 = 130;
 
@@ -278,6 +388,12 @@ fn main() -> ExitCode {
             timeline,
             single_step,
             set,
+            vcd,
+            vcd_nodes,
+            vcd_max_mib,
+            dump_at,
+            dump_on_stop,
+            dump_memory,
         } => run(
             &scenario,
             seed,
@@ -287,6 +403,16 @@ fn main() -> ExitCode {
             timeline,
             single_step,
             &set,
+            vcd.map(|file| Waves {
+                file,
+                selection: vcd_nodes.unwrap_or_default(),
+                max_bytes: vcd_max_mib.saturating_mul(1 << 20),
+            }),
+            Inspection {
+                at: dump_at,
+                on_stop: dump_on_stop,
+                memory: dump_memory,
+            },
         ),
         Command::Sweep(args) => sweep::main(args),
         Command::Qec(command) => qec::main(command),

@@ -17,6 +17,7 @@
 //! to the edge at which it has no ready process left; the instruction that
 //! ends it (a `wait`, `sleep`, `exit` or `halt`) is included.
 
+pub mod activity;
 mod cpu;
 pub mod fault;
 pub mod memory;
@@ -31,6 +32,7 @@ use rand_chacha::ChaCha8Rng;
 use rand_chacha::rand_core::SeedableRng;
 use serde::Serialize;
 
+pub use activity::Activity;
 pub use cpu::Exit;
 pub use fault::{Fault, FaultKind, Stack};
 pub use memory::Memory;
@@ -200,6 +202,8 @@ pub struct Node {
     pub trace: Option<Vec<String>>,
     /// Activations as `(start, end)` clock edges, when a timeline is recorded.
     pub timeline: Option<Vec<(u64, u64)>>,
+    /// Stalls, process states and inbox occupancy over time, when waveforms are recorded.
+    pub activity: Option<Box<Activity>>,
     /// Messages sent to the node's output port, when the port is on (`None`: a `send` to
     /// inbox [`OUTPUT_PORT`](crate::local_io::OUTPUT_PORT) enters the network as any other).
     pub outputs: Option<Vec<Output>>,
@@ -268,6 +272,7 @@ impl Node {
             owners: vec![0],
             trace: None,
             timeline: None,
+            activity: None,
             outputs: None,
             barrier: Tap::Off,
         })
@@ -372,6 +377,9 @@ impl Node {
     fn switch_to(&mut self, pid: usize) {
         if pid != self.current {
             self.current = pid;
+            if let Some(a) = self.activity.as_mut() {
+                a.current.push((self.cycle, pid as u32));
+            }
             self.charge(u64::from(self.params.profile.switch));
         }
     }
@@ -379,6 +387,7 @@ impl Node {
     /// Blocks the current process in `state` and moves on; false if the node is left idle.
     pub fn block_current(&mut self, state: ProcState) -> bool {
         self.procs[self.current].state = state;
+        self.note_proc(self.cycle, self.current);
         self.schedule_next()
     }
 
@@ -411,6 +420,7 @@ impl Node {
             state: ProcState::Ready,
         });
         self.ready.push_back(pid);
+        self.note_proc(self.cycle, pid);
         Ok(pid as u32)
     }
 
@@ -436,12 +446,14 @@ impl Node {
         proc.state = ProcState::Ready;
         if let NodeState::Idle(since) = self.state {
             let at = at.max(self.cycle);
+            self.note_proc(at, pid);
             self.counters.idle += at - since;
             self.cycle = at;
             self.activation_start = at;
             self.state = NodeState::Running;
             self.switch_to(pid);
         } else {
+            self.note_proc(at, pid);
             self.ready.push_back(pid);
         }
     }
@@ -502,6 +514,7 @@ impl Node {
             }
             NodeState::Stalled(since) => {
                 self.counters.stalled += end.saturating_sub(since);
+                self.note_stall(since, end.max(since));
                 Some(end.max(since))
             }
             NodeState::Running => Some(self.cycle),

@@ -36,6 +36,21 @@ pub struct Delivery {
     pub inbox: u16,
 }
 
+/// One packet's crossing of one link, as recorded when hops are recorded
+/// ([`Network::record_hops`]): it waited for the link from `ready` to `start` and kept it
+/// busy from `start` to `end`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Hop {
+    /// The link (an id of [`LinkStats::id`]).
+    pub link: u32,
+    /// When the packet was ready for the link (fs).
+    pub ready: Time,
+    /// When its first bit left (fs).
+    pub start: Time,
+    /// When the link became free again (fs).
+    pub end: Time,
+}
+
 /// The courier network: told the time, it answers with deliveries and statistics.
 #[derive(Debug)]
 pub struct Network {
@@ -64,6 +79,8 @@ pub struct Network {
     inbound: Vec<u32>,
     /// How many packets can reach a node in a given time.
     arrivals: Arc<ArrivalBound>,
+    /// Every hop so far, when hops are recorded (waveforms).
+    hops: Option<Vec<Hop>>,
 }
 
 /// Most spare payload vectors kept for reuse.
@@ -102,6 +119,7 @@ impl Network {
             spare: Vec::new(),
             inbound: vec![0; nodes],
             arrivals: plan.arrivals.clone(),
+            hops: None,
         }
     }
 
@@ -113,6 +131,16 @@ impl Network {
     /// The network clock: the largest `until` given to [`Network::advance`].
     pub fn clock(&self) -> Time {
         self.clock
+    }
+
+    /// Records every hop from now on ([`Network::hops`]).
+    pub fn record_hops(&mut self) {
+        self.hops.get_or_insert_default();
+    }
+
+    /// The hops recorded so far, in the order they were scheduled (empty unless recorded).
+    pub fn hops(&self) -> &[Hop] {
+        self.hops.as_deref().unwrap_or_default()
     }
 
     /// Size in bits of a packet carrying `payload_words` words.
@@ -212,6 +240,21 @@ impl Network {
     /// when it will): a stalled sender retries then. `None` when the queue is empty.
     pub fn tx_free_at(&self, node: u16) -> Option<Time> {
         self.nics.get(usize::from(node))?.tx_free_at()
+    }
+
+    /// Packets of `node` in its transmit queue at `now` (not yet through their first hop),
+    /// as a `send` finds them; 0 for a node that does not exist.
+    pub fn tx_queued(&self, node: u16, now: Time) -> usize {
+        self.nic(node).map_or(0, |nic| nic.tx_queued(now))
+    }
+
+    /// The messages waiting in an inbox, oldest first.
+    pub fn messages(
+        &self,
+        node: u16,
+        inbox: u16,
+    ) -> Result<&std::collections::VecDeque<Message>, NicError> {
+        self.nic(node)?.inbox(inbox)
     }
 
     /// Number of messages waiting in an inbox.
@@ -458,6 +501,14 @@ impl Network {
             jitter: fate.jitter,
         };
         let sent = state.transmit(params, self.switching, crossing);
+        if let Some(hops) = self.hops.as_mut() {
+            hops.push(Hop {
+                link,
+                ready: time,
+                start: sent.start,
+                end: sent.end,
+            });
+        }
         if packet.in_tx_queue {
             packet.in_tx_queue = false;
             self.nics[usize::from(packet.msg.src)].tx_scheduled(sent.end);
