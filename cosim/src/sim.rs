@@ -319,6 +319,15 @@ fn target(station: usize) -> u32 {
     station as u32 + 1
 }
 
+/// Whether performing `opcode` can give the network an internal event or change the time of
+/// the next local input: a `send` (a packet, or a barrier contribution), a `close` or an
+/// `exit` (messages returned to sender). The other NIC and process instructions only read
+/// or take what is already there.
+fn schedules_network(opcode: aether_isa::Opcode) -> bool {
+    use aether_isa::Opcode;
+    matches!(opcode, Opcode::Send | Opcode::Close | Opcode::Exit)
+}
+
 impl Model for World {
     type Event = Ev;
 
@@ -584,7 +593,7 @@ impl World {
 
     /// The first cycle at which the node must stop running ahead, and whether only the
     /// progress slice or a pause puts it there.
-    fn stop_cycle(&self, node: &Node) -> (u64, bool) {
+    fn stop_cycle(&self, node: &Node, timer: Option<u64>) -> (u64, bool) {
         let mut stop = match self.stepping {
             Stepping::Single => node.cycle + 1,
             Stepping::RunAhead => u64::MAX,
@@ -595,7 +604,7 @@ impl World {
         if let Some(limit) = node.budget_limit() {
             stop = stop.min(limit);
         }
-        if let Some(timer) = node.next_timer() {
+        if let Some(timer) = timer {
             stop = stop.min(timer);
         }
         let slice = self.slice.map(|s| node.cycle + s);
@@ -659,7 +668,8 @@ impl World {
             if node.state != NodeState::Running {
                 break;
             }
-            if node.next_timer().is_some_and(|t| t <= node.cycle) {
+            let mut timer = node.next_timer();
+            if timer.is_some_and(|t| t <= node.cycle) {
                 // A timer firing is visible: a delivery could wake the same process first.
                 if !self.synchronise(i, now, sched) {
                     break;
@@ -669,11 +679,12 @@ impl World {
                 };
                 let cycle = node.cycle;
                 node.fire_timers(cycle);
+                timer = node.next_timer();
             }
             let Station::Node(node) = &self.stations[i] else {
                 return;
             };
-            let (stop, sliced) = self.stop_cycle(node);
+            let (stop, sliced) = self.stop_cycle(node, timer);
             let Station::Node(node) = &mut self.stations[i] else {
                 return;
             };
@@ -723,7 +734,9 @@ impl World {
                         _ => 0,
                     });
                     let period = node.params.period;
-                    self.arm_network(sched);
+                    if schedules_network(opcode) {
+                        self.arm_network(sched);
+                    }
                     match outcome {
                         // Still running: the next iteration runs ahead of `now`; an outside
                         // instruction there reschedules the node at its own time.

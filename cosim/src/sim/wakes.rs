@@ -14,10 +14,19 @@ pub struct NetWakes {
 impl NetWakes {
     /// Adds `t`; false when it is already there.
     pub fn insert(&mut self, t: Time) -> bool {
-        if self.times.back().is_none_or(|&last| last < t) {
-            self.times.push_back(t);
-            return true;
+        match self.times.back() {
+            None => {}
+            Some(&last) if last < t => {}
+            Some(&last) if last == t => return false,
+            Some(_) if self.times.front() == Some(&t) => return false,
+            Some(_) => return self.insert_inside(t),
         }
+        self.times.push_back(t);
+        true
+    }
+
+    /// Adds `t`, which lies before the last time; false when it is already there.
+    fn insert_inside(&mut self, t: Time) -> bool {
         match self.times.binary_search(&t) {
             Ok(_) => false,
             Err(i) => {
