@@ -133,12 +133,12 @@ pub struct LinkState {
 /// all-to-all keeps state only for the links used so far.
 const DENSE_IMPLIED_LINKS: u64 = 1 << 16;
 
-/// Hashes a link id for [`LinkStates::Used`]: a multiply by an odd constant keeps the low
-/// bits of nearby ids apart and spreads every bit into the high ones.
+/// Hashes a `u32` id (a link id, a message type): a multiply by an odd constant keeps the
+/// low bits of nearby ids apart and spreads every bit into the high ones.
 #[derive(Default)]
-pub struct LinkIdHasher(u64);
+pub struct IdHasher(u64);
 
-impl Hasher for LinkIdHasher {
+impl Hasher for IdHasher {
     fn finish(&self) -> u64 {
         self.0.wrapping_mul(0x9E37_79B9_7F4A_7C15)
     }
@@ -162,7 +162,7 @@ pub enum LinkStates {
     /// Entries for the links used so far, in order of first use, and where each id's is.
     Used {
         /// Index into `states` by link id.
-        slots: HashMap<u32, u32, BuildHasherDefault<LinkIdHasher>>,
+        slots: HashMap<u32, u32, BuildHasherDefault<IdHasher>>,
         /// Link ids and their states.
         states: Vec<(u32, LinkState)>,
     },

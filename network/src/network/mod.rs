@@ -1,6 +1,7 @@
 //! The network: NICs, links and the events that move packets between them.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 use std::sync::Arc;
 
 use slotmap::SlotMap;
@@ -11,7 +12,7 @@ use crate::error::{ConfigError, NicError, SendError};
 use crate::event::{Event, EventQueue};
 use crate::fault::Faults;
 use crate::header::HeaderLayout;
-use crate::link::{Crossing, LinkStates};
+use crate::link::{Crossing, IdHasher, LinkStates};
 use crate::message::{Message, RETURNED};
 use crate::nic::Nic;
 use crate::packet::{Packet, PacketKey};
@@ -71,7 +72,8 @@ pub struct Network {
     node_stats: Vec<NodeStats>,
     /// Sum of delivery latencies per node (for the mean).
     latency_sums: Vec<u128>,
-    types: BTreeMap<u32, TypeStats>,
+    /// Counters by message type (sorted by type in [`Network::stats`]).
+    types: HashMap<u32, TypeStats, BuildHasherDefault<IdHasher>>,
     drops: DropStats,
     /// Payload vectors of messages received or dropped, reused by [`Network::payload_buffer`].
     spare: Vec<Vec<u32>>,
@@ -114,7 +116,7 @@ impl Network {
             clock: 0,
             node_stats: vec![NodeStats::default(); nodes],
             latency_sums: vec![0; nodes],
-            types: BTreeMap::new(),
+            types: HashMap::default(),
             drops: DropStats::default(),
             spare: Vec::new(),
             inbound: vec![0; nodes],
@@ -393,30 +395,56 @@ impl Network {
                 node: src,
                 direction: Direction::Out,
             };
-            self.events.push(now, event);
-            Some(now)
+            Some((now, event))
         } else {
-            self.forward(key, u32::from(src), u32::from(dst), now, now)
+            self.next_step(key, u32::from(src), u32::from(dst), now, now)
         };
-        if let Some(ready) = first
-            && via_tx
-        {
-            self.nics[usize::from(src)].tx_enter(ready);
+        if let Some((ready, event)) = first {
+            if via_tx {
+                self.nics[usize::from(src)].tx_enter(ready);
+            }
+            self.schedule(ready, event);
+        }
+    }
+
+    /// Schedules `event` at `time`, or runs it at once when it is a hop or a port crossing
+    /// due at the clock with no other event due by then: it is the next event either way,
+    /// and no NIC call can come before it (calls before the clock are refused).
+    fn schedule(&mut self, time: Time, event: Event) {
+        let next = time == self.clock && self.events.peek_time().is_none_or(|t| t > time);
+        match event {
+            Event::Ready { packet, link } if next => self.start_hop(time, packet, link),
+            Event::Port {
+                packet,
+                node,
+                direction,
+            } if next => self.cross_port(time, packet, node, direction),
+            Event::Ready { .. } | Event::Port { .. } | Event::Deliver { .. } => {
+                self.events.push(time, event)
+            }
         }
     }
 
     /// Moves a packet whose header is at router `at` at `head` (last bit at `tail`)
     /// on towards node `dst`: onto its next link, into the destination NIC's input
-    /// port, or into the inbox. Returns when its next step is due, or `None` when
-    /// there is no route (the packet is dropped and counted).
-    fn forward(
+    /// port, or into the inbox. Drops and counts it when there is no route.
+    fn forward(&mut self, key: PacketKey, at: u32, dst: u32, head: Time, tail: Time) {
+        if let Some((time, event)) = self.next_step(key, at, dst, head, tail) {
+            self.schedule(time, event);
+        }
+    }
+
+    /// The next step of a packet whose header is at router `at` at `head` (last bit at
+    /// `tail`) on its way to node `dst`, and when it is due; `None` when there is no route
+    /// (the packet is dropped and counted).
+    fn next_step(
         &mut self,
         key: PacketKey,
         at: u32,
         dst: u32,
         head: Time,
         tail: Time,
-    ) -> Option<Time> {
+    ) -> Option<(Time, Event)> {
         if at == dst {
             let (time, event) = if self.ports.is_some() {
                 let node = dst as u16;
@@ -433,8 +461,7 @@ impl Network {
                 let time = tail.saturating_add(self.nic_latency);
                 (time, Event::Deliver { packet: key })
             };
-            self.events.push(time, event);
-            return Some(time);
+            return Some((time, event));
         }
         let link = self.topology.routes.next(at, dst);
         if link == NO_ROUTE {
@@ -443,8 +470,7 @@ impl Network {
             return None;
         }
         let ready = head.saturating_add(self.router_time(link));
-        self.events.push(ready, Event::Ready { packet: key, link });
-        Some(ready)
+        Some((ready, Event::Ready { packet: key, link }))
     }
 
     /// The packet is ready at `time` for a NIC port.
@@ -631,7 +657,7 @@ impl Network {
                     ..n.clone()
                 })
                 .collect(),
-            types: self.types.clone(),
+            types: self.types.iter().map(|(&t, s)| (t, s.clone())).collect(),
             drops: self.drops.clone(),
             in_flight: self.packets.len() as u64,
         }
