@@ -15,7 +15,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use aether_cosim::node::{Node, NodeParams, NodeState, Program};
+use aether_cosim::node::{Exit, Node, NodeParams, NodeState, Program};
 use aether_cosim::sim::{Simulation, Station, Stepping, StopConditions};
 use aether_isa::{Image, TimingProfile};
 use aether_network::{Network, NetworkConfig};
@@ -535,23 +535,7 @@ fn emulate_code(
     stepping: Stepping,
     traced: bool,
 ) -> Node {
-    let image = Arc::new(Image {
-        code,
-        data: case.start.mem.clone(),
-        ..Image::default()
-    });
-    let params = NodeParams {
-        period: case.start.period,
-        memory: case.start.mem.len() as u32,
-        data_stack: case.start.dmax as u32,
-        return_stack: case.start.rmax as u32,
-        budget: case.budget.map(|(b, _)| b),
-        budget_faults: case.budget.is_some_and(|(_, faults)| faults),
-        profile: profile.clone(),
-        ..NodeParams::default()
-    };
-    let program = Arc::new(Program::new(image, profile));
-    let mut node = Node::new(0, params, program, 0, 1, 1).expect("a valid node");
+    let mut node = node_for(case, code, profile);
     node.trace = traced.then(Vec::new);
     let net = Network::new(&NetworkConfig::default(), 1, 1).expect("a network");
     let mut sim = Simulation::new(
@@ -568,6 +552,27 @@ fn emulate_code(
         Some(Station::Node(node)) => *node,
         _ => unreachable!("the one station is a node"),
     }
+}
+
+/// A node shaped as `case`'s start (budget included), about to run `code`.
+fn node_for(case: &Case, code: Vec<u32>, profile: &Arc<TimingProfile>) -> Node {
+    let image = Arc::new(Image {
+        code,
+        data: case.start.mem.clone(),
+        ..Image::default()
+    });
+    let params = NodeParams {
+        period: case.start.period,
+        memory: case.start.mem.len() as u32,
+        data_stack: case.start.dmax as u32,
+        return_stack: case.start.rmax as u32,
+        budget: case.budget.map(|(b, _)| b),
+        budget_faults: case.budget.is_some_and(|(_, faults)| faults),
+        profile: profile.clone(),
+        ..NodeParams::default()
+    };
+    let program = Arc::new(Program::new(image, profile));
+    Node::new(0, params, program, 0, 1, 1).expect("a valid node")
 }
 
 /// Checks the emulator's node against the reference machine's end.
@@ -1438,4 +1443,138 @@ fn random_looping_programs_match_the_reference_evaluator_under_limits_and_budget
         let n = executed.get(m).copied().unwrap_or(0);
         assert!(n >= 100, "`{m}` executed {n} times only");
     }
+}
+
+/// Runs `code` on a node shaped as `case`'s start (with no time limit or budget) as the
+/// simulator runs a node ahead in progress slices, the first slice ending at clock edge
+/// `cut` and the next at `end`: what the node's fast loop is given as its stop cycle.
+fn emulate_cut(
+    case: &Case,
+    code: Vec<u32>,
+    profile: &Arc<TimingProfile>,
+    cut: u64,
+    end: u64,
+) -> Node {
+    let mut node = node_for(case, code, profile);
+    for stop in [cut, end] {
+        match node.run(stop) {
+            Exit::Limit => continue,
+            Exit::Halt => break,
+            Exit::Fault(kind) => {
+                node.raise(kind);
+                break;
+            }
+            Exit::Outside(opcode) => panic!("the oracle's programs have no `{opcode}`"),
+        }
+    }
+    let at = node.cycle;
+    node.finish(at);
+    node
+}
+
+#[test]
+fn stops_at_every_position_of_every_block_match_the_reference_evaluator() {
+    // The fast loop charges a basic block at its start and runs it unchecked when the whole
+    // block issues before the stop cycle, else one instruction at a time. Here a time limit,
+    // a budget end (both modes) and a progress slice's end fall before every instruction
+    // issue of a looping program, and one cycle after it (inside the instruction when it
+    // costs more than one), under the default and a random profile: every way a stop can
+    // split a block, against the reference evaluator.
+    let specs = reference();
+    let doc_costs: BTreeMap<String, u64> =
+        specs.iter().map(|(k, v)| (k.clone(), v.cycles)).collect();
+    let default = Arc::new(TimingProfile::default());
+    let mut dice = Dice(ChaCha8Rng::seed_from_u64(0xB10C_5700));
+    let (mut programs, mut inside, mut stops) = (0, 0u64, 0u64);
+    while programs < 30 {
+        let (start, code) = draw_looping(&mut dice, &specs);
+        let (text, random_costs) = random_profile(&mut dice, &specs);
+        let random =
+            Arc::new(TimingProfile::from_toml(&text, "oracle.toml").expect("valid profile"));
+        let words = encode(&code.program, &specs);
+        let mut modelled = true;
+        for (profile, costs) in [(&default, &doc_costs), (&random, &random_costs)] {
+            // The natural run, cut at 120 instructions: its issues are the positions.
+            let mut natural = start.clone();
+            let mut issues = Vec::new();
+            let Ok(end) = natural.run_code(&code, costs, u64::MAX, None, 120, &mut issues) else {
+                modelled = false;
+                break;
+            };
+            let last = if end == End::Limit {
+                natural.cycle
+            } else {
+                u64::MAX
+            };
+            let mut positions: Vec<u64> = issues.iter().flat_map(|i| [i.0, i.0 + 1]).collect();
+            positions.retain(|&c| c < last);
+            positions.dedup();
+            // An issue after one that is no control transfer is inside a block.
+            for &(_, pc, _) in &issues[..issues.len().saturating_sub(1)] {
+                let m = code.program[code.at[pc as usize].expect("an instruction")].m;
+                inside += u64::from(!CONTROL.contains(&m));
+            }
+            let until = |cycle: u64| (cycle != u64::MAX).then(|| cycle * start.period);
+            for &at in &positions {
+                stops += 1;
+                let mut cases = vec![(
+                    Case {
+                        start: start.clone(),
+                        program: code.program.clone(),
+                        // Anywhere in the period before edge `at` puts the stop there.
+                        until: Some((at * start.period).saturating_sub(dice.below(start.period))),
+                        budget: None,
+                    },
+                    at,
+                    None,
+                )];
+                if at > 0 {
+                    for faults in [true, false] {
+                        cases.push((
+                            Case {
+                                start: start.clone(),
+                                program: code.program.clone(),
+                                until: until(last),
+                                budget: Some((at - 1, faults)),
+                            },
+                            last,
+                            Some((at - 1, faults)),
+                        ));
+                    }
+                }
+                for (case, stop, budget) in cases {
+                    let mut want = start.clone();
+                    let end = want
+                        .run_code(&code, costs, stop, budget, u64::MAX, &mut Vec::new())
+                        .expect("the natural run was modelled");
+                    let node =
+                        emulate_code(&case, words.clone(), profile, Stepping::RunAhead, false);
+                    compare(&case, &node, &want, &end, &format!("stop at {at}: {end:?}"));
+                }
+                // A progress slice ending at `at`, then the rest of the run.
+                let case = Case {
+                    start: start.clone(),
+                    program: code.program.clone(),
+                    until: None,
+                    budget: None,
+                };
+                let mut want = start.clone();
+                let end = want
+                    .run_code(&code, costs, last, None, u64::MAX, &mut Vec::new())
+                    .expect("the natural run was modelled");
+                let node = emulate_cut(&case, words.clone(), profile, at, last);
+                compare(
+                    &case,
+                    &node,
+                    &want,
+                    &end,
+                    &format!("slice to {at}: {end:?}"),
+                );
+            }
+        }
+        programs += u32::from(modelled);
+    }
+    eprintln!("{stops} stop positions, {inside} issues inside a block");
+    assert!(stops >= 3_000, "{stops} stop positions");
+    assert!(inside >= 1_000, "{inside} issues inside a block");
 }

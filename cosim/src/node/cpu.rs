@@ -5,12 +5,25 @@
 //! instructions), the node halts or a fault occurs. The loop allocates
 //! nothing except for `emit`, and charges each instruction the cost stored
 //! with it (taken from the ISA opcode's profile entry).
+//!
+//! It works per basic block (see [`Program`](super::Program)): a block whose
+//! instructions all issue before the stop cycle is charged its cycles and
+//! instructions once, at its start, and runs from the fused table with no
+//! check between instructions; an exit inside it (a fault, a NIC or process
+//! instruction) takes back what the block's unrun part was charged. A block
+//! that the stop cycle falls inside runs one plain instruction at a time, each
+//! checked against the stop cycle, and so does every instruction of a traced
+//! node. Both ways run each operation through the same code
+//! ([`Core::execute`]), so they cannot differ in what an instruction does.
 
+use rand_chacha::ChaCha8Rng;
 use rand_chacha::rand_core::Rng;
 
 use super::fault::{FaultKind, Stack};
+use super::memory::Memory;
 use super::program::Op;
 use super::{LogRecord, Node, NodeState};
+use crate::time::Time;
 use aether_isa::Opcode;
 
 /// Why the fast loop returned.
@@ -26,71 +39,59 @@ pub enum Exit {
     Fault(FaultKind),
 }
 
-impl Node {
-    /// Runs the current process until an exit; the PC is left at the instruction that caused it
-    /// (after `halt` for [`Exit::Halt`], at the next one for [`Exit::Limit`]).
-    pub fn run(&mut self, stop_cycle: u64) -> Exit {
-        // Two copies of the loop, so that an untraced node never tests for tracing.
-        let exit = if self.trace.is_some() {
-            self.run_loop::<true>(stop_cycle)
-        } else {
-            self.run_loop::<false>(stop_cycle)
-        };
-        if exit == Exit::Halt {
-            let pc = self.procs[self.current].pc as usize;
-            self.stopped_at = Some(self.cycle - u64::from(self.program.ops[pc - 1].cost));
-            self.close_activation();
-            self.state = NodeState::Halted;
-        }
-        exit
-    }
+/// How execution goes on after one operation.
+enum Flow {
+    /// To the next instruction of the same basic block.
+    Next,
+    /// To the start of a basic block (a control transfer ended the block, taken or not).
+    Jump,
+    /// `halt` executed.
+    Halt,
+    /// Stopped at the PC without executing it.
+    Stop(Exit),
+}
 
-    /// The interpreter loop; `TRACE` says whether the node records an instruction trace.
-    ///
-    /// An untraced node runs the fused table (one dispatch per common pair), a traced one
-    /// the plain table (one trace line per instruction). The data stack lives in a slice
-    /// of the configured depth with its depth in a local, so a push or pop touches no
-    /// length in memory; the process's vector is cut back to the depth on the way out.
+/// The running process's registers and what its instructions reach, held apart from the
+/// node for one call of [`Node::run`] so that they can live in host registers.
+struct Core<'a> {
+    /// Program counter.
+    pc: usize,
+    /// The data stack's words, as many as the configured depth.
+    ds: &'a mut [u32],
+    /// Data stack depth.
+    sp: usize,
+    /// The return stack's words, as many as the configured depth.
+    rs: &'a mut [u32],
+    /// Return stack depth.
+    rp: usize,
+    mem: &'a mut Memory,
+    log: &'a mut Vec<LogRecord>,
+    rng: &'a mut ChaCha8Rng,
+    /// Code words: a transfer to this address or past it faults.
+    code_len: usize,
+    id: u32,
+    nodes: u32,
+    period: Time,
+}
+
+impl Core<'_> {
+    /// Executes `op` at the PC, whose issue cycle `issue` gives (asked only by instructions
+    /// that read the time), and says how execution goes on. An operation that faults or
+    /// stops changes nothing.
     #[inline(always)]
-    fn run_loop<const TRACE: bool>(&mut self, stop_cycle: u64) -> Exit {
-        let period = self.params.period;
-        let dmax = self.params.data_stack as usize;
-        let rmax = self.params.return_stack as usize;
-        let id = self.id;
-        let nodes = self.nodes;
-        let Node {
-            program,
-            procs,
-            current,
-            mem,
-            log,
-            rng,
-            cycle,
-            counters,
-            trace,
-            ..
-        } = self;
-        let program: &super::Program = program;
-        let ops = if TRACE {
-            &program.ops[..]
-        } else {
-            &program.fused[..]
-        };
-        let code_len = ops.len() - 1;
-        let proc = &mut procs[*current];
-        let stack = &mut proc.ds;
-        let mut sp = stack.len();
-        stack.resize(dmax.max(sp), 0);
-        let ds = &mut stack[..];
-        let rs = &mut proc.rs;
-        let mut pc = proc.pc as usize;
-        let mut cyc = *cycle;
-        let start = cyc;
-        let mut retired = 0u64;
+    fn execute(&mut self, op: Op, issue: impl FnOnce() -> u64) -> Flow {
+        let pc = self.pc;
+        let mut sp = self.sp;
+        let mut rp = self.rp;
+        let ds = &mut *self.ds;
+        let rs = &mut *self.rs;
+        let (dmax, rmax) = (ds.len(), rs.len());
+        let mut next = pc + 1;
+        let mut flow = Flow::Next;
 
         macro_rules! fault {
             ($kind:expr) => {
-                break Exit::Fault($kind)
+                return Flow::Stop(Exit::Fault($kind))
             };
         }
         macro_rules! need {
@@ -147,402 +148,527 @@ impl Node {
         macro_rules! jump_to {
             ($target:expr) => {{
                 let t = $target;
-                if t as usize >= code_len {
+                if t as usize >= self.code_len {
                     fault!(FaultKind::CodeRange(t));
                 }
+                flow = Flow::Jump;
                 t as usize
             }};
         }
-
-        let exit = loop {
-            if cyc >= stop_cycle {
-                break Exit::Limit;
-            }
-            let d = ops[pc];
-            // Outside instructions are traced when they execute (see `Node::outside`).
-            if TRACE
-                && let Some(lines) = trace.as_mut()
-                && !matches!(d.op, Op::Outside(_))
-            {
-                lines.push(trace_line(
-                    program,
-                    id,
-                    cyc.saturating_mul(period),
-                    pc,
-                    &ds[..sp],
-                ));
-            }
-            let mut next = pc + 1;
-            let mut cost = d.cost;
-            // A fused pair runs whole (`$both`, which may jump) when both halves would: `$ok`,
-            // and the second half issues before the stop cycle. Otherwise its first half
-            // `$first` runs alone, and the second is dispatched on its own next.
-            macro_rules! pair {
-                ($ok:expr, $both:block, $first:block) => {{
-                    if $ok && cyc + u64::from(d.first) < stop_cycle {
-                        next = pc + 2;
-                        retired += 1;
-                        $both
-                    } else {
-                        cost = d.first;
-                        $first
+        macro_rules! rpush {
+            ($v:expr) => {{
+                if rp >= rmax {
+                    fault!(FaultKind::StackOverflow(Stack::Return));
+                }
+                rs[rp] = $v;
+                rp += 1;
+            }};
+        }
+        macro_rules! rtop {
+            () => {{
+                if rp == 0 {
+                    fault!(FaultKind::StackUnderflow(Stack::Return));
+                }
+                rs[rp - 1]
+            }};
+        }
+        // A fused pair runs whole (`$both`, which may jump) when neither half faults (`$ok`);
+        // otherwise its first half `$first` runs (or faults) alone, and the second is
+        // dispatched on its own next, where it faults.
+        macro_rules! pair {
+            ($ok:expr, $both:block, $first:block) => {{
+                if $ok {
+                    next = pc + 2;
+                    $both
+                } else {
+                    $first
+                }
+            }};
+        }
+        macro_rules! push_binary {
+            ($v:ident, |$a:ident, $b:ident| $e:expr) => {
+                pair!(
+                    sp >= 1 && sp < dmax,
+                    {
+                        let $a = ds[sp - 1];
+                        let $b = $v;
+                        ds[sp - 1] = $e;
+                    },
+                    {
+                        room!(1);
+                        push!($v);
                     }
-                }};
+                )
+            };
+        }
+        // The second half of a fused jump: its target lies inside the code.
+        macro_rules! branch_if {
+            ($taken:expr, $t:expr) => {{
+                flow = Flow::Jump;
+                if $taken {
+                    next = $t as usize;
+                }
+            }};
+        }
+
+        match op {
+            Op::Nop => {}
+            Op::Drop => {
+                need!(1);
+                sp -= 1;
             }
-            macro_rules! push_binary {
-                ($v:ident, |$a:ident, $b:ident| $e:expr) => {
-                    pair!(
-                        sp >= 1 && sp < dmax,
-                        {
-                            let $a = ds[sp - 1];
-                            let $b = $v;
-                            ds[sp - 1] = $e;
-                        },
-                        {
-                            room!(1);
-                            push!($v);
-                        }
-                    )
+            Op::Dup => {
+                need!(1);
+                room!(1);
+                push!(top!());
+            }
+            Op::Swap => {
+                need!(2);
+                ds.swap(sp - 1, sp - 2);
+            }
+            Op::Over => {
+                need!(2);
+                room!(1);
+                push!(ds[sp - 2]);
+            }
+            Op::Rot => {
+                need!(3);
+                ds[sp - 3..sp].rotate_left(1);
+            }
+            Op::Nip => binary!(|_a, b| b),
+            Op::Tuck => {
+                need!(2);
+                room!(1);
+                let (a, b) = (ds[sp - 2], ds[sp - 1]);
+                ds[sp - 2] = b;
+                ds[sp - 1] = a;
+                push!(b);
+            }
+            Op::Pick(n) => {
+                let n = n as usize;
+                need!(n + 1);
+                room!(1);
+                push!(ds[sp - 1 - n]);
+            }
+            Op::ToR => {
+                need!(1);
+                rpush!(top!());
+                sp -= 1;
+            }
+            Op::FromR => {
+                room!(1);
+                let v = rtop!();
+                rp -= 1;
+                push!(v);
+            }
+            Op::RFetch => {
+                room!(1);
+                push!(rtop!());
+            }
+            Op::RDrop => {
+                rtop!();
+                rp -= 1;
+            }
+            Op::Depth => {
+                room!(1);
+                push!(sp as u32);
+            }
+            Op::Push(v) => {
+                room!(1);
+                push!(v);
+            }
+            Op::PushW(v) => {
+                room!(1);
+                push!(v);
+                next = pc + 2;
+            }
+            Op::Add => binary!(|a, b| a.wrapping_add(b)),
+            Op::Sub => binary!(|a, b| a.wrapping_sub(b)),
+            Op::Mul => binary!(|a, b| a.wrapping_mul(b)),
+            Op::Div => divide!(|a, b| (a as i32).wrapping_div(b as i32) as u32),
+            Op::Mod => divide!(|a, b| (a as i32).wrapping_rem(b as i32) as u32),
+            Op::DivU => divide!(|a, b| a / b),
+            Op::ModU => divide!(|a, b| a % b),
+            Op::Neg => unary!(|a| a.wrapping_neg()),
+            Op::And => binary!(|a, b| a & b),
+            Op::Or => binary!(|a, b| a | b),
+            Op::Xor => binary!(|a, b| a ^ b),
+            Op::Not => unary!(|a| !a),
+            Op::Shl => binary!(|a, b| a.wrapping_shl(b)),
+            Op::Shr => binary!(|a, b| a.wrapping_shr(b)),
+            Op::Sar => binary!(|a, b| (a as i32).wrapping_shr(b) as u32),
+            Op::AddI(v) => unary!(|a| a.wrapping_add(v)),
+            Op::Eq => binary!(|a, b| u32::from(a == b)),
+            Op::Ne => binary!(|a, b| u32::from(a != b)),
+            Op::Lt => binary!(|a, b| u32::from((a as i32) < (b as i32))),
+            Op::Le => binary!(|a, b| u32::from((a as i32) <= (b as i32))),
+            Op::Gt => binary!(|a, b| u32::from((a as i32) > (b as i32))),
+            Op::Ge => binary!(|a, b| u32::from((a as i32) >= (b as i32))),
+            Op::LtU => binary!(|a, b| u32::from(a < b)),
+            Op::GtU => binary!(|a, b| u32::from(a > b)),
+            Op::EqZ => unary!(|a| u32::from(a == 0)),
+            Op::Load => {
+                need!(1);
+                let Some(v) = self.mem.load(ds[sp - 1]) else {
+                    fault!(FaultKind::MemoryRange(ds[sp - 1]));
                 };
+                ds[sp - 1] = v;
             }
-            match d.op {
-                Op::Nop => {}
-                Op::Drop => {
-                    need!(1);
-                    sp -= 1;
+            Op::Store => {
+                need!(2);
+                let slot = match self.mem.slot(ds[sp - 1]) {
+                    Ok(slot) => slot,
+                    Err(kind) => fault!(kind),
+                };
+                *slot = ds[sp - 2];
+                sp -= 2;
+            }
+            Op::LoadI(addr) => {
+                room!(1);
+                let Some(v) = self.mem.load(addr) else {
+                    fault!(FaultKind::MemoryRange(addr));
+                };
+                push!(v);
+            }
+            Op::StoreI(addr) => {
+                need!(1);
+                let slot = match self.mem.slot(addr) {
+                    Ok(slot) => slot,
+                    Err(kind) => fault!(kind),
+                };
+                *slot = top!();
+                sp -= 1;
+            }
+            Op::Jmp(t) => next = jump_to!(t),
+            Op::Jz(t) => {
+                need!(1);
+                flow = Flow::Jump;
+                if top!() == 0 {
+                    next = jump_to!(t);
                 }
-                Op::Dup => {
-                    need!(1);
-                    room!(1);
-                    push!(top!());
+                sp -= 1;
+            }
+            Op::Jnz(t) => {
+                need!(1);
+                flow = Flow::Jump;
+                if top!() != 0 {
+                    next = jump_to!(t);
                 }
-                Op::Swap => {
-                    need!(2);
-                    ds.swap(sp - 1, sp - 2);
+                sp -= 1;
+            }
+            Op::Call(t) => {
+                if rp >= rmax {
+                    fault!(FaultKind::StackOverflow(Stack::Return));
                 }
-                Op::Over => {
+                next = jump_to!(t);
+                rpush!(pc as u32 + 1);
+            }
+            Op::Ret => {
+                let t = rtop!();
+                next = jump_to!(t);
+                rp -= 1;
+            }
+            Op::JmpI => {
+                need!(1);
+                next = jump_to!(top!());
+                sp -= 1;
+            }
+            Op::CallI => {
+                need!(1);
+                if rp >= rmax {
+                    fault!(FaultKind::StackOverflow(Stack::Return));
+                }
+                next = jump_to!(top!());
+                sp -= 1;
+                rpush!(pc as u32 + 1);
+            }
+            Op::Cycles => {
+                room!(1);
+                push!(issue() as u32);
+            }
+            Op::Now => {
+                room!(1);
+                push!((issue().saturating_mul(self.period) / crate::time::FS_PER_NS) as u32);
+            }
+            Op::NodeId => {
+                room!(1);
+                push!(self.id);
+            }
+            Op::Nodes => {
+                room!(1);
+                push!(self.nodes);
+            }
+            Op::Rand => {
+                room!(1);
+                push!(self.rng.next_u32());
+            }
+            Op::Halt => flow = Flow::Halt,
+            Op::Assert(code) => {
+                need!(1);
+                if top!() == 0 {
+                    fault!(FaultKind::Assertion(code));
+                }
+                sp -= 1;
+            }
+            Op::Emit(n) => {
+                let n = n as usize;
+                need!(n + 1);
+                self.log.push(LogRecord {
+                    node: self.id,
+                    time_fs: issue().saturating_mul(self.period),
+                    tag: ds[sp - 1],
+                    values: ds[sp - 1 - n..sp - 1].to_vec(),
+                });
+                sp -= n + 1;
+            }
+            Op::Outside(opcode) => return Flow::Stop(Exit::Outside(opcode)),
+            Op::Illegal(word) => fault!(FaultKind::BadOpcode(word)),
+            Op::OffEnd => fault!(FaultKind::CodeRange(pc as u32)),
+            Op::AddILoad(v) => {
+                let load = (sp >= 1)
+                    .then(|| self.mem.load(ds[sp - 1].wrapping_add(v)))
+                    .flatten();
+                pair!(load.is_some(), { ds[sp - 1] = load.unwrap_or_default() }, {
+                    unary!(|a| a.wrapping_add(v))
+                })
+            }
+            Op::AddIStore(v) => {
+                let stored = sp >= 2
+                    && match self.mem.slot(ds[sp - 1].wrapping_add(v)) {
+                        Ok(slot) => {
+                            *slot = ds[sp - 2];
+                            true
+                        }
+                        Err(_) => false,
+                    };
+                pair!(stored, { sp -= 2 }, { unary!(|a| a.wrapping_add(v)) })
+            }
+            Op::DupAddI(v) => pair!(sp >= 1 && sp < dmax, { push!(top!().wrapping_add(v)) }, {
+                need!(1);
+                room!(1);
+                push!(top!());
+            }),
+            Op::OverAddI(v) => pair!(
+                sp >= 2 && sp < dmax,
+                { push!(ds[sp - 2].wrapping_add(v)) },
+                {
                     need!(2);
                     room!(1);
                     push!(ds[sp - 2]);
                 }
-                Op::Rot => {
-                    need!(3);
-                    ds[sp - 3..sp].rotate_left(1);
-                }
-                Op::Nip => binary!(|_a, b| b),
-                Op::Tuck => {
-                    need!(2);
-                    room!(1);
-                    let (a, b) = (ds[sp - 2], ds[sp - 1]);
-                    ds[sp - 2] = b;
-                    ds[sp - 1] = a;
-                    push!(b);
-                }
-                Op::Pick(n) => {
-                    let n = n as usize;
-                    need!(n + 1);
-                    room!(1);
-                    push!(ds[sp - 1 - n]);
-                }
-                Op::ToR => {
-                    need!(1);
-                    if rs.len() >= rmax {
-                        fault!(FaultKind::StackOverflow(Stack::Return));
-                    }
-                    rs.push(top!());
-                    sp -= 1;
-                }
-                Op::FromR | Op::RFetch => {
-                    room!(1);
-                    let Some(&v) = rs.last() else {
-                        fault!(FaultKind::StackUnderflow(Stack::Return));
-                    };
-                    if d.op == Op::FromR {
-                        rs.pop();
-                    }
-                    push!(v);
-                }
-                Op::RDrop => {
-                    if rs.pop().is_none() {
-                        fault!(FaultKind::StackUnderflow(Stack::Return));
-                    }
-                }
-                Op::Depth => {
-                    room!(1);
-                    push!(sp as u32);
-                }
-                Op::Push(v) => {
-                    room!(1);
-                    push!(v);
-                }
-                Op::PushW(v) => {
-                    room!(1);
-                    push!(v);
-                    next = pc + 2;
-                }
-                Op::Add => binary!(|a, b| a.wrapping_add(b)),
-                Op::Sub => binary!(|a, b| a.wrapping_sub(b)),
-                Op::Mul => binary!(|a, b| a.wrapping_mul(b)),
-                Op::Div => divide!(|a, b| (a as i32).wrapping_div(b as i32) as u32),
-                Op::Mod => divide!(|a, b| (a as i32).wrapping_rem(b as i32) as u32),
-                Op::DivU => divide!(|a, b| a / b),
-                Op::ModU => divide!(|a, b| a % b),
-                Op::Neg => unary!(|a| a.wrapping_neg()),
-                Op::And => binary!(|a, b| a & b),
-                Op::Or => binary!(|a, b| a | b),
-                Op::Xor => binary!(|a, b| a ^ b),
-                Op::Not => unary!(|a| !a),
-                Op::Shl => binary!(|a, b| a.wrapping_shl(b)),
-                Op::Shr => binary!(|a, b| a.wrapping_shr(b)),
-                Op::Sar => binary!(|a, b| (a as i32).wrapping_shr(b) as u32),
-                Op::AddI(v) => unary!(|a| a.wrapping_add(v)),
-                Op::Eq => binary!(|a, b| u32::from(a == b)),
-                Op::Ne => binary!(|a, b| u32::from(a != b)),
-                Op::Lt => binary!(|a, b| u32::from((a as i32) < (b as i32))),
-                Op::Le => binary!(|a, b| u32::from((a as i32) <= (b as i32))),
-                Op::Gt => binary!(|a, b| u32::from((a as i32) > (b as i32))),
-                Op::Ge => binary!(|a, b| u32::from((a as i32) >= (b as i32))),
-                Op::LtU => binary!(|a, b| u32::from(a < b)),
-                Op::GtU => binary!(|a, b| u32::from(a > b)),
-                Op::EqZ => unary!(|a| u32::from(a == 0)),
-                Op::Load => {
-                    need!(1);
-                    let Some(v) = mem.load(ds[sp - 1]) else {
-                        fault!(FaultKind::MemoryRange(ds[sp - 1]));
-                    };
-                    ds[sp - 1] = v;
-                }
-                Op::Store => {
-                    need!(2);
-                    let slot = match mem.slot(ds[sp - 1]) {
-                        Ok(slot) => slot,
-                        Err(kind) => fault!(kind),
-                    };
-                    *slot = ds[sp - 2];
+            ),
+            Op::DupJz(t) => pair!(sp >= 1 && sp < dmax, { branch_if!(top!() == 0, t) }, {
+                need!(1);
+                room!(1);
+                push!(top!());
+            }),
+            Op::DupJnz(t) => pair!(sp >= 1 && sp < dmax, { branch_if!(top!() != 0, t) }, {
+                need!(1);
+                room!(1);
+                push!(top!());
+            }),
+            Op::EqJz(t) => pair!(
+                sp >= 2,
+                {
                     sp -= 2;
-                }
-                Op::LoadI(addr) => {
-                    room!(1);
-                    let Some(v) = mem.load(addr) else {
-                        fault!(FaultKind::MemoryRange(addr));
-                    };
-                    push!(v);
-                }
-                Op::StoreI(addr) => {
-                    need!(1);
-                    let slot = match mem.slot(addr) {
-                        Ok(slot) => slot,
-                        Err(kind) => fault!(kind),
-                    };
-                    *slot = top!();
-                    sp -= 1;
-                }
-                Op::Jmp(t) => next = jump_to!(t),
-                Op::Jz(t) => {
-                    need!(1);
-                    if top!() == 0 {
-                        next = jump_to!(t);
-                    }
-                    sp -= 1;
-                }
-                Op::Jnz(t) => {
-                    need!(1);
-                    if top!() != 0 {
-                        next = jump_to!(t);
-                    }
-                    sp -= 1;
-                }
-                Op::Call(t) => {
-                    if rs.len() >= rmax {
-                        fault!(FaultKind::StackOverflow(Stack::Return));
-                    }
-                    next = jump_to!(t);
-                    rs.push(pc as u32 + 1);
-                }
-                Op::Ret => {
-                    let Some(&t) = rs.last() else {
-                        fault!(FaultKind::StackUnderflow(Stack::Return));
-                    };
-                    next = jump_to!(t);
-                    rs.pop();
-                }
-                Op::JmpI => {
-                    need!(1);
-                    next = jump_to!(top!());
-                    sp -= 1;
-                }
-                Op::CallI => {
-                    need!(1);
-                    if rs.len() >= rmax {
-                        fault!(FaultKind::StackOverflow(Stack::Return));
-                    }
-                    next = jump_to!(top!());
-                    sp -= 1;
-                    rs.push(pc as u32 + 1);
-                }
-                Op::Cycles => {
-                    room!(1);
-                    push!(cyc as u32);
-                }
-                Op::Now => {
-                    room!(1);
-                    push!((cyc.saturating_mul(period) / crate::time::FS_PER_NS) as u32);
-                }
-                Op::NodeId => {
-                    room!(1);
-                    push!(id);
-                }
-                Op::Nodes => {
-                    room!(1);
-                    push!(nodes);
-                }
-                Op::Rand => {
-                    room!(1);
-                    push!(rng.next_u32());
-                }
-                Op::Halt => {
-                    cyc += u64::from(d.cost);
-                    retired += 1;
-                    pc = next;
-                    break Exit::Halt;
-                }
-                Op::Assert(code) => {
-                    need!(1);
-                    if top!() == 0 {
-                        fault!(FaultKind::Assertion(code));
-                    }
-                    sp -= 1;
-                }
-                Op::Emit(n) => {
-                    let n = n as usize;
-                    need!(n + 1);
-                    log.push(LogRecord {
-                        node: id,
-                        time_fs: cyc.saturating_mul(period),
-                        tag: ds[sp - 1],
-                        values: ds[sp - 1 - n..sp - 1].to_vec(),
-                    });
-                    sp -= n + 1;
-                }
-                Op::Outside(opcode) => break Exit::Outside(opcode),
-                Op::Illegal(word) => fault!(FaultKind::BadOpcode(word)),
-                Op::OffEnd => fault!(FaultKind::CodeRange(pc as u32)),
-                Op::AddILoad(v) => {
-                    let load = (sp >= 1)
-                        .then(|| mem.load(ds[sp - 1].wrapping_add(v)))
-                        .flatten();
-                    pair!(load.is_some(), { ds[sp - 1] = load.unwrap_or_default() }, {
-                        unary!(|a| a.wrapping_add(v))
-                    })
-                }
-                Op::AddIStore(v) => {
-                    // The stop is checked first: a store that does not run must not grow memory.
-                    let whole = sp >= 2
-                        && cyc + u64::from(d.first) < stop_cycle
-                        && match mem.slot(ds[sp - 1].wrapping_add(v)) {
-                            Ok(slot) => {
-                                *slot = ds[sp - 2];
-                                true
-                            }
-                            Err(_) => false,
-                        };
-                    if whole {
-                        sp -= 2;
-                        next = pc + 2;
-                        retired += 1;
-                    } else {
-                        cost = d.first;
-                        unary!(|a| a.wrapping_add(v));
-                    }
-                }
-                Op::DupAddI(v) => pair!(sp >= 1 && sp < dmax, { push!(top!().wrapping_add(v)) }, {
-                    need!(1);
-                    room!(1);
-                    push!(top!());
-                }),
-                Op::OverAddI(v) => pair!(
-                    sp >= 2 && sp < dmax,
-                    { push!(ds[sp - 2].wrapping_add(v)) },
-                    {
-                        need!(2);
-                        room!(1);
-                        push!(ds[sp - 2]);
-                    }
-                ),
-                Op::DupJz(t) => pair!(
-                    sp >= 1 && sp < dmax,
-                    {
-                        if top!() == 0 {
-                            next = t as usize;
-                        }
-                    },
-                    {
-                        need!(1);
-                        room!(1);
-                        push!(top!());
-                    }
-                ),
-                Op::DupJnz(t) => pair!(
-                    sp >= 1 && sp < dmax,
-                    {
-                        if top!() != 0 {
-                            next = t as usize;
-                        }
-                    },
-                    {
-                        need!(1);
-                        room!(1);
-                        push!(top!());
-                    }
-                ),
-                Op::EqJz(t) => pair!(
-                    sp >= 2,
-                    {
-                        sp -= 2;
-                        if ds[sp] != ds[sp + 1] {
-                            next = t as usize;
-                        }
-                    },
-                    { binary!(|a, b| u32::from(a == b)) }
-                ),
-                Op::EqJnz(t) => pair!(
-                    sp >= 2,
-                    {
-                        sp -= 2;
-                        if ds[sp] == ds[sp + 1] {
-                            next = t as usize;
-                        }
-                    },
-                    { binary!(|a, b| u32::from(a == b)) }
-                ),
-                Op::DropDrop => pair!(sp >= 2, { sp -= 2 }, {
-                    need!(1);
-                    sp -= 1;
-                }),
-                Op::DropJmp(t) => {
-                    need!(1);
-                    sp -= 1;
-                    if cyc + u64::from(d.first) < stop_cycle {
-                        next = t as usize;
-                        retired += 1;
-                    } else {
-                        cost = d.first;
-                    }
-                }
-                Op::PushAdd(v) => push_binary!(v, |a, b| a.wrapping_add(b)),
-                Op::PushAnd(v) => push_binary!(v, |a, b| a & b),
-                Op::PushOr(v) => push_binary!(v, |a, b| a | b),
-                Op::PushXor(v) => push_binary!(v, |a, b| a ^ b),
-                Op::PushEq(v) => push_binary!(v, |a, b| u32::from(a == b)),
-                Op::PushLt(v) => push_binary!(v, |a, b| u32::from((a as i32) < (b as i32))),
-                Op::PushShl(v) => push_binary!(v, |a, b| a.wrapping_shl(b)),
-                Op::PushShr(v) => push_binary!(v, |a, b| a.wrapping_shr(b)),
+                    branch_if!(ds[sp] != ds[sp + 1], t)
+                },
+                { binary!(|a, b| u32::from(a == b)) }
+            ),
+            Op::EqJnz(t) => pair!(
+                sp >= 2,
+                {
+                    sp -= 2;
+                    branch_if!(ds[sp] == ds[sp + 1], t)
+                },
+                { binary!(|a, b| u32::from(a == b)) }
+            ),
+            Op::DropDrop => pair!(sp >= 2, { sp -= 2 }, {
+                need!(1);
+                sp -= 1;
+            }),
+            Op::DropJmp(t) => {
+                need!(1);
+                sp -= 1;
+                branch_if!(true, t);
             }
-            cyc += u64::from(cost);
-            retired += 1;
-            pc = next;
+            Op::PushAdd(v) => push_binary!(v, |a, b| a.wrapping_add(b)),
+            Op::PushAnd(v) => push_binary!(v, |a, b| a & b),
+            Op::PushOr(v) => push_binary!(v, |a, b| a | b),
+            Op::PushXor(v) => push_binary!(v, |a, b| a ^ b),
+            Op::PushEq(v) => push_binary!(v, |a, b| u32::from(a == b)),
+            Op::PushLt(v) => push_binary!(v, |a, b| u32::from((a as i32) < (b as i32))),
+            Op::PushShl(v) => push_binary!(v, |a, b| a.wrapping_shl(b)),
+            Op::PushShr(v) => push_binary!(v, |a, b| a.wrapping_shr(b)),
+        }
+        self.pc = next;
+        self.sp = sp;
+        self.rp = rp;
+        flow
+    }
+}
+
+/// The loop [`Node::run_loop`] runs: per block from the fused table ([`BLOCKS`]), per
+/// instruction from the plain table ([`SINGLE`]), or per instruction with trace lines
+/// ([`TRACED`]).
+type Mode = u8;
+/// Whole blocks that issue before the stop cycle; returns at the first that does not.
+const BLOCKS: Mode = 0;
+/// Single instructions, each checked against the stop cycle; returns where the rest of the
+/// block issues before it.
+const SINGLE: Mode = 1;
+/// Single instructions with their trace lines, to the exit.
+const TRACED: Mode = 2;
+
+impl Node {
+    /// Runs the current process until an exit; the PC is left at the instruction that caused it
+    /// (after `halt` for [`Exit::Halt`], at the next one for [`Exit::Limit`]).
+    pub fn run(&mut self, stop_cycle: u64) -> Exit {
+        let exit = if self.trace.is_some() {
+            self.run_loop::<TRACED>(stop_cycle)
+        } else {
+            loop {
+                let exit = self.run_loop::<BLOCKS>(stop_cycle);
+                if exit.is_some() {
+                    break exit;
+                }
+                let exit = self.run_loop::<SINGLE>(stop_cycle);
+                if exit.is_some() {
+                    break exit;
+                }
+            }
         };
-        stack.truncate(sp);
+        // Only the per-block and single loops hand over to each other.
+        let exit = exit.unwrap_or(Exit::Limit);
+        if exit == Exit::Halt {
+            let pc = self.procs[self.current].pc as usize;
+            self.stopped_at = Some(self.cycle - u64::from(self.program.ops[pc - 1].cost));
+            self.close_activation();
+            self.state = NodeState::Halted;
+        }
+        exit
+    }
+
+    /// One of the interpreter loops (`MODE`), until an exit, or `None` where the other loop
+    /// takes over. Each is a function of its own, so that the hot per-block loop keeps its
+    /// registers for itself.
+    ///
+    /// The stacks live in slices of the configured depths with their depths in locals, so a
+    /// push or pop touches no length in memory; the process's vectors are cut back to the
+    /// depths on the way out.
+    #[inline(never)]
+    fn run_loop<const MODE: Mode>(&mut self, stop: u64) -> Option<Exit> {
+        let Node {
+            id,
+            params,
+            program,
+            procs,
+            current,
+            mem,
+            log,
+            rng,
+            cycle,
+            counters,
+            trace,
+            nodes,
+            ..
+        } = self;
+        let program: &super::Program = program;
+        let (ops, fused, blocks) = (&program.ops[..], &program.fused[..], &program.blocks[..]);
+        let proc = &mut procs[*current];
+        let (sp, rp) = (proc.ds.len(), proc.rs.len());
+        proc.ds.resize((params.data_stack as usize).max(sp), 0);
+        proc.rs.resize((params.return_stack as usize).max(rp), 0);
+        let mut core = Core {
+            pc: proc.pc as usize,
+            ds: &mut proc.ds,
+            sp,
+            rs: &mut proc.rs,
+            rp,
+            mem,
+            log,
+            rng,
+            code_len: ops.len() - 1,
+            id: *id,
+            nodes: *nodes,
+            period: params.period,
+        };
+        let mut cyc = *cycle;
+        let start = cyc;
+        let mut retired = 0u64;
+        // Whether the rest of the block from `pc` issues before the stop cycle.
+        let fits = |cyc: u64, pc: usize| cyc.saturating_add(blocks[pc].cycles) < stop;
+
+        let exit = if MODE == BLOCKS {
+            'block: loop {
+                let pc = core.pc;
+                if !fits(cyc, pc) {
+                    break None;
+                }
+                // The whole block issues before the stop cycle: charged now, run unchecked.
+                let block = blocks[pc];
+                cyc += block.cycles;
+                retired += block.instructions;
+                macro_rules! dispatch {
+                    ($block:lifetime) => {{
+                        let pc = core.pc;
+                        match core.execute(fused[pc], || cyc - blocks[pc].cycles) {
+                            Flow::Next => {}
+                            Flow::Jump => continue $block,
+                            Flow::Halt => break $block Some(Exit::Halt),
+                            Flow::Stop(exit) => {
+                                // Take back the charge of the instructions not run.
+                                let unrun = blocks[pc];
+                                cyc -= unrun.cycles;
+                                retired -= unrun.instructions;
+                                break $block Some(exit);
+                            }
+                        }
+                    }};
+                }
+                // Two dispatch sites, alternating: the host's branch predictor foresees each
+                // one's next target far better than those of a single site.
+                loop {
+                    dispatch!('block);
+                    dispatch!('block);
+                }
+            }
+        } else {
+            loop {
+                if MODE == SINGLE && fits(cyc, core.pc) {
+                    break None;
+                }
+                if cyc >= stop {
+                    break Some(Exit::Limit);
+                }
+                let d = ops[core.pc];
+                // Outside instructions are traced when they execute (see `Node::outside`).
+                if MODE == TRACED
+                    && let Some(lines) = trace.as_mut()
+                    && !matches!(d.op, Op::Outside(_))
+                {
+                    lines.push(trace_line(
+                        program,
+                        core.id,
+                        cyc.saturating_mul(core.period),
+                        core.pc,
+                        &core.ds[..core.sp],
+                    ));
+                }
+                let flow = core.execute(d.op, || cyc);
+                if let Flow::Stop(exit) = flow {
+                    break Some(exit);
+                }
+                cyc += u64::from(d.cost);
+                retired += 1;
+                if let Flow::Halt = flow {
+                    break Some(Exit::Halt);
+                }
+            }
+        };
+        let (pc, sp, rp) = (core.pc, core.sp, core.rp);
+        proc.ds.truncate(sp);
+        proc.rs.truncate(rp);
         proc.pc = pc as u32;
         *cycle = cyc;
         counters.instructions += retired;

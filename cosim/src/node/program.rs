@@ -6,27 +6,40 @@
 //! the internal form can never change simulated time. One sentinel entry past
 //! the end faults when execution falls off the code.
 //!
-//! A second table holds the same entries with common pairs of one-word
+//! A second table holds the same operations with common pairs of one-word
 //! instructions fused into one entry (`push 3; and` becomes `PushAnd(3)`),
-//! costing the pair's cycles and counting two instructions. The fast loop
-//! dispatches once per pair; where the pair would not run whole (a stack or
-//! memory fault in either half, the time limit between them) it executes the
-//! first half alone, so the result is the unfused one. The pairs are the most
-//! frequent ones of the shipped decoder firmware and libraries.
+//! counting two instructions. The fast loop dispatches once per pair; where
+//! the pair would not run whole (a stack or memory fault in either half) it
+//! executes the first half alone, so the result is the unfused one. The pairs
+//! are the most frequent ones of the shipped decoder firmware and libraries.
+//!
+//! A third table gives, for every code address, the cycles and instructions
+//! from there to the end of its *basic block*: the straight run that execution
+//! falls through to the first control transfer or `halt` (included), or to the
+//! first instruction the fast loop does not execute (a NIC or process
+//! instruction, an illegal word or the end of code, excluded). The fast loop
+//! charges a block once at its start instead of once per instruction.
 
 use std::sync::Arc;
 
 use aether_isa::{Image, Instruction, Opcode, TimingProfile};
 
-/// One predecoded instruction (or fused pair): the operation with its operand, and its cost.
+/// One predecoded instruction: the operation with its operand, and its cost.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Decoded {
     /// What to do.
     pub op: Op,
-    /// Cycle cost of the ISA instruction (of both, for a fused pair), from the timing profile.
+    /// Cycle cost of the ISA instruction, from the timing profile.
     pub cost: u32,
-    /// Cycle cost of the first instruction of a fused pair (0 for a single instruction).
-    pub first: u32,
+}
+
+/// What is left of a basic block from one code address: cycles and instructions to its end.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Block {
+    /// Cycles of the instructions from the address to the end of the block.
+    pub cycles: u64,
+    /// How many instructions they are.
+    pub instructions: u64,
 }
 
 /// The internal form of an instruction (operands decoded and sign-extended).
@@ -137,13 +150,112 @@ pub enum Op {
     PushShr(u32),
 }
 
+/// How execution leaves an instruction, for cutting the code into basic blocks.
+enum Leaves {
+    /// It falls through to the instruction this many words on, in the same block.
+    Through(usize),
+    /// It ends its block (a control transfer, taken or not, or `halt`).
+    Ends,
+    /// The fast loop stops at it without executing it.
+    Stops,
+}
+
+impl Op {
+    /// How execution leaves this operation.
+    fn leaves(self) -> Leaves {
+        match self {
+            Op::Nop
+            | Op::Drop
+            | Op::Dup
+            | Op::Swap
+            | Op::Over
+            | Op::Rot
+            | Op::Nip
+            | Op::Tuck
+            | Op::Pick(_)
+            | Op::ToR
+            | Op::FromR
+            | Op::RFetch
+            | Op::RDrop
+            | Op::Depth
+            | Op::Push(_)
+            | Op::Add
+            | Op::Sub
+            | Op::Mul
+            | Op::Div
+            | Op::Mod
+            | Op::DivU
+            | Op::ModU
+            | Op::Neg
+            | Op::And
+            | Op::Or
+            | Op::Xor
+            | Op::Not
+            | Op::Shl
+            | Op::Shr
+            | Op::Sar
+            | Op::AddI(_)
+            | Op::Eq
+            | Op::Ne
+            | Op::Lt
+            | Op::Le
+            | Op::Gt
+            | Op::Ge
+            | Op::LtU
+            | Op::GtU
+            | Op::EqZ
+            | Op::Load
+            | Op::Store
+            | Op::LoadI(_)
+            | Op::StoreI(_)
+            | Op::Cycles
+            | Op::Now
+            | Op::NodeId
+            | Op::Nodes
+            | Op::Rand
+            | Op::Assert(_)
+            | Op::Emit(_) => Leaves::Through(1),
+            Op::PushW(_)
+            | Op::AddILoad(_)
+            | Op::AddIStore(_)
+            | Op::DupAddI(_)
+            | Op::OverAddI(_)
+            | Op::DropDrop
+            | Op::PushAdd(_)
+            | Op::PushAnd(_)
+            | Op::PushOr(_)
+            | Op::PushXor(_)
+            | Op::PushEq(_)
+            | Op::PushLt(_)
+            | Op::PushShl(_)
+            | Op::PushShr(_) => Leaves::Through(2),
+            Op::Jmp(_)
+            | Op::Jz(_)
+            | Op::Jnz(_)
+            | Op::Call(_)
+            | Op::Ret
+            | Op::JmpI
+            | Op::CallI
+            | Op::Halt
+            | Op::DupJz(_)
+            | Op::DupJnz(_)
+            | Op::EqJz(_)
+            | Op::EqJnz(_)
+            | Op::DropJmp(_) => Leaves::Ends,
+            Op::Outside(_) | Op::Illegal(_) | Op::OffEnd => Leaves::Stops,
+        }
+    }
+}
+
 /// A predecoded program, shared by every node that runs it.
 #[derive(Debug)]
 pub struct Program {
     /// Predecoded entries, one per code address plus the sentinel.
     pub ops: Vec<Decoded>,
-    /// The same entries with common pairs fused (see the module documentation).
-    pub fused: Vec<Decoded>,
+    /// The same operations with common pairs fused (see the module documentation).
+    pub fused: Vec<Op>,
+    /// What is left of the basic block from each code address (and the sentinel).
+    pub blocks: Vec<Block>,
     /// The image it was decoded from (for source locations, entries, data).
     pub image: Arc<Image>,
 }
@@ -242,6 +354,29 @@ fn internal(instr: Instruction) -> Op {
     }
 }
 
+/// What is left of the basic block from each entry of `ops`, worked backwards: an
+/// instruction that falls through adds itself to what is left after it.
+fn blocks(ops: &[Decoded]) -> Vec<Block> {
+    let mut blocks = vec![Block::default(); ops.len()];
+    for (pc, d) in ops.iter().enumerate().rev() {
+        let own = Block {
+            cycles: u64::from(d.cost),
+            instructions: 1,
+        };
+        blocks[pc] = match d.op.leaves() {
+            // A two-word instruction at the last word does not decode, so `pc + n` is at
+            // most the sentinel's address.
+            Leaves::Through(n) => Block {
+                cycles: own.cycles + blocks[pc + n].cycles,
+                instructions: own.instructions + blocks[pc + n].instructions,
+            },
+            Leaves::Ends => own,
+            Leaves::Stops => Block::default(),
+        };
+    }
+    blocks
+}
+
 impl Program {
     /// Predecodes `image` with the costs of `profile`.
     pub fn new(image: Arc<Image>, profile: &TimingProfile) -> Program {
@@ -252,12 +387,10 @@ impl Program {
                 Ok((instr, _)) => Decoded {
                     op: internal(instr),
                     cost: profile.cost(instr.opcode),
-                    first: 0,
                 },
                 Err(_) => Decoded {
                     op: Op::Illegal(code[addr]),
                     cost: 0,
-                    first: 0,
                 },
             };
             ops.push(decoded);
@@ -265,23 +398,20 @@ impl Program {
         ops.push(Decoded {
             op: Op::OffEnd,
             cost: 0,
-            first: 0,
         });
         let len = code.len() as u32;
         let fused = ops
             .iter()
             .zip(ops.iter().skip(1))
-            .map(|(&a, &b)| match fuse(a.op, b.op, len) {
-                Some(op) => Decoded {
-                    op,
-                    cost: a.cost + b.cost,
-                    first: a.cost,
-                },
-                None => a,
-            })
-            .chain(ops.last().copied())
+            .map(|(a, b)| fuse(a.op, b.op, len).unwrap_or(a.op))
+            .chain(ops.last().map(|d| d.op))
             .collect();
-        Program { ops, fused, image }
+        Program {
+            blocks: blocks(&ops),
+            ops,
+            fused,
+            image,
+        }
     }
 
     /// Number of code words.
@@ -332,7 +462,6 @@ mod tests {
             Decoded {
                 op: Op::PushW(0x1000_0005),
                 cost: 2,
-                first: 0,
             }
         );
         // The literal word 0x10000005 is itself `push 5`.
@@ -343,7 +472,7 @@ mod tests {
     }
 
     #[test]
-    fn common_pairs_are_fused_with_both_costs_and_the_rest_kept() {
+    fn common_pairs_are_fused_and_the_rest_kept() {
         let i = |op, v| Instruction::new(op, v).unwrap();
         let img = image(&[
             i(Opcode::Push, 3),
@@ -354,24 +483,61 @@ mod tests {
             i(Opcode::Jz, 7),
             i(Opcode::Drop, 0),
         ]);
+        let program = Program::new(img, &TimingProfile::default());
+        assert_eq!(program.fused[0], Op::PushAnd(3));
+        assert_eq!(program.fused[2], Op::DupJnz(0));
+        // A jump to the end of the code (7 words) faults: left to the plain `jz`.
+        assert_eq!(program.fused[4], program.ops[4].op);
+        // The second half of a pair keeps its own entry, for jumps to it.
+        assert_eq!(program.fused[1], program.ops[1].op);
+        assert_eq!(program.fused[6], program.ops[6].op);
+        assert_eq!(program.fused[7], Op::OffEnd);
+        assert_eq!(program.fused.len(), program.ops.len());
+    }
+
+    #[test]
+    fn each_address_knows_the_cycles_and_instructions_left_in_its_block() {
+        let i = |op, v| Instruction::new(op, v).unwrap();
+        // 0 push 3; 1 and; 2 dup; 3 jnz 0; 4-5 pushw (whose literal word is `push 5`);
+        // 6 send; 7 halt; 8 the sentinel.
+        let img = image(&[
+            i(Opcode::Push, 3),
+            i(Opcode::And, 0),
+            i(Opcode::Dup, 0),
+            i(Opcode::Jnz, 0),
+            i(Opcode::PushW, 0x1000_0005),
+            i(Opcode::Send, 0),
+            i(Opcode::Halt, 0),
+        ]);
         let profile = TimingProfile::default();
         let program = Program::new(img, &profile);
-        let cost = |op| profile.cost(op);
-        assert_eq!(
-            program.fused[0],
-            Decoded {
-                op: Op::PushAnd(3),
-                cost: cost(Opcode::Push) + cost(Opcode::And),
-                first: cost(Opcode::Push),
-            }
+        let c = |op| u64::from(profile.cost(op));
+        let block = |cycles, instructions| Block {
+            cycles,
+            instructions,
+        };
+        let (push, and, dup, jnz) = (
+            c(Opcode::Push),
+            c(Opcode::And),
+            c(Opcode::Dup),
+            c(Opcode::Jnz),
         );
-        assert_eq!(program.fused[2].op, Op::DupJnz(0));
-        // A jump to the end of the code (7 words) faults: left to the plain `jz`.
-        assert_eq!(program.fused[4], program.ops[4]);
-        // The second half of a pair keeps its own entry, for jumps to it.
-        assert_eq!(program.fused[1], program.ops[1]);
-        assert_eq!(program.fused[6..], program.ops[6..]);
-        assert_eq!(program.fused.len(), program.ops.len());
+        assert_eq!(
+            program.blocks,
+            [
+                // The block runs through `jnz`, whichever way it goes.
+                block(push + and + dup + jnz, 4),
+                block(and + dup + jnz, 3),
+                block(dup + jnz, 2),
+                block(jnz, 1),
+                // The fast loop stops at `send`: its cost is charged outside.
+                block(c(Opcode::PushW), 1),
+                block(push, 1),
+                block(0, 0),
+                block(c(Opcode::Halt), 1),
+                block(0, 0),
+            ]
+        );
     }
 
     #[test]
