@@ -157,4 +157,27 @@ mod tests {
         assert!(q.is_empty());
         assert_eq!(q.pop_bucket(&mut out), None);
     }
+
+    /// Fed the states of splitmix64 seeded with 0 (multiples of its increment
+    /// `0x9e3779b97f4a7c15`), the hasher gives that generator's published first four
+    /// outputs, whether the state comes as a `u64` or as its big-endian bytes.
+    #[test]
+    fn the_time_hasher_is_the_splitmix64_finaliser() {
+        const GAMMA: u64 = 0x9E37_79B9_7F4A_7C15;
+        let outputs: [u64; 4] = [
+            0xE220_A839_7B1D_CDAF,
+            0x6E78_9E6A_A1B9_65F4,
+            0x06C4_5D18_8009_454F,
+            0xF88B_B8A8_724C_81EC,
+        ];
+        for (k, want) in (1u64..).zip(outputs) {
+            let state = GAMMA.wrapping_mul(k);
+            let mut h = TimeHasher::default();
+            h.write_u64(state);
+            assert_eq!(h.finish(), want, "write_u64, output {k}");
+            let mut h = TimeHasher::default();
+            h.write(&state.to_be_bytes());
+            assert_eq!(h.finish(), want, "write, output {k}");
+        }
+    }
 }
