@@ -773,6 +773,41 @@ fn progress_slices_do_not_change_a_long_computation() {
     assert_eq!((plain_out.events, sliced_out.events), (1, 1));
 }
 
+/// docs/isa.md, Processes: `spawn` faults when every process slot is in use; a process
+/// that has exited gives its slot back, and process ids are never reused.
+#[test]
+fn spawn_faults_only_while_every_slot_holds_a_live_process() {
+    let prog: &[(Opcode, i64)] = &[
+        (Push, 11),
+        (Push, 0),
+        (Spawn, 0), // pid 1: both slots live
+        (Yield, 0), // p1 runs and exits, freeing its slot
+        (Push, 11),
+        (Push, 0),
+        (Spawn, 0), // pid 2, in the freed slot
+        (Push, 11),
+        (Push, 0),
+        (Spawn, 0), // 9: p0 and p2 live: too many processes
+        (Halt, 0),
+        (Exit, 0), // 11: every spawned process
+    ];
+    let params = NodeParams {
+        processes: 2,
+        ..NodeParams::default()
+    };
+    let mut sim = build_with(
+        &[prog],
+        Stepping::RunAhead,
+        StopConditions::default(),
+        &params,
+    );
+    sim.run();
+    let n = node_ref(&sim, 0);
+    let fault = n.fault.as_ref().expect("a fault");
+    assert_eq!((fault.kind, fault.pc), ("too_many_processes", 9));
+    assert_eq!(n.procs[0].ds[..2], [1, 2], "the pids spawn pushed");
+}
+
 #[test]
 fn nic_misuse_faults_the_node() {
     let cases: &[(&[(Opcode, i64)], &str)] = &[
