@@ -114,6 +114,45 @@ fn a_message_arrives_and_is_received_at_the_hand_computed_times() {
     }
 }
 
+/// A message for an inbox that a spawned process opened wakes that process, not
+/// process 0 (which has exited): the sender's message reaches inbox 1 at the same
+/// time as in the test above, and the receiver emits the flag `wait` pushed one
+/// `push` later.
+#[test]
+fn a_message_wakes_the_process_that_owns_its_inbox() {
+    let mut sender = SENDER.to_vec();
+    sender[5] = (Push, (1 << 16) | 1);
+    let receiver: &[(Opcode, i64)] = &[
+        (Push, 4),
+        (Push, 0),
+        (Spawn, 0),
+        (Exit, 0), // p0 ends; p1 runs
+        (Open, 0), // 4: inbox 1, owned by p1
+        (Drop, 0),
+        (Push, -1),
+        (Wait, 0),
+        (Push, 9),
+        (Emit, 1),
+        (Halt, 0),
+    ];
+    for stepping in [Stepping::RunAhead, Stepping::Single] {
+        let mut sim = world(&[&sender, receiver], stepping, None);
+        sim.run();
+        let rx = node_ref(&sim, 1);
+        let wake_edge = (8_000_000 + ONE_WORD_FLIGHT).div_ceil(1_000_000);
+        let got: Vec<(u32, Vec<u32>, Time)> = rx
+            .log
+            .iter()
+            .map(|r| (r.tag, r.values.clone(), r.time_fs))
+            .collect();
+        assert_eq!(
+            got,
+            vec![(9, vec![1], (wake_edge + 1) * 1_000_000)],
+            "{stepping:?}"
+        );
+    }
+}
+
 #[test]
 fn wait_times_out_and_sleep_wakes_after_its_cycles() {
     let prog: &[(Opcode, i64)] = &[
