@@ -270,3 +270,31 @@ fn random_streams_differ_between_nodes_and_seeds() {
     }
     assert_eq!(stream(4, 7), streams[3]);
 }
+
+/// docs/report.md: at the end of a run, idle and stalled time up to the end is counted,
+/// and an activation still in progress counts towards the largest activation and the
+/// deadline misses (activations longer than the budget), by hand from each state.
+#[test]
+fn the_end_of_a_run_counts_idle_stalled_and_unfinished_activations() {
+    let budget = NodeParams {
+        budget: Some(10),
+        ..NodeParams::default()
+    };
+    let ended = |state: NodeState, start: u64, cycle: u64, end: u64| {
+        let mut n = node_with(&[(Halt, 0)], budget.clone());
+        (n.state, n.activation_start, n.cycle) = (state, start, cycle);
+        (n.counters.idle, n.counters.stalled) = (2, 1);
+        n.finish(end);
+        let c = &n.counters;
+        (c.idle, c.stalled, c.largest_activation, c.deadline_misses)
+    };
+    // Running from cycle 0 to 11: one cycle over the budget of 10, a miss.
+    assert_eq!(ended(NodeState::Running, 0, 11, 11), (2, 1, 11, 1));
+    // Exactly the budget is no miss.
+    assert_eq!(ended(NodeState::Running, 4, 14, 14), (2, 1, 10, 0));
+    // Idle since cycle 3, the run ends at 40: 37 more idle cycles, no activation open.
+    assert_eq!(ended(NodeState::Idle(3), 0, 3, 40), (2 + 37, 1, 0, 0));
+    // Stalled since 5 in an activation from 4, the run ends at 20: 15 more stalled
+    // cycles, and the activation (16 cycles) counts as the largest and as a miss.
+    assert_eq!(ended(NodeState::Stalled(5), 4, 5, 20), (2, 1 + 15, 16, 1));
+}
