@@ -130,6 +130,24 @@ mod tests {
             .collect()
     }
 
+    /// docs/network.md, All-to-all: every ordered pair of nodes has its own link, so
+    /// each pair routes over a link of its own among the `nodes * (nodes - 1)`; a packet
+    /// at its destination has no next link.
+    #[test]
+    fn all_to_all_routes_each_pair_over_its_own_link() {
+        let nodes = 4;
+        let routes = Routes::Direct { nodes };
+        let mut seen = std::collections::BTreeSet::new();
+        for from in 0..nodes {
+            assert_eq!(routes.next(from, from), NO_ROUTE);
+            for to in (0..nodes).filter(|&to| to != from) {
+                let link = routes.next(from, to);
+                assert!(link < nodes * (nodes - 1), "{from} -> {to}: {link}");
+                assert!(seen.insert(link), "{from} -> {to} shares link {link}");
+            }
+        }
+    }
+
     #[test]
     fn shortest_paths_on_a_line() {
         let links = line(4);
