@@ -17,7 +17,7 @@ pub struct ComponentIo<'a> {
     /// The current time.
     pub now: Time,
     /// The component's node id.
-    pub node: u16,
+    pub node: u32,
     /// The network.
     pub net: &'a mut Network,
     /// The run's log.
@@ -167,7 +167,7 @@ impl Component for Sink {
     fn on_message(&mut self, io: &mut ComponentIo<'_>, msg: Message) -> Option<Time> {
         self.stats.received += 1;
         io.log.push(LogRecord {
-            node: u32::from(io.node),
+            node: io.node,
             time_fs: io.now,
             tag: msg.msg_type,
             values: msg.payload,

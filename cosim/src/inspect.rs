@@ -189,7 +189,7 @@ pub struct MessageDump {
     /// The type's `.msg` name in the node's image, if declared.
     pub name: Option<String>,
     /// Sending node.
-    pub src: u16,
+    pub src: u32,
     /// Reply-to address, if any.
     pub reply_to: Option<AddressDump>,
     /// Payload words.
@@ -200,7 +200,7 @@ pub struct MessageDump {
 #[derive(Debug, Serialize, PartialEq, Eq)]
 pub struct AddressDump {
     /// Node.
-    pub node: u16,
+    pub node: u32,
     /// Inbox.
     pub inbox: u16,
 }
@@ -364,7 +364,7 @@ fn node_dump(node: &Node, net: &Network, time_fs: Time, memory: &[MemorySpec]) -
             }
         })
         .collect();
-    let net_id = u16::try_from(node.id).ok();
+    let net_id = (node.id < net.nodes() as u32).then_some(node.id);
     let mut inboxes: Vec<InboxDump> = (0..node.procs.len())
         .flat_map(|pid| node.inboxes_of(pid).map(move |inbox| (pid, inbox)))
         .map(|(pid, id)| InboxDump {

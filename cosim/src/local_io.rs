@@ -26,7 +26,7 @@ pub struct Output {
     /// When the `send` issued (fs).
     pub time: Time,
     /// The sending node.
-    pub node: u16,
+    pub node: u32,
     /// The message type.
     pub msg_type: u32,
     /// The payload.

@@ -125,7 +125,7 @@ pub struct Span {
 #[derive(Debug, Serialize)]
 pub struct ComponentReport {
     /// Station id.
-    pub id: u16,
+    pub id: u32,
     /// Component kind.
     pub kind: &'static str,
     /// Messages sent.
@@ -197,8 +197,7 @@ impl Report {
                         budget: n.params.budget,
                         deadline_misses: c.deadline_misses,
                         fault: n.fault.clone(),
-                        open_inboxes: u16::try_from(n.id)
-                            .map_or(0, |id| sim.world.net.open_inboxes(id)),
+                        open_inboxes: sim.world.net.open_inboxes(n.id),
                         processes: n
                             .procs
                             .iter()
@@ -211,7 +210,7 @@ impl Report {
                 Station::Component(comp) => {
                     let s = comp.stats();
                     components.push(ComponentReport {
-                        id: i as u16,
+                        id: i as u32,
                         kind: comp.kind(),
                         sent: s.sent,
                         received: s.received,

@@ -403,7 +403,7 @@ impl World {
             Station::Component(c) => {
                 let mut io = ComponentIo {
                     now,
-                    node: i as u16,
+                    node: i as u32,
                     net: &mut self.net,
                     log: &mut self.component_log,
                 };
@@ -506,7 +506,7 @@ impl World {
         self.net.advance(now, &mut deliveries);
         for d in deliveries.drain(..) {
             self.last_activity = self.last_activity.max(d.time);
-            let i = usize::from(d.node);
+            let i = d.node as usize;
             match &mut self.stations[i] {
                 Station::Node(node) => {
                     node.note_inbox(d.time, 1);
@@ -725,7 +725,7 @@ impl World {
                         (self.barrier.as_mut(), &mut node.barrier)
                     {
                         for c in pending.drain(..) {
-                            wire.contribute(i as u16, c);
+                            wire.contribute(i as u32, c);
                         }
                     }
                     let running = node.state == NodeState::Running;

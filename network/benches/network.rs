@@ -10,7 +10,7 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-const SIDE: u16 = 32;
+const SIDE: u32 = 32;
 const PACKETS: usize = 20_000;
 /// One packet enters the network every nanosecond (about 15 % link load).
 const SPACING: Time = 1_000_000;
@@ -22,11 +22,11 @@ fn network(topology: TopologyConfig) -> Network {
         inbox_capacity: 1 << 16,
         ..NetworkConfig::default()
     };
-    Network::new(&config, usize::from(SIDE * SIDE), 1).expect("valid network")
+    Network::new(&config, (SIDE * SIDE) as usize, 1).expect("valid network")
 }
 
 /// Uniform random (source, destination) pairs, distinct nodes.
-fn traffic() -> Vec<(u16, u16)> {
+fn traffic() -> Vec<(u32, u32)> {
     let mut rng = ChaCha8Rng::seed_from_u64(7);
     let nodes = SIDE * SIDE;
     (0..PACKETS)
@@ -40,7 +40,7 @@ fn traffic() -> Vec<(u16, u16)> {
 
 /// Injects the traffic from the network's clock on, runs it to the end and empties
 /// the inboxes; returns the number of deliveries.
-fn run(net: &mut Network, pairs: &[(u16, u16)], delivered: &mut Vec<Delivery>) -> usize {
+fn run(net: &mut Network, pairs: &[(u32, u32)], delivered: &mut Vec<Delivery>) -> usize {
     delivered.clear();
     let base = net.clock();
     for (i, &(src, dst)) in pairs.iter().enumerate() {
@@ -67,8 +67,8 @@ fn run(net: &mut Network, pairs: &[(u16, u16)], delivered: &mut Vec<Delivery>) -
 fn bench(c: &mut Criterion) {
     let pairs = traffic();
     let mesh = TopologyConfig::Mesh(GridConfig {
-        width: u32::from(SIDE),
-        height: u32::from(SIDE),
+        width: SIDE,
+        height: SIDE,
         x_class: None,
         y_class: None,
     });

@@ -4,26 +4,26 @@
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Address {
     /// The node id.
-    pub node: u16,
+    pub node: u32,
     /// The inbox id on that node (0 is the public inbox).
     pub inbox: u16,
 }
 
 impl Address {
     /// Makes the address of `inbox` on `node`.
-    pub fn new(node: u16, inbox: u16) -> Self {
+    pub fn new(node: u32, inbox: u16) -> Self {
         Self { node, inbox }
     }
 
     /// The firmware's address word: `(node << 16) | inbox`.
     pub fn to_word(self) -> u32 {
-        (u32::from(self.node) << 16) | u32::from(self.inbox)
+        (self.node << 16) | u32::from(self.inbox)
     }
 
     /// Reads a firmware address word `(node << 16) | inbox`.
     pub fn from_word(word: u32) -> Self {
         Self {
-            node: (word >> 16) as u16,
+            node: word >> 16,
             inbox: (word & 0xffff) as u16,
         }
     }

@@ -61,12 +61,12 @@ pub enum ConfigError {
 pub enum NicError {
     /// No such node on the network.
     #[error("node {0} is not on the network")]
-    UnknownNode(u16),
+    UnknownNode(u32),
     /// The inbox was never opened on this node.
     #[error("inbox {inbox} was never opened on node {node}")]
     NotOpened {
         /// The node.
-        node: u16,
+        node: u32,
         /// The inbox id.
         inbox: u16,
     },
@@ -74,7 +74,7 @@ pub enum NicError {
     #[error("inbox {inbox} on node {node} is closed")]
     Closed {
         /// The node.
-        node: u16,
+        node: u32,
         /// The inbox id.
         inbox: u16,
     },
@@ -82,13 +82,13 @@ pub enum NicError {
     #[error("inbox {inbox} on node {node} is full")]
     Full {
         /// The node.
-        node: u16,
+        node: u32,
         /// The inbox id.
         inbox: u16,
     },
     /// All 65,535 inbox ids of the node have been used.
     #[error("node {0} has used all inbox ids")]
-    InboxesExhausted(u16),
+    InboxesExhausted(u32),
     /// The call is for a time before the network's clock.
     #[error("NIC call at {now} fs is before the network clock {clock} fs")]
     TimeWentBack {
@@ -115,7 +115,7 @@ pub enum SendError {
     },
     /// The destination node does not exist.
     #[error("destination node {0} is not on the network")]
-    UnknownDestination(u16),
+    UnknownDestination(u32),
     /// The sending NIC was misused.
     #[error(transparent)]
     Nic(#[from] NicError),

@@ -22,7 +22,7 @@ pub enum Event {
         /// The packet.
         packet: PacketKey,
         /// The node whose NIC it is.
-        node: u16,
+        node: u32,
         /// Out of the sender or into the receiver.
         direction: Direction,
     },

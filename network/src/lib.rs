@@ -57,6 +57,6 @@ pub use error::{ConfigError, NicError, SendError};
 pub use header::HeaderLayout;
 pub use link::{LinkParams, Window};
 pub use message::{Message, RETURNED};
-pub use network::{Delivery, Hop, Network, NetworkPlan};
+pub use network::{Delivery, Hop, MAX_NODES, Network, NetworkPlan};
 pub use stats::{DropStats, LinkStats, NetworkStats, NodeStats, PortStats, TypeStats};
 pub use time::{FS_PER_SECOND, Time, serialization_time};

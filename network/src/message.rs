@@ -9,7 +9,7 @@ pub const RETURNED: u32 = 0x8000_0000;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Message {
     /// The node that sent it (for a returned message: the node that bounced it).
-    pub src: u16,
+    pub src: u32,
     /// Where it goes.
     pub dst: Address,
     /// Where a reply (or the returned message) goes, if anywhere.
@@ -27,7 +27,7 @@ impl Message {
     }
 
     /// The message `bouncer` sends back to `reply_to`, or `None` without a reply-to.
-    pub fn returned(self, bouncer: u16) -> Option<Message> {
+    pub fn returned(self, bouncer: u32) -> Option<Message> {
         let reply_to = self.reply_to?;
         Some(Message {
             src: bouncer,

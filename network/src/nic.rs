@@ -10,7 +10,7 @@ use crate::time::Time;
 /// One node's network interface.
 #[derive(Debug)]
 pub struct Nic {
-    node: u16,
+    node: u32,
     /// Inboxes by id: `Some` open, `None` closed; ids past the end were never opened.
     inboxes: Vec<Option<VecDeque<Message>>>,
     /// Ready times of queued packets whose first hop is not yet scheduled.
@@ -21,7 +21,7 @@ pub struct Nic {
 
 impl Nic {
     /// A NIC for `node` with inbox 0 open.
-    pub fn new(node: u16) -> Self {
+    pub fn new(node: u32) -> Self {
         Self {
             node,
             inboxes: vec![Some(VecDeque::new())],

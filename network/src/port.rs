@@ -42,24 +42,24 @@ impl Ports {
     /// Sends a packet through a port (FIFO, no latency).
     pub fn transmit(
         &mut self,
-        node: u16,
+        node: u32,
         direction: Direction,
         switching: Switching,
         packet: Crossing,
     ) -> Transmission {
         let Ports { params, out, into } = self;
         let state = match direction {
-            Direction::Out => &mut out[usize::from(node)],
-            Direction::In => &mut into[usize::from(node)],
+            Direction::Out => &mut out[node as usize],
+            Direction::In => &mut into[node as usize],
         };
         state.transmit(params, switching, packet)
     }
 
     /// The counters of a port; `clock` is the network clock for the utilization.
-    pub fn stats(&self, node: u16, direction: Direction, clock: Time) -> PortStats {
+    pub fn stats(&self, node: u32, direction: Direction, clock: Time) -> PortStats {
         let state = match direction {
-            Direction::Out => &self.out[usize::from(node)],
-            Direction::In => &self.into[usize::from(node)],
+            Direction::Out => &self.out[node as usize],
+            Direction::In => &self.into[node as usize],
         };
         PortStats::of(state, clock)
     }

@@ -32,7 +32,7 @@ fn config(link: LinkClassConfig) -> NetworkConfig {
 }
 
 /// A header-only message numbered `i` (one payload word) from `src` to `dst`'s inbox 0.
-fn numbered(src: u16, dst: u16, i: u32) -> Message {
+fn numbered(src: u32, dst: u32, i: u32) -> Message {
     Message {
         src,
         dst: Address::new(dst, 0),
@@ -52,7 +52,7 @@ fn drain(net: &mut Network) -> Vec<Delivery> {
 }
 
 /// The numbers of the messages waiting in `node`'s inbox 0, oldest first.
-fn received(net: &mut Network, node: u16) -> Vec<u32> {
+fn received(net: &mut Network, node: u32) -> Vec<u32> {
     std::iter::from_fn(|| net.recv(node, 0).expect("inbox 0 is open"))
         .map(|m| m.payload[0])
         .collect()
@@ -110,7 +110,7 @@ fn every_hop_adds_the_jitter_the_seeded_stream_draws() {
             });
         }
         let mut net = Network::new(&cfg, nodes, seed).expect("valid");
-        let dst = hops as u16;
+        let dst = hops as u32;
         let mut stream = ChaCha8Rng::seed_from_u64(seed);
         let mut want = Vec::new();
         let mut got = Vec::new();

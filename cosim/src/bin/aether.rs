@@ -61,7 +61,7 @@ enum Command {
         until: Option<String>,
         /// Print an instruction trace of this node (with source lines) to stderr; repeatable.
         #[arg(long, value_name = "N")]
-        trace_node: Vec<u16>,
+        trace_node: Vec<u32>,
         /// Write a Chrome/Perfetto trace-event timeline (activations and waits per node).
         #[arg(long, value_name = "FILE")]
         timeline: Option<PathBuf>,
@@ -143,7 +143,7 @@ fn run(
     seed: Option<u64>,
     json: bool,
     until: Option<String>,
-    trace_nodes: &[u16],
+    trace_nodes: &[u32],
     timeline: Option<PathBuf>,
     single_step: bool,
     set: &[String],
@@ -188,7 +188,7 @@ fn run(
         Err(e) => return fail(e),
     };
     for &id in trace_nodes {
-        match sim.world.stations.get_mut(usize::from(id)) {
+        match sim.world.stations.get_mut(id as usize) {
             Some(Station::Node(node)) => node.trace = Some(Vec::new()),
             _ => return fail(format!("--trace-node: {id} is not an emulated node")),
         }

@@ -83,8 +83,8 @@ impl Barrier {
     }
 
     /// Takes node `node`'s next contribution; completes every epoch it is the last of.
-    pub fn contribute(&mut self, node: u16, c: Contribution) {
-        let queue = &mut self.pending[usize::from(node)];
+    pub fn contribute(&mut self, node: u32, c: Contribution) {
+        let queue = &mut self.pending[node as usize];
         if queue.is_empty() {
             self.missing -= 1;
         }
@@ -122,7 +122,7 @@ impl InputSource for Barrier {
         while let Some(r) = self.releases.pop_front_if(|r| r.time == t) {
             self.released += 1;
             for (node, &inbox) in r.inboxes.iter().enumerate() {
-                let node = node as u16;
+                let node = node as u32;
                 out.push(Message {
                     src: node,
                     dst: Address::new(node, inbox),
@@ -147,7 +147,7 @@ mod tests {
         }
     }
 
-    fn drain(wire: &mut Barrier) -> Vec<(Time, u16, Vec<u32>)> {
+    fn drain(wire: &mut Barrier) -> Vec<(Time, u32, Vec<u32>)> {
         let mut out = Vec::new();
         while let Some(t) = wire.next_time() {
             let mut msgs = Vec::new();

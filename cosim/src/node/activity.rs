@@ -49,9 +49,7 @@ impl Node {
 
     /// Messages waiting in the inboxes the node's processes own.
     pub fn waiting_messages(&self, net: &Network) -> i64 {
-        let Ok(node) = u16::try_from(self.id) else {
-            return 0;
-        };
+        let node = self.id;
         self.owners
             .iter()
             .enumerate()

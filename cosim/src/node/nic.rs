@@ -43,8 +43,8 @@ const NONE: u32 = u32::MAX;
 
 /// Node `id`'s id on the network: nodes from 65,536 up have no network address
 /// (docs/isa.md, "Addresses and inboxes"), so their NIC instructions fault.
-fn net_id(id: u32) -> Result<u16, FaultKind> {
-    u16::try_from(id).map_err(|_| {
+fn net_id(id: u32) -> Result<u32, FaultKind> {
+    u16::try_from(id).map(u32::from).map_err(|_| {
         FaultKind::Nic(format!(
             "node {id} has no network address (only nodes 0 to 65535 are on the network)"
         ))
@@ -125,7 +125,7 @@ impl Node {
             }
             Tap::Off => return Ok(false),
         };
-        if reply == NONE || u32::from(reply_to.node) != node {
+        if reply == NONE || reply_to.node != node {
             return Err(FaultKind::Nic(format!(
                 "a barrier contribution's reply-to {reply:#x} is not an inbox of node {node}"
             )));
@@ -287,7 +287,7 @@ impl Node {
                     .slice_mut(buf, 4 + copied)
                     .map_err(FaultKind::HostMemory)?;
                 out[0] = msg.msg_type;
-                out[1] = u32::from(msg.src);
+                out[1] = msg.src;
                 out[2] = msg.reply_to.map_or(NONE, Address::to_word);
                 out[3] = len;
                 out[4..].copy_from_slice(&msg.payload[..copied as usize]);

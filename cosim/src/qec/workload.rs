@@ -30,7 +30,7 @@ pub const QEC_BARRIER: u32 = 0x7F_FE02;
 /// One output node's result for a shot: when it was sent, its mask and its edges.
 type ShotResult = (Time, u64, Vec<u32>);
 /// Each shot's results, by output node.
-type ShotResults = Vec<BTreeMap<u16, ShotResult>>;
+type ShotResults = Vec<BTreeMap<u32, ShotResult>>;
 
 /// A decoding run: the problem, its shots, the readout timing and who reports results.
 #[derive(Debug)]
@@ -204,7 +204,7 @@ impl Workload {
             let p = &o.payload;
             let problem = if o.msg_type != QEC_RESULT {
                 Some(format!("message type {:#x} is not QEC_RESULT", o.msg_type))
-            } else if !self.outputs.contains(&o.node) {
+            } else if !u16::try_from(o.node).is_ok_and(|n| self.outputs.contains(&n)) {
                 Some("not an output node".to_string())
             } else if p.len() < 3 || p[2] as usize != p.len() - 3 {
                 Some(format!(
@@ -238,7 +238,7 @@ impl Workload {
     fn check_shot(
         &self,
         shot: usize,
-        reported: &BTreeMap<u16, ShotResult>,
+        reported: &BTreeMap<u32, ShotResult>,
         report: &mut DecodingReport,
     ) {
         let mut edges: Vec<u32> = reported
@@ -334,8 +334,8 @@ impl InputSource for Readouts {
         };
         for &(node, v) in &w.by_layer[layer as usize] {
             out.push(Message {
-                src: node,
-                dst: Address::new(node, 0),
+                src: u32::from(node),
+                dst: Address::new(u32::from(node), 0),
                 reply_to: None,
                 msg_type: QEC_READOUT,
                 payload: vec![shot as u32, layer as u32, v, u32::from(fired[v as usize])],

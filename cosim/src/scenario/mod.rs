@@ -433,7 +433,7 @@ fn node_spec(
 }
 
 fn address(a: &RawAddress) -> Address {
-    Address::new(a.node, a.inbox)
+    Address::new(u32::from(a.node), a.inbox)
 }
 
 fn component_spec(
@@ -726,7 +726,7 @@ impl Scenario {
             .map_err(|e| ctx.err(format!("network: {e}")))?;
         for (i, (_, c)) in components.iter().enumerate() {
             if let ComponentSpec::Stimulus(spec) = c
-                && usize::from(spec.dst.node) >= total
+                && spec.dst.node as usize >= total
             {
                 return Err(ctx.err(format!(
                     "components[{i}].dst.node: node {} does not exist",

@@ -24,7 +24,7 @@ use crate::stats::{
 use crate::time::Time;
 use crate::topology::Topology;
 use plan::ArrivalBound;
-pub use plan::NetworkPlan;
+pub use plan::{MAX_NODES, NetworkPlan};
 
 /// A message placed in an inbox: the co-simulator wakes the inbox's owner.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,7 +32,7 @@ pub struct Delivery {
     /// When it was placed (fs).
     pub time: Time,
     /// The receiving node.
-    pub node: u16,
+    pub node: u32,
     /// The inbox it was placed in.
     pub inbox: u16,
 }
@@ -109,7 +109,7 @@ impl Network {
             ports: plan.nic_bandwidth.map(|w| Ports::new(w, nodes)),
             topology: plan.topology.clone(),
             classes: plan.classes.clone(),
-            nics: (0..nodes).map(|n| Nic::new(n as u16)).collect(),
+            nics: (0..nodes).map(|n| Nic::new(n as u32)).collect(),
             packets: SlotMap::with_key(),
             events: EventQueue::default(),
             faults: Faults::new(seed),
@@ -160,26 +160,26 @@ impl Network {
         Ok(())
     }
 
-    fn nic(&self, node: u16) -> Result<&Nic, NicError> {
+    fn nic(&self, node: u32) -> Result<&Nic, NicError> {
         self.nics
-            .get(usize::from(node))
+            .get(node as usize)
             .ok_or(NicError::UnknownNode(node))
     }
 
-    fn nic_mut(&mut self, node: u16) -> Result<&mut Nic, NicError> {
+    fn nic_mut(&mut self, node: u32) -> Result<&mut Nic, NicError> {
         self.nics
-            .get_mut(usize::from(node))
+            .get_mut(node as usize)
             .ok_or(NicError::UnknownNode(node))
     }
 
     /// Opens a new inbox on `node` and returns its id (1, 2, ... never reused).
-    pub fn open(&mut self, node: u16) -> Result<u16, NicError> {
+    pub fn open(&mut self, node: u32) -> Result<u16, NicError> {
         self.nic_mut(node)?.open()
     }
 
     /// Closes an inbox at `now`; messages still in it go back to their reply-to
     /// addresses (oldest first), or are dropped and counted without one.
-    pub fn close(&mut self, now: Time, node: u16, inbox: u16) -> Result<(), NicError> {
+    pub fn close(&mut self, now: Time, node: u32, inbox: u16) -> Result<(), NicError> {
         self.check_time(now)?;
         let left = self.nic_mut(node)?.close(inbox)?;
         for msg in left {
@@ -197,7 +197,7 @@ impl Network {
         self.check_time(now)?;
         let src = msg.src;
         self.nic(src)?;
-        if usize::from(msg.dst.node) >= self.nics.len() {
+        if msg.dst.node as usize >= self.nics.len() {
             return Err(SendError::UnknownDestination(msg.dst.node));
         }
         let max = self.header.max_payload();
@@ -207,7 +207,7 @@ impl Network {
                 max,
             });
         }
-        let node = usize::from(src);
+        let node = src as usize;
         if msg.dst.node != src && self.nics[node].tx_occupancy(now) >= self.tx_capacity {
             self.node_stats[node].refused += 1;
             return Err(SendError::Full);
@@ -240,32 +240,32 @@ impl Network {
 
     /// The earliest time the transmit queue of `node` is known to shrink (or to learn
     /// when it will): a stalled sender retries then. `None` when the queue is empty.
-    pub fn tx_free_at(&self, node: u16) -> Option<Time> {
-        self.nics.get(usize::from(node))?.tx_free_at()
+    pub fn tx_free_at(&self, node: u32) -> Option<Time> {
+        self.nics.get(node as usize)?.tx_free_at()
     }
 
     /// Packets of `node` in its transmit queue at `now` (not yet through their first hop),
     /// as a `send` finds them; 0 for a node that does not exist.
-    pub fn tx_queued(&self, node: u16, now: Time) -> usize {
+    pub fn tx_queued(&self, node: u32, now: Time) -> usize {
         self.nic(node).map_or(0, |nic| nic.tx_queued(now))
     }
 
     /// The messages waiting in an inbox, oldest first.
     pub fn messages(
         &self,
-        node: u16,
+        node: u32,
         inbox: u16,
     ) -> Result<&std::collections::VecDeque<Message>, NicError> {
         self.nic(node)?.inbox(inbox)
     }
 
     /// Number of messages waiting in an inbox.
-    pub fn poll(&self, node: u16, inbox: u16) -> Result<usize, NicError> {
+    pub fn poll(&self, node: u32, inbox: u16) -> Result<usize, NicError> {
         Ok(self.nic(node)?.inbox(inbox)?.len())
     }
 
     /// The oldest message in an inbox, left in place.
-    pub fn peek(&self, node: u16, inbox: u16) -> Result<Option<&Message>, NicError> {
+    pub fn peek(&self, node: u32, inbox: u16) -> Result<Option<&Message>, NicError> {
         Ok(self.nic(node)?.inbox(inbox)?.front())
     }
 
@@ -276,14 +276,14 @@ impl Network {
     /// packets in flight to the node plus those that can still cross its incoming links
     /// ([`NetworkPlan`]'s arrival bound), each counted twice (one may come back to the node
     /// from another of its inboxes, full or closed).
-    pub fn recv_settled(&self, node: u16, inbox: u16, now: Time, at: Time) -> bool {
+    pub fn recv_settled(&self, node: u32, inbox: u16, now: Time, at: Time) -> bool {
         let Ok(queue) = self.nic(node).and_then(|nic| nic.inbox(inbox)) else {
             return false;
         };
         let Some(ahead) = at.checked_sub(now) else {
             return false;
         };
-        let node = usize::from(node);
+        let node = node as usize;
         let arrivals =
             u64::from(self.inbound[node]).saturating_add(self.arrivals.within(node, ahead));
         !queue.is_empty()
@@ -292,7 +292,7 @@ impl Network {
     }
 
     /// Takes the oldest message from an inbox.
-    pub fn recv(&mut self, node: u16, inbox: u16) -> Result<Option<Message>, NicError> {
+    pub fn recv(&mut self, node: u32, inbox: u16) -> Result<Option<Message>, NicError> {
         Ok(self.nic_mut(node)?.inbox_mut(inbox)?.pop_front())
     }
 
@@ -313,26 +313,26 @@ impl Network {
     /// Drops the packet `key` in flight, keeping its payload vector for reuse.
     fn discard(&mut self, key: PacketKey) {
         if let Some(packet) = self.packets.remove(key) {
-            self.inbound[usize::from(packet.msg.dst.node)] -= 1;
+            self.inbound[packet.msg.dst.node as usize] -= 1;
             self.recycle(packet.msg.payload);
         }
     }
 
     /// True when `inbox` on `node` exists and is open.
-    pub fn is_open(&self, node: u16, inbox: u16) -> bool {
+    pub fn is_open(&self, node: u32, inbox: u16) -> bool {
         self.nic(node).is_ok_and(|nic| nic.is_open(inbox))
     }
 
     /// Number of inboxes open on `node` now (0 for a node that does not exist).
-    pub fn open_inboxes(&self, node: u16) -> usize {
+    pub fn open_inboxes(&self, node: u32) -> usize {
         self.nic(node).map_or(0, Nic::open_inboxes)
     }
 
     /// The routers a message from node `src` to node `dst` passes, both ends
     /// included (just `[src]` when they are the same node); empty for a node that
     /// does not exist.
-    pub fn route(&self, src: u16, dst: u16) -> Vec<u32> {
-        let (mut at, dst) = (u32::from(src), u32::from(dst));
+    pub fn route(&self, src: u32, dst: u32) -> Vec<u32> {
+        let (mut at, dst) = (src, dst);
         let nodes = self.nics.len() as u32;
         if at >= nodes || dst >= nodes {
             return Vec::new();
@@ -375,7 +375,7 @@ impl Network {
     /// Puts a packet for `msg` on the network at node `msg.src` at `now`.
     fn inject(&mut self, now: Time, msg: Message, via_tx: bool) {
         let (src, dst) = (msg.src, msg.dst.node);
-        self.inbound[usize::from(dst)] += 1;
+        self.inbound[dst as usize] += 1;
         let key = self.packets.insert(Packet {
             bits: self.header.packet_bits(msg.payload.len()),
             msg,
@@ -397,11 +397,11 @@ impl Network {
             };
             Some((now, event))
         } else {
-            self.next_step(key, u32::from(src), u32::from(dst), now, now)
+            self.next_step(key, src, dst, now, now)
         };
         if let Some((ready, event)) = first {
             if via_tx {
-                self.nics[usize::from(src)].tx_enter(ready);
+                self.nics[src as usize].tx_enter(ready);
             }
             self.schedule(ready, event);
         }
@@ -447,7 +447,7 @@ impl Network {
     ) -> Option<(Time, Event)> {
         if at == dst {
             let (time, event) = if self.ports.is_some() {
-                let node = dst as u16;
+                let node = dst;
                 let direction = Direction::In;
                 (
                     head,
@@ -474,7 +474,7 @@ impl Network {
     }
 
     /// The packet is ready at `time` for a NIC port.
-    fn cross_port(&mut self, time: Time, key: PacketKey, node: u16, direction: Direction) {
+    fn cross_port(&mut self, time: Time, key: PacketKey, node: u32, direction: Direction) {
         let (Some(packet), Some(ports)) = (self.packets.get_mut(key), self.ports.as_mut()) else {
             return;
         };
@@ -491,10 +491,10 @@ impl Network {
             Direction::Out => {
                 if packet.in_tx_queue {
                     packet.in_tx_queue = false;
-                    self.nics[usize::from(node)].tx_scheduled(sent.end);
+                    self.nics[node as usize].tx_scheduled(sent.end);
                 }
-                let dst = u32::from(packet.msg.dst.node);
-                self.forward(key, u32::from(node), dst, sent.head, sent.tail);
+                let dst = packet.msg.dst.node;
+                self.forward(key, node, dst, sent.head, sent.tail);
             }
             Direction::In => {
                 let at = sent.tail.saturating_add(self.nic_latency);
@@ -537,7 +537,7 @@ impl Network {
         }
         if packet.in_tx_queue {
             packet.in_tx_queue = false;
-            self.nics[usize::from(packet.msg.src)].tx_scheduled(sent.end);
+            self.nics[packet.msg.src as usize].tx_scheduled(sent.end);
         }
         if fate.lost {
             state.lost += 1;
@@ -556,7 +556,7 @@ impl Network {
             packet.corrupt = true;
         }
         packet.tail_at = sent.tail;
-        let dst = u32::from(packet.msg.dst.node);
+        let dst = packet.msg.dst.node;
         self.forward(key, spec.to, dst, sent.head, sent.tail);
     }
 
@@ -565,7 +565,7 @@ impl Network {
         let Some(packet) = self.packets.remove(key) else {
             return;
         };
-        self.inbound[usize::from(packet.msg.dst.node)] -= 1;
+        self.inbound[packet.msg.dst.node as usize] -= 1;
         if packet.corrupt {
             self.drops.corrupted += 1;
             self.recycle(packet.msg.payload);
@@ -574,14 +574,14 @@ impl Network {
         let msg = packet.msg;
         let (node, inbox) = (msg.dst.node, msg.dst.inbox);
         let capacity = self.inbox_capacity;
-        match self.nics[usize::from(node)].inbox_mut(inbox) {
+        match self.nics[node as usize].inbox_mut(inbox) {
             Ok(queue) if queue.len() < capacity => {
-                let stats = &mut self.node_stats[usize::from(node)];
+                let stats = &mut self.node_stats[node as usize];
                 stats.received += 1;
                 stats.bits_received += packet.bits;
                 let latency = time - packet.sent_at;
                 stats.latency_max = stats.latency_max.max(latency);
-                self.latency_sums[usize::from(node)] += u128::from(latency);
+                self.latency_sums[node as usize] += u128::from(latency);
                 if msg.is_returned() {
                     stats.returned += 1;
                 } else {
@@ -595,11 +595,11 @@ impl Network {
     }
 
     /// `node` cannot place `msg` at `time`: it goes back to its reply-to address.
-    fn bounce(&mut self, time: Time, node: u16, msg: Message) {
+    fn bounce(&mut self, time: Time, node: u32, msg: Message) {
         let msg_type = msg.msg_type;
         match msg.reply_to {
-            Some(to) if usize::from(to.node) < self.nics.len() => {
-                self.node_stats[usize::from(node)].bounced += 1;
+            Some(to) if (to.node as usize) < self.nics.len() => {
+                self.node_stats[node as usize].bounced += 1;
                 self.types.entry(msg_type & !RETURNED).or_default().returned += 1;
                 let back = msg.returned(node).expect("a reply-to address");
                 self.inject(time, back, false);
@@ -611,7 +611,7 @@ impl Network {
         }
     }
 
-    fn port_stats(&self, node: u16, direction: Direction) -> Option<PortStats> {
+    fn port_stats(&self, node: u32, direction: Direction) -> Option<PortStats> {
         let ports = self.ports.as_ref()?;
         Some(ports.stats(node, direction, self.clock))
     }
@@ -652,8 +652,8 @@ impl Network {
                     bytes_sent: n.bits_sent.div_ceil(8),
                     bytes_received: n.bits_received.div_ceil(8),
                     latency_mean: mean(sum, n.received),
-                    nic_out: self.port_stats(node as u16, Direction::Out),
-                    nic_in: self.port_stats(node as u16, Direction::In),
+                    nic_out: self.port_stats(node as u32, Direction::Out),
+                    nic_in: self.port_stats(node as u32, Direction::In),
                     ..n.clone()
                 })
                 .collect(),

@@ -9,6 +9,9 @@ use crate::header::HeaderLayout;
 use crate::time::{Time, serialization_time};
 use crate::topology::{Links, Topology};
 
+/// Most nodes a network holds (node ids are below 2^24).
+pub const MAX_NODES: usize = 1 << 24;
+
 /// A validated configuration with its topology and routes laid out, shared by every
 /// [`Network`](crate::Network) built from it ([`Network::from_plan`](crate::Network::from_plan)).
 #[derive(Debug, Clone)]
@@ -80,9 +83,9 @@ impl ArrivalBound {
 impl NetworkPlan {
     /// Checks `config` for `nodes` nodes (ids `0..nodes`) and lays out its topology.
     pub fn new(config: &NetworkConfig, nodes: usize) -> Result<NetworkPlan, ConfigError> {
-        if nodes == 0 || nodes > 1 << 16 {
+        if nodes == 0 || nodes > MAX_NODES {
             return Err(ConfigError::Nodes(format!(
-                "a network needs 1 to 65536 nodes, not {nodes}"
+                "a network needs 1 to {MAX_NODES} nodes, not {nodes}"
             )));
         }
         config.header.validate()?;

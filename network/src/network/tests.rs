@@ -24,7 +24,7 @@ fn config() -> NetworkConfig {
     }
 }
 
-fn msg(src: u16, dst: u16, inbox: u16, reply_to: Option<Address>, len: usize) -> Message {
+fn msg(src: u32, dst: u32, inbox: u16, reply_to: Option<Address>, len: usize) -> Message {
     Message {
         src,
         dst: Address::new(dst, inbox),
@@ -121,7 +121,7 @@ fn order_is_kept_per_source_and_destination() {
     };
     let mut net = Network::new(&cfg, 5, 1).expect("valid");
     for round in 0..20u32 {
-        for src in 1..5u16 {
+        for src in 1..5u32 {
             let mut m = msg(src, 0, 0, None, (round % 3) as usize);
             m.msg_type = round;
             net.send(u64::from(round) * 1_000, m).expect("sent");
@@ -132,7 +132,7 @@ fn order_is_kept_per_source_and_destination() {
     drain(&mut net);
     let mut last = [None::<u32>; 5];
     while let Some(m) = net.recv(0, 0).expect("open") {
-        let prev = last[usize::from(m.src)].replace(m.msg_type);
+        let prev = last[m.src as usize].replace(m.msg_type);
         assert!(
             prev.is_none_or(|p| p < m.msg_type),
             "out of order from {}",
@@ -355,6 +355,52 @@ fn store_and_forward_over_k_hops() {
 }
 
 #[test]
+fn node_ids_past_65535_route_and_reply() {
+    // A 1000x70 mesh of 70,000 nodes: node 69,999 sits at (999, 69), k = 999 + 69 hops
+    // from node 0. Its message carries a reply-to of node 0; the reply comes back the
+    // same k hops (XY routing on a full mesh is minimal both ways).
+    let mut net = Network::new(&mesh(1000, 70), 70_000, 1).expect("valid");
+    let far = 69_999;
+    net.send(0, msg(far, 0, 0, Some(Address::new(far, 0)), 2))
+        .expect("sent");
+    let bits = HeaderLayout::default().bits() + 32 * 2;
+    let one_way = 1068 * (ROUTER + ser(bits) + LAT);
+    assert_eq!(
+        drain(&mut net),
+        vec![Delivery {
+            time: one_way,
+            node: 0,
+            inbox: 0
+        }]
+    );
+    let got = net.recv(0, 0).expect("open").expect("a message");
+    assert_eq!((got.src, got.reply_to), (far, Some(Address::new(far, 0))));
+    net.send(one_way, msg(0, far, 0, None, 2)).expect("sent");
+    assert_eq!(drain(&mut net)[0].time, 2 * one_way);
+    assert_eq!(net.stats().nodes[far as usize].received, 1);
+    assert_eq!(net.route(far, 0).len(), 1069);
+}
+
+#[test]
+fn node_and_topology_limits_are_configuration_errors() {
+    let too_many = Network::new(&mesh(4097, 4096), MAX_NODES + 1, 1).map(|_| ());
+    assert!(
+        matches!(&too_many, Err(ConfigError::Nodes(m)) if m.contains("1 to 16777216 nodes")),
+        "{too_many:?}"
+    );
+    let grid = Network::new(&mesh(4097, 4096), 4, 1).map(|_| ());
+    assert!(
+        matches!(&grid, Err(ConfigError::Topology(m)) if m.contains("16777216 positions")),
+        "{grid:?}"
+    );
+    let all = Network::new(&config(), (1 << 16) + 1, 1).map(|_| ());
+    assert!(
+        matches!(&all, Err(ConfigError::Topology(m)) if m.contains("at most 65536 nodes")),
+        "{all:?}"
+    );
+}
+
+#[test]
 fn cut_through_over_k_hops() {
     let cfg = NetworkConfig {
         switching: Switching::CutThrough,
@@ -453,7 +499,7 @@ fn packets_from_two_sources_queue_on_a_shared_link() {
 
 /// Sends `count` packets between pseudo-random pairs (a fixed LCG), each carrying
 /// its sequence number per (src, dst) in payload word 0; returns how many were sent.
-fn random_traffic(net: &mut Network, nodes: u16, count: u32, spacing: Time) -> u32 {
+fn random_traffic(net: &mut Network, nodes: u32, count: u32, spacing: Time) -> u32 {
     let mut state = 12345u64;
     let mut next = |m: u64| {
         state = state
@@ -461,14 +507,14 @@ fn random_traffic(net: &mut Network, nodes: u16, count: u32, spacing: Time) -> u
             .wrapping_add(1442695040888963407);
         (state >> 33) % m
     };
-    let mut seq = vec![0u32; usize::from(nodes) * usize::from(nodes)];
+    let mut seq = vec![0u32; nodes as usize * nodes as usize];
     let mut out = Vec::new();
     for i in 0..count {
         let now = u64::from(i) * spacing;
         net.advance(now, &mut out);
-        let src = next(u64::from(nodes)) as u16;
-        let dst = next(u64::from(nodes)) as u16;
-        let pair = usize::from(src) * usize::from(nodes) + usize::from(dst);
+        let src = next(u64::from(nodes)) as u32;
+        let dst = next(u64::from(nodes)) as u32;
+        let pair = src as usize * nodes as usize + dst as usize;
         let mut m = msg(src, dst, 0, None, next(6) as usize);
         m.payload.insert(0, seq[pair]);
         seq[pair] += 1;
@@ -478,12 +524,12 @@ fn random_traffic(net: &mut Network, nodes: u16, count: u32, spacing: Time) -> u
 }
 
 /// Receives everything and checks sequence numbers per (src, dst) strictly increase.
-fn check_order(net: &mut Network, nodes: u16) -> u32 {
+fn check_order(net: &mut Network, nodes: u32) -> u32 {
     let mut received = 0;
     for dst in 0..nodes {
-        let mut last = vec![None::<u32>; usize::from(nodes)];
+        let mut last = vec![None::<u32>; nodes as usize];
         while let Some(m) = net.recv(dst, 0).expect("open") {
-            let prev = last[usize::from(m.src)].replace(m.payload[0]);
+            let prev = last[m.src as usize].replace(m.payload[0]);
             assert!(prev.is_none_or(|p| p + 1 == m.payload[0]), "gap or reorder");
             received += 1;
         }
@@ -762,7 +808,7 @@ proptest! {
             ..mesh(k + 1, 1)
         };
         let mut net = Network::new(&cfg, k as usize + 1, 1).expect("valid");
-        net.send(t0, msg(0, k as u16, 0, None, words)).expect("sent");
+        net.send(t0, msg(0, k, 0, None, words)).expect("sent");
         let header = HeaderLayout::default().bits();
         let s = serialization_time(header + 32 * words as u64, bandwidth);
         let h = serialization_time(header, bandwidth);
@@ -823,20 +869,20 @@ fn a_network_can_move_between_threads() {
 /// One step of a random workload.
 #[derive(Debug, Clone)]
 enum Op {
-    Open(u16),
-    Close(u16, u16),
+    Open(u32),
+    Close(u32, u16),
     Send {
-        src: u16,
-        dst: u16,
+        src: u32,
+        dst: u32,
         inbox: u16,
-        reply: Option<(u16, u16)>,
+        reply: Option<(u32, u16)>,
         words: usize,
     },
     Advance(Time),
-    Recv(u16, u16),
+    Recv(u32, u16),
 }
 
-fn op(nodes: u16) -> impl Strategy<Value = Op> {
+fn op(nodes: u32) -> impl Strategy<Value = Op> {
     let node = 0..nodes;
     let inbox = 0u16..4;
     prop_oneof![
@@ -903,7 +949,7 @@ proptest! {
                         src,
                         dst: Address::new(dst, inbox),
                         reply_to: reply.map(|(n, i)| Address::new(n, i)),
-                        msg_type: u32::from(src),
+                        msg_type: src,
                         payload: vec![7; words],
                     };
                     match net.send(now, msg) {
@@ -965,7 +1011,7 @@ fn nic_ports_add_their_serialization_at_both_ends() {
 /// Sends two header-only messages at time 0 between the given (src, dst) pairs on
 /// a 3-node all-to-all network with NIC ports; returns the network, the delivery
 /// times, one port serialization time and the one-way time without ports.
-fn two_through_ports(pairs: [(u16, u16); 2]) -> (Network, Vec<Time>, Time, Time) {
+fn two_through_ports(pairs: [(u32, u32); 2]) -> (Network, Vec<Time>, Time, Time) {
     let mut net = Network::new(&with_ports(config()), 3, 1).expect("valid");
     for (src, dst) in pairs {
         net.send(0, msg(src, dst, 0, None, 0)).expect("sent");

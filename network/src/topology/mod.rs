@@ -19,8 +19,14 @@ use crate::error::ConfigError;
 use crate::link::LinkSpec;
 use crate::routing::{GraphRoutes, Routes, TreeRoutes};
 
-/// Most routers a topology may have.
+/// Most routers a tree, quadtree or graph topology may have.
 const MAX_ROUTERS: u64 = 1 << 20;
+
+/// Most positions a mesh or torus may have (its routes are computed from coordinates).
+const MAX_GRID_POSITIONS: u64 = 1 << 24;
+
+/// Most nodes of an all-to-all topology: its `nodes × (nodes − 1)` link ids are 32 bits.
+const MAX_ALL_TO_ALL: u64 = 1 << 16;
 
 /// Resolves a link class name (`None`: the default class) to its index.
 pub type ClassOf<'a> = &'a dyn Fn(Option<&str>) -> Result<u16, ConfigError>;
@@ -73,7 +79,14 @@ impl Topology {
         class_of: ClassOf<'_>,
     ) -> Result<Topology, ConfigError> {
         match config {
-            TopologyConfig::AllToAll {} => Ok(all_to_all::build(nodes, class_of(None)?)),
+            TopologyConfig::AllToAll {} => {
+                if u64::from(nodes) > MAX_ALL_TO_ALL {
+                    return Err(ConfigError::Topology(format!(
+                        "all-to-all holds at most {MAX_ALL_TO_ALL} nodes (its link ids are 32 bits), not {nodes}"
+                    )));
+                }
+                Ok(all_to_all::build(nodes, class_of(None)?))
+            }
             TopologyConfig::Mesh(grid) => build_grid(grid, false, nodes, class_of),
             TopologyConfig::Torus(grid) => build_grid(grid, true, nodes, class_of),
             TopologyConfig::Tree {
@@ -167,9 +180,9 @@ fn build_grid(
             config.width, config.height
         )));
     }
-    if positions > MAX_ROUTERS {
+    if positions > MAX_GRID_POSITIONS {
         return Err(ConfigError::Topology(format!(
-            "a {}x{} grid has more than the {MAX_ROUTERS} routers a topology may have",
+            "a {}x{} grid has more than the {MAX_GRID_POSITIONS} positions a mesh or torus may have",
             config.width, config.height
         )));
     }
