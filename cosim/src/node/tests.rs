@@ -110,6 +110,21 @@ fn run_stops_before_the_first_instruction_issuing_at_the_stop_cycle() {
     // mul issues at cycle 2 < 4 and costs 3 cycles; jmp would issue at 5 >= 4.
     assert_eq!(n.run(4), RunExit::Limit);
     assert_eq!((n.cycle, n.procs[0].pc), (5, 3));
+    // A NIC instruction, or the end of the code, at the stop cycle is not reached either
+    // (the block before it ends exactly there).
+    let ends: [(&[(Opcode, i64)], RunExit); 2] = [
+        (&[(Push, 1), (Dup, 0), (Send, 0)], RunExit::Outside(Send)),
+        (
+            &[(Push, 1), (Dup, 0)],
+            RunExit::Fault(FaultKind::CodeRange(2)),
+        ),
+    ];
+    for (code, end) in ends {
+        let mut n = node(code);
+        assert_eq!(n.run(2), RunExit::Limit, "{end:?}");
+        assert_eq!((n.cycle, n.procs[0].pc), (2, 2));
+        assert_eq!(n.run(3), end);
+    }
 }
 
 #[test]
