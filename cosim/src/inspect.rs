@@ -46,7 +46,7 @@ impl MemorySpec {
     }
 
     /// The words `start..end` this names in `image`, if it has them.
-    fn resolve(&self, image: &Image) -> Option<(u32, u32)> {
+    pub(crate) fn resolve(&self, image: &Image) -> Option<(u32, u32)> {
         match self {
             MemorySpec::Range(a, b) => Some((*a, *b)),
             MemorySpec::Label(name) => {
@@ -70,7 +70,7 @@ impl MemorySpec {
         }
     }
 
-    fn name(&self) -> String {
+    pub(crate) fn name(&self) -> String {
         match self {
             MemorySpec::Label(name) => name.clone(),
             MemorySpec::Range(a, b) => format!("{a}..{b}"),

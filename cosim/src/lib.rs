@@ -13,4 +13,5 @@ pub mod scenario;
 pub mod sim;
 pub mod sweep;
 pub mod time;
+pub mod watch;
 pub mod waveform;

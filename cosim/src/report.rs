@@ -15,6 +15,7 @@ use crate::inspect::Dump;
 use crate::node::{Fault, LogRecord, NodeState, ProcState};
 use crate::sim::{Outcome, Simulation, Station};
 use crate::time::{FS_PER_NS, Time};
+use crate::watch::WatchRecord;
 
 /// Above this many nodes the human summary lists only those with the longest activations.
 pub const SUMMARY_NODES: usize = 32;
@@ -57,6 +58,9 @@ pub struct Report {
     /// Node state dumps (`--dump-at`, `--dump-on-stop`), in time order.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub dumps: Vec<Dump>,
+    /// Changes of watched memory words (`--watch`), in time order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub watches: Vec<WatchRecord>,
 }
 
 /// How the scenario names a node: its program and its clock as configured.
@@ -247,6 +251,7 @@ impl Report {
             network,
             decoding: None,
             dumps: Vec::new(),
+            watches: Vec::new(),
         }
     }
 
@@ -334,6 +339,24 @@ impl Report {
         }
         for dump in &self.dumps {
             out.push_str(&dump.text());
+        }
+        if !self.watches.is_empty() {
+            let _ = writeln!(out, "watches ({} changes):", self.watches.len());
+            for w in &self.watches {
+                let _ = writeln!(
+                    out,
+                    "  node {} {} @{}: {} -> {} at {} fs by proc {} pc {} ({})",
+                    w.node,
+                    w.what,
+                    w.addr,
+                    w.old as i32,
+                    w.new as i32,
+                    w.time_fs,
+                    w.pid,
+                    w.pc,
+                    w.source.as_deref().unwrap_or("no source")
+                );
+            }
         }
         if !self.log.is_empty() {
             let _ = writeln!(out, "log ({} records):", self.log.len());

@@ -59,7 +59,7 @@ fn dumps(extra: &[&str]) -> Value {
 
 fn source_line(v: &Value) -> u64 {
     let s = v.as_str().expect("a source location");
-    assert!(s.contains("dump.s:"), "{s}");
+    assert!(s.contains(".s:"), "{s}");
     s.rsplit(':')
         .nth(1)
         .expect("line")
@@ -203,5 +203,64 @@ fn bad_dump_options_are_exit_2() {
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{extra:?}: {stderr}");
         assert!(stderr.contains(says), "{extra:?}: {stderr}");
+    }
+}
+
+/// Node 0 counts `n` down from 3 in memory, one store per turn.
+const COUNTER: &str = "\
+.data
+n:      .word 3
+.code
+.entry main
+main:
+    loadi n
+    addi -1
+    dup
+    storei n
+    jnz main
+    halt
+";
+
+#[test]
+fn a_watch_logs_every_store_with_time_pc_and_source_line() {
+    let text = "[programs.c]\nsources = [\"c.s\"]\n[[nodes]]\nprogram = \"c\"\nclock = \"1 GHz\"\n";
+    let (_dir, path) = scenario("c.toml", text, &[("c.s", COUNTER)]);
+    let r = report(&path, &["--watch", "0:n"], 0);
+    let turn = costs(&["loadi", "addi", "dup", "storei", "jnz"]);
+    let store = costs(&["loadi", "addi", "dup"]);
+    let watches = r["watches"].as_array().expect("watches");
+    let seen: Vec<(u64, u64, u64, u64)> = watches
+        .iter()
+        .map(|w| {
+            assert_eq!(w["what"], "n");
+            assert_eq!(w["addr"].as_u64(), Some(0));
+            assert_eq!(w["pc"].as_u64(), Some(3), "storei n");
+            assert_eq!(source_line(&w["source"]), 9);
+            (
+                w["time_fs"].as_u64().expect("time"),
+                w["old"].as_u64().expect("old"),
+                w["new"].as_u64().expect("new"),
+                w["pid"].as_u64().expect("pid"),
+            )
+        })
+        .collect();
+    let at = |k: u64| (k * turn + store) * 1_000_000;
+    assert_eq!(seen, [(at(0), 3, 2, 0), (at(1), 2, 1, 0), (at(2), 1, 0, 0)]);
+    // Watching makes the run single-step: the same report but for the event count.
+    let mut plain = report(&path, &["--single-step"], 0);
+    let mut watched = r.clone();
+    watched.as_object_mut().map(|o| o.remove("watches"));
+    plain.as_object_mut().map(|o| o.remove("events"));
+    watched.as_object_mut().map(|o| o.remove("events"));
+    assert_eq!(watched, plain);
+    for (spec, says) in [
+        ("0:nothing", "has no data label `nothing`"),
+        ("7:n", "7 is not an emulated node"),
+        ("n", "is not NODE:LABEL"),
+    ] {
+        let out = aether(&["run", path.to_str().expect("utf-8"), "--watch", spec]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{spec}: {stderr}");
+        assert!(stderr.contains(says), "{spec}: {stderr}");
     }
 }

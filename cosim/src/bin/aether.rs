@@ -18,6 +18,7 @@ use aether_cosim::observe::{Progress, timeline_json};
 use aether_cosim::report::Report;
 use aether_cosim::sim::{Station, Stepping};
 use aether_cosim::time::parse_duration;
+use aether_cosim::watch::{WatchSpec, Watches};
 use aether_cosim::waveform::{self, Selection};
 use aether_isa::Image;
 use clap::{Parser, Subcommand};
@@ -86,6 +87,10 @@ enum Command {
         /// repeatable.
         #[arg(long, value_name = "LABEL|START..END", value_parser = MemorySpec::parse)]
         dump_memory: Vec<MemorySpec>,
+        /// Log every change of this memory (a data label or `START..END` of node NODE)
+        /// with time, process, PC and source line; makes the run single-step; repeatable.
+        #[arg(long, value_name = "NODE:LABEL", value_parser = WatchSpec::parse)]
+        watch: Vec<WatchSpec>,
         /// Execute one instruction per event (the reference path; slower, same results).
         #[arg(long)]
         single_step: bool,
@@ -230,6 +235,10 @@ fn run(
     if let Err(e) = check_memory(&sim.world, &inspection.memory) {
         return fail(format!("--dump-memory: {e}"));
     }
+    let watches = match Watches::install(&mut sim, &inspection.watch) {
+        Ok(w) => w,
+        Err(e) => return fail(format!("--watch: {e}")),
+    };
     let mut dumps = Vec::new();
     let terminal = std::io::stderr().is_terminal();
     if terminal && limit.is_none() {
@@ -282,6 +291,7 @@ fn run(
     });
     report.decoding = scenario.decoding.as_ref().map(|w| w.check(&sim));
     report.dumps = dumps;
+    report.watches = watches.records();
     let text = if json {
         report.to_json() + "\n"
     } else {
@@ -331,6 +341,7 @@ struct Inspection {
     at: Vec<String>,
     on_stop: bool,
     memory: Vec<MemorySpec>,
+    watch: Vec<WatchSpec>,
 }
 
 /// Where and what `--vcd` writes.
@@ -394,6 +405,7 @@ fn main() -> ExitCode {
             dump_at,
             dump_on_stop,
             dump_memory,
+            watch,
         } => run(
             &scenario,
             seed,
@@ -412,6 +424,7 @@ fn main() -> ExitCode {
                 at: dump_at,
                 on_stop: dump_on_stop,
                 memory: dump_memory,
+                watch,
             },
         ),
         Command::Sweep(args) => sweep::main(args),
