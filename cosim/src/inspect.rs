@@ -7,7 +7,7 @@ use aether_isa::{Image, SymbolKind};
 use aether_network::{Address, Network, RETURNED};
 use serde::Serialize;
 
-use crate::node::{Node, NodeState, ProcState};
+use crate::node::{Node, ProcState};
 use crate::sim::{Station, World};
 use crate::time::{FS_PER_NS, Time};
 
@@ -216,16 +216,6 @@ pub struct MemoryDump {
     pub words: Vec<u32>,
 }
 
-fn node_state(state: NodeState) -> &'static str {
-    match state {
-        NodeState::Running => "running",
-        NodeState::Stalled(_) => "stalled",
-        NodeState::Idle(_) => "idle",
-        NodeState::Halted => "halted",
-        NodeState::Faulted => "faulted",
-    }
-}
-
 fn proc_state(state: ProcState) -> (&'static str, Option<u64>) {
     match state {
         ProcState::Ready => ("ready", None),
@@ -406,7 +396,7 @@ fn node_dump(node: &Node, net: &Network, time_fs: Time, memory: &[MemorySpec]) -
         .collect();
     NodeDump {
         id: node.id,
-        state: node_state(node.state),
+        state: crate::report::state_name(node.state),
         cycle: node.cycle,
         current: node.current as u32,
         processes,

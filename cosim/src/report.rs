@@ -151,7 +151,8 @@ pub struct LogEntry {
     pub values: Vec<u32>,
 }
 
-fn state_name(state: NodeState) -> &'static str {
+/// The report's name of a node state.
+pub(crate) fn state_name(state: NodeState) -> &'static str {
     match state {
         NodeState::Running => "running",
         NodeState::Stalled(_) => "stalled",
