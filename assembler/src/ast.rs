@@ -102,6 +102,8 @@ pub enum Stmt {
     },
     /// `.entry NAME`
     Entry(String, Span),
+    /// `.addressing narrow` or `.addressing wide`: the name and where it is written.
+    Addressing(String, Span),
     /// `.loc "file" line col`
     Loc {
         /// Source file name.

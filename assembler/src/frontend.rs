@@ -6,7 +6,7 @@ use crate::diagnostics::{Problem, Site};
 use crate::items::{Expansion, Item, ItemKind, Origin};
 use crate::parse::parse;
 use crate::source::{Loader, candidates};
-use aether_isa::Opcode;
+use aether_isa::{Addressing, Opcode};
 use codespan_reporting::files::SimpleFiles;
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::path::{Path, PathBuf};
@@ -323,6 +323,13 @@ impl<'a> Frontend<'a> {
                 span,
                 ItemKind::Entry(name.clone(), name_span.clone()),
             ),
+            Stmt::Addressing(name, name_span) => match Addressing::from_name(name) {
+                Some(a) => self.push(origin, span, ItemKind::Addressing(a, name_span.clone())),
+                None => self.problems.push(origin.problem(
+                    name_span,
+                    format!("unknown addressing `{name}`; it is `narrow` or `wide`"),
+                )),
+            },
             Stmt::Loc { file, line, col } => {
                 let valid = |v: i64| (1..=i64::from(u32::MAX)).contains(&v);
                 if !valid(*line) || !valid(*col) {

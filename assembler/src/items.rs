@@ -100,6 +100,8 @@ pub(crate) enum ItemKind {
     Msg(String, Span, Option<Expr>),
     /// `.entry NAME`.
     Entry(String, Span),
+    /// `.addressing NAME`: the image's addressing and where its name is written.
+    Addressing(aether_isa::Addressing, Span),
     /// `.loc`: a numbered source location for the following code words.
     Loc(u32, String, u32, u32),
     /// The end of the code an earlier `.loc` applies to.

@@ -118,6 +118,8 @@ enum Raw<'a> {
     Entry,
     #[token(".loc")]
     Loc,
+    #[token(".addressing")]
+    Addressing,
 }
 
 /// A token handed to the parser.
@@ -197,6 +199,8 @@ pub enum Tok<'a> {
     Entry,
     /// `.loc`
     Loc,
+    /// `.addressing`
+    Addressing,
 }
 
 impl fmt::Display for Tok<'_> {
@@ -246,14 +250,27 @@ fn punct_text(tok: &Tok<'_>) -> &'static str {
         Tok::Msg => ".msg",
         Tok::Entry => ".entry",
         Tok::Loc => ".loc",
+        Tok::Addressing => ".addressing",
         _ => "?",
     }
 }
 
 /// Every directive the assembler knows, as written (docs/assembler.md).
-pub(crate) const DIRECTIVES: [&str; 13] = [
-    ".code", ".data", ".word", ".string", ".space", ".const", ".macro", ".endm", ".include",
-    ".import", ".msg", ".entry", ".loc",
+pub(crate) const DIRECTIVES: [&str; 14] = [
+    ".code",
+    ".data",
+    ".word",
+    ".string",
+    ".space",
+    ".const",
+    ".macro",
+    ".endm",
+    ".include",
+    ".import",
+    ".msg",
+    ".entry",
+    ".loc",
+    ".addressing",
 ];
 
 impl<'a> From<Raw<'a>> for Tok<'a> {
@@ -294,6 +311,7 @@ impl<'a> From<Raw<'a>> for Tok<'a> {
             Raw::Msg => Tok::Msg,
             Raw::Entry => Tok::Entry,
             Raw::Loc => Tok::Loc,
+            Raw::Addressing => Tok::Addressing,
         }
     }
 }

@@ -7,12 +7,30 @@ use crate::items::{Item, ItemKind, Origin};
 use crate::listing::Listing;
 use crate::msgtypes::{MsgDecl, allocate};
 use aether_isa::encoding::UNSIGNED24_MAX;
-use aether_isa::{Entry, Image, Instruction, SourceLoc, SourceMap, Symbol, SymbolKind};
+use aether_isa::{Addressing, Entry, Image, Instruction, SourceLoc, SourceMap, Symbol, SymbolKind};
 use codespan_reporting::files::{Files, SimpleFiles};
 use std::collections::HashMap;
 
 /// Most words a section may hold (addresses are 24 bits wide).
 pub const SECTION_LIMIT: i64 = UNSIGNED24_MAX + 1;
+
+/// The constants every program may use without defining them, by the image's addressing
+/// (docs/assembler.md, "Addressing"); they are not in the image's symbol table.
+pub const PREDEFINED: [Predefined; 2] = [
+    ("ADDR_SHIFT", Addressing::shift),
+    ("ADDR_INBOX_MASK", Addressing::inbox_mask),
+];
+
+/// A predefined constant: its name and its value under an addressing.
+pub type Predefined = (&'static str, fn(Addressing) -> u32);
+
+/// The value of the predefined constant `name` under `addressing`, if it is one.
+fn predefined(name: &str, addressing: Addressing) -> Option<i64> {
+    PREDEFINED
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, value)| i64::from(value(addressing)))
+}
 
 /// The error has been reported already.
 #[derive(Debug)]
@@ -62,6 +80,8 @@ struct Linker<'a> {
     problems: Vec<Problem>,
     /// Statements with errors were dropped before linking (see [`link`]).
     incomplete: bool,
+    /// The image's addressing and the first `.addressing` that chose it, if any.
+    addressing: (Addressing, Option<Site>),
 }
 
 /// Links the items into an image and its listing.
@@ -82,6 +102,7 @@ pub(crate) fn link(
         spaces: HashMap::new(),
         problems: Vec::new(),
         incomplete,
+        addressing: (Addressing::default(), None),
     };
     let decls = linker.collect();
     linker.assign_msg_ids(&decls);
@@ -133,6 +154,10 @@ impl<'a> Linker<'a> {
                         state: ConstState::Pending,
                     },
                 ),
+                ItemKind::Addressing(addressing, span) => {
+                    self.choose_addressing(*addressing, self.site(idx, span));
+                    continue;
+                }
                 ItemKind::Msg(name, span, id) => {
                     decls.push(MsgDecl {
                         name,
@@ -145,6 +170,15 @@ impl<'a> Linker<'a> {
                 _ => continue,
             };
             let site = self.site(idx, span);
+            if predefined(name, Addressing::default()).is_some() {
+                self.problems.push(Problem::at(
+                    site,
+                    format!(
+                        "`{name}` is predefined by the assembler (docs/assembler.md, Addressing)"
+                    ),
+                ));
+                continue;
+            }
             if let Some(first) = self.defs.get(name.as_str()) {
                 let first = first.site.clone();
                 self.problems.push(
@@ -156,6 +190,15 @@ impl<'a> Linker<'a> {
             self.defs.insert(name, DefEntry { def, site });
         }
         for d in &decls {
+            if predefined(d.name, Addressing::default()).is_some() {
+                self.problems.push(Problem::at(
+                    d.site.clone(),
+                    format!(
+                        "message type `{}` has the name of a predefined constant",
+                        d.name
+                    ),
+                ));
+            }
             if let Some(other) = self.defs.get(d.name) {
                 self.problems.push(
                     Problem::at(
@@ -167,6 +210,26 @@ impl<'a> Linker<'a> {
             }
         }
         decls
+    }
+
+    /// Takes `addressing`, written at `site`, as the image's; a second `.addressing` that
+    /// disagrees with the first (in any linked file) is an error naming both.
+    fn choose_addressing(&mut self, addressing: Addressing, site: Site) {
+        match &self.addressing {
+            (_, None) => self.addressing = (addressing, Some(site)),
+            (first, Some(_)) if *first == addressing => {}
+            (first, Some(first_site)) => {
+                let problem = Problem::at(
+                    site,
+                    format!(
+                        "`.addressing {addressing}` disagrees with `.addressing {first}`: \
+                         the linked files must use one addressing"
+                    ),
+                )
+                .with_label(first_site.clone(), "first chosen here");
+                self.problems.push(problem);
+            }
+        }
     }
 
     fn assign_msg_ids(&mut self, decls: &[MsgDecl<'a>]) {
@@ -270,7 +333,10 @@ impl<'a> Linker<'a> {
 
     /// Evaluates and encodes everything, building the image and the listing.
     fn emit(&mut self) -> (Image, Listing) {
-        let mut image = Image::default();
+        let mut image = Image {
+            addressing: self.addressing.0,
+            ..Image::default()
+        };
         let mut listing = Listing::default();
         let mut section = Section::Code;
         let mut map = MapBuilder::default();
@@ -350,6 +416,10 @@ impl<'a> Linker<'a> {
                 ItemKind::Msg(name, _, _) => {
                     let id = self.msg_ids.get(name.as_str()).copied();
                     listing.value(origin, &item.line, id.map(i64::from), self.files);
+                    continue;
+                }
+                ItemKind::Addressing(..) => {
+                    listing.value(origin, &item.line, None, self.files);
                     continue;
                 }
                 ItemKind::Entry(name, span) => {
@@ -618,6 +688,9 @@ impl<'a> Linker<'a> {
             if let Some(&id) = self.msg_ids.get(name) {
                 return Ok(i64::from(id));
             }
+            if let Some(value) = predefined(name, self.addressing.0) {
+                return Ok(value);
+            }
             return Err(self.error(origin, span, format!("undefined symbol `{name}`")));
         };
         match &entry.def {
@@ -762,5 +835,103 @@ impl MapBuilder {
 
     fn finish(self) -> SourceMap {
         self.map
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Diagnostics, Options, assemble_in_memory};
+    use aether_isa::{Addressing, Image};
+
+    fn mem(files: &[(&str, &str)], roots: usize) -> Result<Image, Diagnostics> {
+        assemble_in_memory(files, roots, &Options::default()).map(|(i, _)| i)
+    }
+
+    /// `push ADDR_SHIFT` and `push ADDR_INBOX_MASK` under `directive`: `push n` is
+    /// `0x10000000 | n` (docs/isa.md), the values docs/assembler.md gives.
+    fn constants(directive: &str) -> (Addressing, Vec<u32>) {
+        let src = format!("{directive}\nmain:\n push ADDR_SHIFT\n push ADDR_INBOX_MASK\n halt\n");
+        let image = mem(&[("a.s", &src)], 1).unwrap();
+        (image.addressing, image.code[..2].to_vec())
+    }
+
+    #[test]
+    fn the_directive_sets_the_addressing_and_the_predefined_constants() {
+        assert_eq!(
+            constants(""),
+            (Addressing::Narrow, vec![0x1000_0010, 0x1000_FFFF])
+        );
+        assert_eq!(
+            constants(".addressing narrow"),
+            (Addressing::Narrow, vec![0x1000_0010, 0x1000_FFFF])
+        );
+        assert_eq!(
+            constants(".addressing wide"),
+            (Addressing::Wide, vec![0x1000_0008, 0x1000_00FF])
+        );
+    }
+
+    #[test]
+    fn predefined_constants_work_in_expressions_and_stay_out_of_the_symbols() {
+        // 5 << 8 | 3 = 1283; the library file uses the constant before the main file
+        // chooses the addressing, which holds for the whole image.
+        let lib = ".const TO_FIVE = 5 << ADDR_SHIFT | 3\n";
+        let main = ".import \"lib.s\"\nmain:\n pushw TO_FIVE\n halt\n.addressing wide\n";
+        let image = mem(&[("main.s", main), ("lib.s", lib)], 1).unwrap();
+        assert_eq!(image.code[1], 1283);
+        assert_eq!(image.symbol("TO_FIVE").map(|s| s.value), Some(1283));
+        assert!(image.symbol("ADDR_SHIFT").is_none());
+        assert!(image.symbol("ADDR_INBOX_MASK").is_none());
+    }
+
+    #[test]
+    fn linked_files_that_disagree_are_an_error_naming_both() {
+        let a = ".addressing wide\nmain: halt\n";
+        let b = ".addressing wide\n.addressing narrow\n";
+        let err = mem(&[("a.s", a), ("b.s", b)], 2).unwrap_err();
+        let text = err.render();
+        assert_eq!(err.iter().count(), 1, "{text}");
+        assert!(
+            text.contains("`.addressing narrow` disagrees with `.addressing wide`"),
+            "{text}"
+        );
+        assert!(text.contains("b.s:2:13"), "{text}");
+        assert!(text.contains("a.s:1:13"), "{text}");
+        assert!(text.contains("first chosen here"), "{text}");
+    }
+
+    #[test]
+    fn unknown_addressings_and_redefined_constants_are_errors() {
+        let err = mem(&[("a.s", ".addressing medium\nmain: halt\n")], 1).unwrap_err();
+        assert!(
+            err.render()
+                .contains("unknown addressing `medium`; it is `narrow` or `wide`"),
+            "{}",
+            err.render()
+        );
+        let err = mem(&[("a.s", ".const ADDR_SHIFT = 16\nmain: halt\n")], 1).unwrap_err();
+        assert!(
+            err.render()
+                .contains("`ADDR_SHIFT` is predefined by the assembler"),
+            "{}",
+            err.render()
+        );
+        let err = mem(&[("a.s", "main: halt\nADDR_INBOX_MASK: halt\n")], 1).unwrap_err();
+        assert!(
+            err.render().contains("`ADDR_INBOX_MASK` is predefined"),
+            "{}",
+            err.render()
+        );
+    }
+
+    #[test]
+    fn a_wide_image_survives_disassembly() {
+        let src = ".addressing wide\n.msg PING\nmain:\n nodeid\n push ADDR_SHIFT\n shl\n halt\n";
+        let image = mem(&[("a.s", src)], 1).unwrap();
+        let text = aether_isa::disasm::disassemble(&image);
+        assert!(text.contains("\n.addressing wide\n"), "{text}");
+        let again = mem(&[("b.s", &text)], 1).unwrap_or_else(|d| panic!("{text}\n{d}"));
+        assert_eq!(again.addressing, Addressing::Wide);
+        assert_eq!(again.to_bytes(), image.to_bytes());
     }
 }

@@ -186,6 +186,7 @@ fn image(u: &mut Unstructured) -> Result<Image> {
         .collect::<Result<Vec<u32>>>()?;
     let entry = u.int_in_range(0..=code.len() as u32 - 1)?;
     Ok(Image {
+        addressing: aether_isa::Addressing::Narrow,
         code,
         data,
         entries: vec![Entry {

@@ -48,6 +48,7 @@ fn big_image() -> Image {
         })
         .collect();
     Image {
+        addressing: aether_isa::Addressing::Narrow,
         code,
         data: vec![0; 4096],
         entries: vec![Entry {

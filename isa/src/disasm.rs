@@ -1,11 +1,13 @@
 //! Disassembly of program images back to re-assemblable source.
 //!
-//! The text re-assembles with `aether-asm` to the identical image: message
+//! The text re-assembles with `aether-asm` to the identical image: a wide
+//! image's addressing becomes `.addressing wide` (narrow is the default), message
 //! types become `.msg NAME = id`, constants `.const`, entry points `.entry`,
 //! labels come from the symbol table (always fully qualified), every
 //! source-map entry becomes a `.loc` line, and data becomes `.word` lines.
 //! Code words that do not decode are written as `.word` in `.code`.
 
+use crate::Addressing;
 use crate::encoding::Instruction;
 use crate::image::{Image, SymbolKind};
 use crate::opcode::OperandKind;
@@ -19,6 +21,12 @@ const WORDS_PER_LINE: usize = 8;
 pub fn disassemble(image: &Image) -> String {
     let mut out = String::new();
     out.push_str("; aether disassembly: re-assembles to the same image\n");
+    match image.addressing {
+        Addressing::Narrow => {}
+        Addressing::Wide => {
+            let _ = writeln!(out, ".addressing {}", image.addressing);
+        }
+    }
     for m in &image.msg_types {
         let _ = writeln!(out, ".msg {} = {}", m.name, m.id);
     }
@@ -183,6 +191,7 @@ mod tests {
             .encode_into(&mut code);
         code.push(0xFF00_0000);
         Image {
+            addressing: crate::Addressing::Narrow,
             code,
             data: vec![1, 2, 3],
             entries: vec![Entry {
@@ -237,6 +246,22 @@ mod tests {
         ] {
             assert!(text.contains(needle), "missing {needle:?} in\n{text}");
         }
+    }
+
+    #[test]
+    fn only_a_wide_image_names_its_addressing() {
+        assert!(!disassemble(&sample()).contains(".addressing"));
+        let wide = Image {
+            addressing: Addressing::Wide,
+            ..sample()
+        };
+        let text = disassemble(&wide);
+        assert!(
+            text.starts_with(
+                "; aether disassembly: re-assembles to the same image\n.addressing wide\n"
+            ),
+            "{text}"
+        );
     }
 
     #[test]

@@ -182,19 +182,33 @@ pub enum ImageError {
     },
     /// A format version this loader does not read.
     #[error(
-        "image format version {found} at byte offset 8 is not supported (this loader reads version {supported})"
+        "image format version {found} at byte offset 8 is not supported (this loader reads versions 1 and 2)"
     )]
     UnsupportedVersion {
         /// The version found.
         found: u16,
-        /// The version this loader reads.
-        supported: u16,
     },
-    /// Flag bits that version 1 does not define.
-    #[error("image flags {flags:#06x} at byte offset 10 set bits that version 1 does not define")]
+    /// Flag bits that the file's version does not define.
+    #[error(
+        "image flags {flags:#06x} at byte offset 10 set bits that version {version} does not define"
+    )]
     UnknownFlags {
         /// The flags found.
         flags: u16,
+        /// The file's version.
+        version: u16,
+    },
+    /// A flag the file's version requires is clear (a version 2 image is a wide one).
+    #[error(
+        "image flags {flags:#06x} at byte offset 10: a version {version} image has flags {expected:#06x} (a narrow image is written as version 1)"
+    )]
+    MissingFlags {
+        /// The flags found.
+        flags: u16,
+        /// The file's version.
+        version: u16,
+        /// The flags the version requires.
+        expected: u16,
     },
     /// The CRC-32 does not match the content: the image is corrupt.
     #[error(

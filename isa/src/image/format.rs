@@ -10,11 +10,47 @@ use serde::Serialize;
 
 use super::error::{Field, ImageError, Section};
 use super::{Entry, Image, MsgType, SourceLoc, SourceMap, Symbol, SymbolKind};
+use crate::Addressing;
+
+/// The version and flags a file of `addressing` is written with: a narrow image is
+/// version 1 with no flags, byte for byte what was written before wide addressing; a
+/// wide one is version 2 with [`FLAG_WIDE`]. Each image has exactly one encoding.
+pub fn header_of(addressing: Addressing) -> (u16, u16) {
+    match addressing {
+        Addressing::Narrow => (FORMAT_VERSION, 0),
+        Addressing::Wide => (WIDE_FORMAT_VERSION, FLAG_WIDE),
+    }
+}
+
+/// The addressing of a file with this version and these flags, or why there is none.
+fn addressing_of(version: u16, flags: u16) -> Result<Addressing, ImageError> {
+    let addressing = Addressing::ALL
+        .into_iter()
+        .find(|&a| header_of(a).0 == version)
+        .ok_or(ImageError::UnsupportedVersion { found: version })?;
+    let (_, defined) = header_of(addressing);
+    if flags & !defined != 0 {
+        return Err(ImageError::UnknownFlags { flags, version });
+    }
+    if flags != defined {
+        return Err(ImageError::MissingFlags {
+            flags,
+            version,
+            expected: defined,
+        });
+    }
+    Ok(addressing)
+}
 
 /// The eight bytes every image starts with.
 pub const MAGIC: [u8; 8] = *b"AETHIMG\0";
-/// The format version this crate writes and reads.
+/// The format version of a narrow image, the version every image had before
+/// wide addressing.
 pub const FORMAT_VERSION: u16 = 1;
+/// The format version of a wide image: version 1 plus header flag bit 0.
+pub const WIDE_FORMAT_VERSION: u16 = 2;
+/// Header flag bit 0 (version 2): the image's address words are wide.
+pub const FLAG_WIDE: u16 = 1;
 /// Bytes in the fixed header: magic, version, flags, section count.
 pub const HEADER_LEN: usize = 16;
 /// Bytes in a section header: kind and payload length.
@@ -70,8 +106,9 @@ impl Image {
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut w = Writer::default();
         w.buf.extend_from_slice(&MAGIC);
-        w.u16(FORMAT_VERSION);
-        w.u16(0);
+        let (version, flags) = header_of(self.addressing);
+        w.u16(version);
+        w.u16(flags);
         w.len(Section::ALL.len());
         for section in Section::ALL {
             w.u32(section.kind());
@@ -145,16 +182,8 @@ impl Image {
             });
         }
         let version = u16::from_le_bytes(header.array(Field::header("version"))?);
-        if version != FORMAT_VERSION {
-            return Err(ImageError::UnsupportedVersion {
-                found: version,
-                supported: FORMAT_VERSION,
-            });
-        }
         let flags = u16::from_le_bytes(header.array(Field::header("flags"))?);
-        if flags != 0 {
-            return Err(ImageError::UnknownFlags { flags });
-        }
+        let addressing = addressing_of(version, flags)?;
         let section_count = header.u32(Field::header("section_count"))?;
         let body_end = bytes.len() - CHECKSUM_LEN;
         let stored = u32::from_le_bytes([
@@ -171,7 +200,8 @@ impl Image {
                 computed,
             });
         }
-        let image = read_sections(&bytes[..body_end], section_count)?;
+        let mut image = read_sections(&bytes[..body_end], section_count)?;
+        image.addressing = addressing;
         image.validate()?;
         Ok(image)
     }
@@ -196,7 +226,7 @@ impl Image {
     pub fn to_json(&self) -> String {
         let dump = JsonDump {
             format: "aether-image",
-            version: FORMAT_VERSION,
+            version: header_of(self.addressing).0,
             image: self,
         };
         serde_json::to_string_pretty(&dump).expect("an image has only JSON-representable fields")
@@ -516,6 +546,49 @@ mod tests {
         assert_eq!(Image::from_bytes(&expected).unwrap(), image);
     }
 
+    /// The sample with wide addressing: its bytes are the narrow sample's with the version
+    /// and flags of docs/image-format.md (2 and 0x0001) and the checksum recomputed.
+    #[test]
+    fn a_wide_image_is_version_2_with_flag_bit_0() {
+        let narrow = sample().to_bytes();
+        let wide = Image {
+            addressing: Addressing::Wide,
+            ..sample()
+        };
+        let bytes = wide.to_bytes();
+        let mut expected = narrow[..narrow.len() - CHECKSUM_LEN].to_vec();
+        expected[8..12].copy_from_slice(&[2, 0, 1, 0]);
+        assert_eq!(bytes, with_checksum(expected));
+        assert_eq!(Image::from_bytes(&bytes).unwrap(), wide);
+        assert!(wide.to_json().contains("\"version\": 2"));
+        assert!(wide.to_json().contains("\"addressing\": \"wide\""));
+        assert!(!sample().to_json().contains("addressing"));
+    }
+
+    #[test]
+    fn flags_that_do_not_match_the_version_are_rejected() {
+        let body = sample_body();
+        let header = |version: u16, flags: u16| {
+            let mut b = body.clone();
+            b[8..10].copy_from_slice(&version.to_le_bytes());
+            b[10..12].copy_from_slice(&flags.to_le_bytes());
+            body_error(b)
+        };
+        assert_eq!(
+            header(1, 1),
+            "image flags 0x0001 at byte offset 10 set bits that version 1 does not define"
+        );
+        assert_eq!(
+            header(2, 3),
+            "image flags 0x0003 at byte offset 10 set bits that version 2 does not define"
+        );
+        assert_eq!(
+            header(2, 0),
+            "image flags 0x0000 at byte offset 10: a version 2 image has flags 0x0001 \
+             (a narrow image is written as version 1)"
+        );
+    }
+
     #[test]
     fn the_sample_round_trips_with_the_computed_size() {
         let image = sample();
@@ -611,10 +684,10 @@ mod tests {
                 .starts_with("not an aether image: bytes 0..8 are [58, 45, 54")
         );
         let mut bad = bytes.clone();
-        bad[8] = 2;
+        bad[8] = 3;
         assert_eq!(
             Image::from_bytes(&bad).unwrap_err().to_string(),
-            "image format version 2 at byte offset 8 is not supported (this loader reads version 1)"
+            "image format version 3 at byte offset 8 is not supported (this loader reads versions 1 and 2)"
         );
         let mut bad = bytes.clone();
         bad[11] = 0x80;
@@ -841,78 +914,82 @@ mod tests {
             prop::collection::vec("[a-z/]{1,10}", 1..4),
             prop::collection::vec(any::<u32>(), 0..10),
             prop::collection::btree_set(0u32..0x8000_0000, 0..5),
+            prop::sample::select(Addressing::ALL.to_vec()),
         )
-            .prop_map(|(program, data, entries, symbols, files, locs, ids)| {
-                let code = assemble(&program);
-                let mut starts = Vec::new();
-                let mut addr = 0u32;
-                for (op, _) in &program {
-                    starts.push(addr);
-                    addr += op.operand().words();
-                }
-                let entries = entries
-                    .into_iter()
-                    .enumerate()
-                    .map(|(i, (at, name))| Entry {
-                        name: format!("{name}{i}"),
-                        addr: *at.get(&starts),
-                    })
-                    .collect();
-                let symbols = symbols
-                    .into_iter()
-                    .enumerate()
-                    .map(|(i, (kind, raw, name))| {
-                        let kind = SymbolKind::from_byte(kind).unwrap();
-                        let value = match kind {
-                            SymbolKind::Code => starts[raw as usize % starts.len()],
-                            SymbolKind::Data => raw % (data.len() as u32 + 1),
-                            SymbolKind::Const => raw,
-                        };
-                        Symbol {
+            .prop_map(
+                |(program, data, entries, symbols, files, locs, ids, addressing)| {
+                    let code = assemble(&program);
+                    let mut starts = Vec::new();
+                    let mut addr = 0u32;
+                    for (op, _) in &program {
+                        starts.push(addr);
+                        addr += op.operand().words();
+                    }
+                    let entries = entries
+                        .into_iter()
+                        .enumerate()
+                        .map(|(i, (at, name))| Entry {
                             name: format!("{name}{i}"),
-                            kind,
-                            value,
-                        }
-                    })
-                    .collect();
-                let files: Vec<String> = files
-                    .into_iter()
-                    .enumerate()
-                    .map(|(i, f)| format!("{f}{i}.s"))
-                    .collect();
-                let mut addrs: Vec<u32> = locs
-                    .iter()
-                    .map(|raw| starts[*raw as usize % starts.len()])
-                    .collect();
-                addrs.sort_unstable();
-                addrs.dedup();
-                let locs = addrs
-                    .into_iter()
-                    .enumerate()
-                    .map(|(i, addr)| SourceLoc {
-                        addr,
-                        file: i as u32 % files.len() as u32,
-                        line: i as u32 + 1,
-                        col: addr + 1,
-                    })
-                    .collect();
-                let msg_types = ids
-                    .into_iter()
-                    .enumerate()
-                    .map(|(i, id)| MsgType {
-                        id,
-                        name: format!("m{i}"),
-                    })
-                    .collect();
-                Image {
-                    code,
-                    data,
-                    entries,
-                    symbols,
-                    source_map: SourceMap { files, locs },
-                    msg_types,
-                }
-            })
+                            addr: *at.get(&starts),
+                        })
+                        .collect();
+                    let symbols = symbols
+                        .into_iter()
+                        .enumerate()
+                        .map(|(i, (kind, raw, name))| {
+                            let kind = SymbolKind::from_byte(kind).unwrap();
+                            let value = match kind {
+                                SymbolKind::Code => starts[raw as usize % starts.len()],
+                                SymbolKind::Data => raw % (data.len() as u32 + 1),
+                                SymbolKind::Const => raw,
+                            };
+                            Symbol {
+                                name: format!("{name}{i}"),
+                                kind,
+                                value,
+                            }
+                        })
+                        .collect();
+                    let files: Vec<String> = files
+                        .into_iter()
+                        .enumerate()
+                        .map(|(i, f)| format!("{f}{i}.s"))
+                        .collect();
+                    let mut addrs: Vec<u32> = locs
+                        .iter()
+                        .map(|raw| starts[*raw as usize % starts.len()])
+                        .collect();
+                    addrs.sort_unstable();
+                    addrs.dedup();
+                    let locs = addrs
+                        .into_iter()
+                        .enumerate()
+                        .map(|(i, addr)| SourceLoc {
+                            addr,
+                            file: i as u32 % files.len() as u32,
+                            line: i as u32 + 1,
+                            col: addr + 1,
+                        })
+                        .collect();
+                    let msg_types = ids
+                        .into_iter()
+                        .enumerate()
+                        .map(|(i, id)| MsgType {
+                            id,
+                            name: format!("m{i}"),
+                        })
+                        .collect();
+                    Image {
+                        addressing,
+                        code,
+                        data,
+                        entries,
+                        symbols,
+                        source_map: SourceMap { files, locs },
+                        msg_types,
+                    }
+                },
+            )
     }
 
     proptest! {
@@ -953,6 +1030,7 @@ mod tests {
             | BadMagic { .. }
             | UnsupportedVersion { .. }
             | UnknownFlags { .. }
+            | MissingFlags { .. }
             | Checksum { .. } => "header",
             Truncated { .. }
             | CountTooLarge { .. }

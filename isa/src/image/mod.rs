@@ -15,9 +15,15 @@ pub use validate::MAX_MSG_ID;
 
 use serde::{Deserialize, Serialize};
 
+use crate::Addressing;
+
 /// A linked, loadable program.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Image {
+    /// How the program builds address words (header flag bit 0 of a version 2 file);
+    /// left out of the JSON dump when narrow, so narrow dumps keep their version 1 shape.
+    #[serde(default, skip_serializing_if = "Addressing::is_narrow")]
+    pub addressing: Addressing,
     /// Instruction words, loaded at code address 0.
     pub code: Vec<u32>,
     /// Initial data memory, loaded at data address 0.

@@ -42,6 +42,7 @@ pub fn sample() -> Image {
         col,
     };
     Image {
+        addressing: crate::Addressing::Narrow,
         code,
         data: vec![1, 2, 3],
         entries: vec![
