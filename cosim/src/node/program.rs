@@ -495,6 +495,45 @@ mod tests {
         assert_eq!(program.fused.len(), program.ops.len());
     }
 
+    /// The pairs `Op`'s documentation lists, each written out by hand: fused where it
+    /// stands, and a jump pair left alone when its target is the end of the code.
+    #[test]
+    fn every_documented_pair_is_fused_and_no_jump_out_of_the_code() {
+        let i = |op, v| Instruction::new(op, v).unwrap();
+        let (v, t) = (5, 2);
+        let pairs = [
+            (i(Opcode::AddI, v), i(Opcode::Load, 0), Op::AddILoad(5)),
+            (i(Opcode::AddI, v), i(Opcode::Store, 0), Op::AddIStore(5)),
+            (i(Opcode::Dup, 0), i(Opcode::AddI, v), Op::DupAddI(5)),
+            (i(Opcode::Over, 0), i(Opcode::AddI, v), Op::OverAddI(5)),
+            (i(Opcode::Dup, 0), i(Opcode::Jz, t), Op::DupJz(2)),
+            (i(Opcode::Dup, 0), i(Opcode::Jnz, t), Op::DupJnz(2)),
+            (i(Opcode::Eq, 0), i(Opcode::Jz, t), Op::EqJz(2)),
+            (i(Opcode::Eq, 0), i(Opcode::Jnz, t), Op::EqJnz(2)),
+            (i(Opcode::Drop, 0), i(Opcode::Drop, 0), Op::DropDrop),
+            (i(Opcode::Drop, 0), i(Opcode::Jmp, t), Op::DropJmp(2)),
+            (i(Opcode::Push, v), i(Opcode::Add, 0), Op::PushAdd(5)),
+            (i(Opcode::Push, v), i(Opcode::And, 0), Op::PushAnd(5)),
+            (i(Opcode::Push, v), i(Opcode::Or, 0), Op::PushOr(5)),
+            (i(Opcode::Push, v), i(Opcode::Xor, 0), Op::PushXor(5)),
+            (i(Opcode::Push, v), i(Opcode::Eq, 0), Op::PushEq(5)),
+            (i(Opcode::Push, v), i(Opcode::Lt, 0), Op::PushLt(5)),
+            (i(Opcode::Push, v), i(Opcode::Shl, 0), Op::PushShl(5)),
+            (i(Opcode::Push, v), i(Opcode::Shr, 0), Op::PushShr(5)),
+        ];
+        let halt = i(Opcode::Halt, 0);
+        for (a, b, want) in pairs {
+            // Three words: a jump to 2 lands on `halt`, inside the code.
+            let program = Program::new(image(&[a, b, halt]), &TimingProfile::default());
+            assert_eq!(program.fused[0], want, "{a}; {b}");
+            if matches!(b.opcode, Opcode::Jz | Opcode::Jnz | Opcode::Jmp) {
+                let out = i(b.opcode, 3);
+                let program = Program::new(image(&[a, out, halt]), &TimingProfile::default());
+                assert_eq!(program.fused[0], program.ops[0].op, "{a}; {out}");
+            }
+        }
+    }
+
     #[test]
     fn each_address_knows_the_cycles_and_instructions_left_in_its_block() {
         let i = |op, v| Instruction::new(op, v).unwrap();

@@ -127,6 +127,18 @@ fn run_stops_before_the_first_instruction_issuing_at_the_stop_cycle() {
     }
 }
 
+/// docs/isa.md's cycles column: push 1, mul 3, halt 1. A node stopped by `halt` records the
+/// edge at which `halt` issued (after 1 + 1 + 3 cycles), not the edge after it; run-ahead
+/// compares deliveries with it (`Node::running_at`).
+#[test]
+fn a_halted_node_stopped_at_the_edge_its_halt_issued() {
+    let mut n = node(&[(Push, 6), (Push, 7), (Mul, 0), (Halt, 0)]);
+    assert_eq!(n.run(u64::MAX), RunExit::Halt);
+    assert_eq!((n.cycle, n.stopped_at), (6, Some(5)));
+    assert!(n.running_at(5));
+    assert!(!n.running_at(6));
+}
+
 #[test]
 fn memory_calls_and_dispatch_work() {
     let mut n = node(&[
