@@ -76,6 +76,9 @@ pub struct World {
     pub net: Network,
     net_wakes: NetWakes,
     deliveries: Vec<Delivery>,
+    /// Deliveries to each station placed in its inboxes whose owner has not yet been woken
+    /// (in the network's event, while earlier ones are handled).
+    unwoken: Vec<u32>,
     /// Records logged by components.
     pub component_log: Vec<LogRecord>,
     stepping: Stepping,
@@ -153,6 +156,7 @@ impl Simulation {
             net,
             net_wakes: NetWakes::default(),
             deliveries: Vec::new(),
+            unwoken: vec![0; n],
             component_log: Vec::new(),
             stepping: if exact_stop {
                 Stepping::Single
@@ -504,9 +508,13 @@ impl World {
             self.place_inputs(t, &mut deliveries);
         }
         self.net.advance(now, &mut deliveries);
+        for d in &deliveries {
+            self.unwoken[d.node as usize] += 1;
+        }
         for d in deliveries.drain(..) {
             self.last_activity = self.last_activity.max(d.time);
             let i = d.node as usize;
+            self.unwoken[i] -= 1;
             match &mut self.stations[i] {
                 Station::Node(node) => {
                     node.note_inbox(d.time, 1);
@@ -651,10 +659,30 @@ impl World {
         let Station::Node(node) = &self.stations[i] else {
             return false;
         };
-        self.stepping == Stepping::RunAhead
-            && node.trace.is_none()
-            && node.settled(opcode, &self.net, now)
-            && (opcode != Opcode::Recv || self.next_input().is_none_or(|t| t > node.time()))
+        let early = self.stepping == Stepping::RunAhead && node.trace.is_none();
+        let inputs_after = self.next_input().is_none_or(|t| t > node.time());
+        early
+            && ((node.settled(opcode, &self.net, now) && (opcode != Opcode::Recv || inputs_after))
+                || (self.quiet(i, now) && node.decided_alone(opcode, &self.net)))
+    }
+
+    /// Whether nothing can reach node `i` up to its own time, the engine being at `now`:
+    /// no delivery ([`Network::quiet_until`]: every station's next `send` is at or after
+    /// `now`), no local input, no barrier release (one comes at least the wire's latency
+    /// after a contribution), and no message already placed whose wake-up is still to
+    /// come (it could wake a process that an early `wait` blocked). Then what the node does up to its time depends on nothing
+    /// outside it, save for a `send` (links it shares) and for what [`Node::decided_alone`]
+    /// excludes, and needs no event at the node's time.
+    fn quiet(&self, i: usize, now: Time) -> bool {
+        let Station::Node(node) = &self.stations[i] else {
+            return false;
+        };
+        let at = node.time();
+        let mut until = self.net.quiet_until(i as u32, now);
+        if let Some(wire) = &self.barrier {
+            until = until.min(now.saturating_add(wire.latency()));
+        }
+        at < until && self.unwoken[i] == 0 && self.next_input().is_none_or(|t| t > at)
     }
 
     /// Runs node `i`, whose local time is `now` (`None`: driven from the network's event,
@@ -671,7 +699,10 @@ impl World {
             let mut timer = node.next_timer();
             if timer.is_some_and(|t| t <= node.cycle) {
                 // A timer firing is visible: a delivery could wake the same process first.
-                if !self.synchronise(i, now, sched) {
+                let alone = self.stepping == Stepping::RunAhead
+                    && node.trace.is_none()
+                    && self.quiet(i, sched.now());
+                if !alone && !self.synchronise(i, now, sched) {
                     break;
                 }
                 let Some(node) = self.node_mut(i) else {

@@ -17,6 +17,8 @@ pub struct Nic {
     tx_waiting: BinaryHeap<Reverse<Time>>,
     /// End times of first hops already scheduled.
     tx_leaving: BinaryHeap<Reverse<Time>>,
+    /// Times of the deliveries to this node already scheduled.
+    arriving: BinaryHeap<Reverse<Time>>,
 }
 
 impl Nic {
@@ -27,6 +29,7 @@ impl Nic {
             inboxes: vec![Some(VecDeque::new())],
             tx_waiting: BinaryHeap::new(),
             tx_leaving: BinaryHeap::new(),
+            arriving: BinaryHeap::new(),
         }
     }
 
@@ -102,6 +105,21 @@ impl Nic {
     pub fn tx_scheduled(&mut self, end: Time) {
         self.tx_waiting.pop();
         self.tx_leaving.push(Reverse(end));
+    }
+
+    /// A delivery to this node is scheduled at `at`.
+    pub fn arrival_scheduled(&mut self, at: Time) {
+        self.arriving.push(Reverse(at));
+    }
+
+    /// The earliest scheduled delivery took place (deliveries happen in time order).
+    pub fn arrived(&mut self) {
+        self.arriving.pop();
+    }
+
+    /// The time of the earliest delivery scheduled to this node, if any.
+    pub fn next_arrival(&self) -> Option<Time> {
+        self.arriving.peek().map(|t| t.0)
     }
 
     /// The earliest time the transmit queue's occupancy is known to change.

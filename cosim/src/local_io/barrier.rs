@@ -82,6 +82,11 @@ impl Barrier {
         }
     }
 
+    /// How long after an epoch's latest contribution its release arrives (fs).
+    pub fn latency(&self) -> Time {
+        self.latency
+    }
+
     /// Takes node `node`'s next contribution; completes every epoch it is the last of.
     pub fn contribute(&mut self, node: u32, c: Contribution) {
         let queue = &mut self.pending[node as usize];

@@ -172,6 +172,28 @@ impl Node {
         }
     }
 
+    /// Whether `opcode` at the PC acts on nothing outside the node but its own inboxes and
+    /// NIC, so that its result depends on the rest of the system only through deliveries
+    /// to the node: every NIC and process instruction but a `send`, and a `close` or an
+    /// `exit` only when the inboxes they close are empty (their messages would go back to
+    /// their senders, over links others use). When nothing can be delivered to the node
+    /// before its own time, such an instruction needs no event there.
+    pub fn decided_alone(&self, opcode: Opcode, net: &Network) -> bool {
+        let Ok(node) = net_id(self.id) else {
+            return true;
+        };
+        let empty = |inbox: u16| !net.poll(node, inbox).is_ok_and(|n| n > 0);
+        match opcode {
+            Opcode::Send => false,
+            Opcode::Close => self.procs[self.current]
+                .ds
+                .last()
+                .is_none_or(|&inbox| inbox_id(inbox).map_or(true, empty)),
+            Opcode::Exit => self.inboxes_of(self.current).all(empty),
+            _ => true,
+        }
+    }
+
     /// Performs the NIC or process instruction `opcode` at the PC, at time `now` (the node's time).
     pub fn outside(&mut self, opcode: Opcode, now: Time, net: &mut Network) -> NicOutcome {
         if self.trace.is_some() {

@@ -1236,3 +1236,104 @@ fn a_message_delivered_during_a_waits_cost_resumes_it_when_the_cost_has_elapsed(
         assert_eq!(node_ref(&sim, 0).log[0].time_fs, emit * 1_000_000);
     }
 }
+
+/// `programs` on `net`, one node each at 1 GHz, run to exhaustion.
+fn run_on(
+    net: &NetworkConfig,
+    programs: &[&[(Opcode, i64)]],
+    stepping: Stepping,
+) -> (Simulation, Outcome) {
+    let params = NodeParams::default();
+    let n = programs.len();
+    let stations = programs
+        .iter()
+        .enumerate()
+        .map(|(i, p)| node(i as u32, p, &params, n as u32))
+        .collect();
+    let net = Network::new(net, n, 1).expect("network");
+    let mut sim = Simulation::new(stations, net, stepping, StopConditions::default());
+    let outcome = sim.run();
+    (sim, outcome)
+}
+
+/// A `poll` decided early, inside the node's run-ahead, must still count a message whose
+/// delivery is already scheduled before the poll's time. Default network: nothing sent
+/// at or after `now` reaches a node before `now` + 10 ns of latency + 16 ns for a bare
+/// 160-bit header at 10 Gbit/s = `now` + 26 ns; the sender's one-word message leaves at
+/// 8 ns and arrives at 8 + 29.2 = 37.2 ns.
+#[test]
+fn an_early_poll_still_sees_a_delivery_scheduled_before_it() {
+    let mut receiver = vec![(Push, 0), (Poll, 0)]; // poll issues at 1 ns
+    receiver.extend([(Nop, 0); 23]); // 3 .. 26
+    receiver.extend([(Push, 0), (Poll, 0)]); // poll at 27 ns
+    receiver.extend([(Nop, 0); 7]); // 29 .. 36
+    receiver.extend([(Push, 0), (Poll, 0)]); // poll at 37 ns
+    receiver.extend([(Push, 0), (Poll, 0), (Halt, 0)]); // poll at 40 ns
+    let programs: [&[(Opcode, i64)]; 2] = [SENDER, &receiver];
+    for stepping in [Stepping::RunAhead, Stepping::Single] {
+        let (sim, outcome) = run_on(&NetworkConfig::default(), &programs, stepping);
+        let rx = node_ref(&sim, 1);
+        // 37 ns is before the delivery at 37.2 ns, 40 ns after it.
+        assert_eq!(rx.procs[0].ds, vec![0, 0, 0, 1], "{stepping:?}");
+        assert_eq!(rx.cycle, 43);
+        if stepping == Stepping::RunAhead {
+            // The polls at 1 ns (before 0 + 26) and at 37 ns (decided at 27 ns: before the
+            // scheduled delivery at 37.2, which comes before 27 + 26) take no event; the one
+            // at 27 ns (not before 0 + 26) and the one at 40 ns (after 37.2) do. Events: both
+            // nodes at 0, the sender's `send` at 8, the delivery at 37.2, the receiver at
+            // 27 and at 40.
+            assert_eq!(outcome.events, 6);
+        }
+    }
+}
+
+/// Two messages placed in one inbox at the same femtosecond wake its owner once; the
+/// node, driven from the first wake-up, drains both and waits again before the second
+/// wake-up is handled. That `wait` must not be decided early, or the second wake-up
+/// would end it with the flag 1. Links of 100 ns: both senders' one-word messages
+/// leave at 8 ns and arrive at 8 + 19.2 + 100 = 127.2 ns (edge 128). The receiver:
+/// drop at 128, three pushes, recv 132-140 (no payload word copied), drop, three pushes,
+/// recv 144-152, drop, push at 153, wait 154-156 with nothing left: it times out at
+/// 156 + 5 = 161 pushing 0, and the flag is emitted at 162 ns.
+#[test]
+fn a_wait_after_draining_same_time_deliveries_waits_for_their_wake_ups() {
+    let mut sender = SENDER.to_vec();
+    sender[5] = (Push, 2 << 16);
+    let receiver: &[(Opcode, i64)] = &[
+        (Push, -1),
+        (Wait, 0),
+        (Drop, 0),
+        (Push, 100),
+        (Push, 0),
+        (Push, 0),
+        (Recv, 0),
+        (Drop, 0),
+        (Push, 100),
+        (Push, 0),
+        (Push, 0),
+        (Recv, 0),
+        (Drop, 0),
+        (Push, 5),
+        (Wait, 0),
+        (Push, 9),
+        (Emit, 1),
+        (Halt, 0),
+    ];
+    let net = NetworkConfig {
+        link: aether_network::LinkClassConfig {
+            latency: Some(100_000_000),
+            ..Default::default()
+        },
+        ..NetworkConfig::default()
+    };
+    for stepping in [Stepping::RunAhead, Stepping::Single] {
+        let (sim, _) = run_on(&net, &[&sender, &sender, receiver], stepping);
+        let rx = node_ref(&sim, 2);
+        let got: Vec<(u32, Vec<u32>, Time)> = rx
+            .log
+            .iter()
+            .map(|r| (r.tag, r.values.clone(), r.time_fs))
+            .collect();
+        assert_eq!(got, vec![(9, vec![0], 162_000_000)], "{stepping:?}");
+    }
+}

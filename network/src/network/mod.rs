@@ -386,7 +386,7 @@ impl Network {
         });
         if src == dst {
             let at = now.saturating_add(self.nic_latency);
-            self.events.push(at, Event::Deliver { packet: key });
+            self.schedule_delivery(at, key, dst);
             return;
         }
         let first = if self.ports.is_some() {
@@ -419,10 +419,32 @@ impl Network {
                 node,
                 direction,
             } if next => self.cross_port(time, packet, node, direction),
-            Event::Ready { .. } | Event::Port { .. } | Event::Deliver { .. } => {
-                self.events.push(time, event)
-            }
+            Event::Deliver { packet } => match self.packets.get(packet) {
+                Some(p) => self.schedule_delivery(time, packet, p.msg.dst.node),
+                None => self.events.push(time, event),
+            },
+            Event::Ready { .. } | Event::Port { .. } => self.events.push(time, event),
         }
+    }
+
+    /// Schedules the delivery of packet `key` to node `dst` at `time`.
+    fn schedule_delivery(&mut self, time: Time, key: PacketKey, dst: u32) {
+        self.nics[dst as usize].arrival_scheduled(time);
+        self.events.push(time, Event::Deliver { packet: key });
+    }
+
+    /// A time before which no message can be placed in an inbox of `node`, given that
+    /// nothing is sent before `now` (the network's next internal event and every later
+    /// `send` being at or after `now`): the earliest delivery already scheduled to the
+    /// node, and `now` plus the shortest time from a packet being ready for its last link
+    /// (or the input port) to its delivery. A local input ([`Network::place`]) is not
+    /// counted: the caller knows when those come.
+    pub fn quiet_until(&self, node: u32, now: Time) -> Time {
+        let reach = now.saturating_add(self.arrivals.reach);
+        self.nics
+            .get(node as usize)
+            .and_then(Nic::next_arrival)
+            .map_or(reach, |t| t.min(reach))
     }
 
     /// Moves a packet whose header is at router `at` at `head` (last bit at `tail`)
@@ -498,7 +520,7 @@ impl Network {
             }
             Direction::In => {
                 let at = sent.tail.saturating_add(self.nic_latency);
-                self.events.push(at, Event::Deliver { packet: key });
+                self.schedule_delivery(at, key, node);
             }
         }
     }
@@ -566,6 +588,7 @@ impl Network {
             return;
         };
         self.inbound[packet.msg.dst.node as usize] -= 1;
+        self.nics[packet.msg.dst.node as usize].arrived();
         if packet.corrupt {
             self.drops.corrupted += 1;
             self.recycle(packet.msg.payload);

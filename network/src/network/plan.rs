@@ -39,6 +39,10 @@ pub(super) struct ArrivalBound {
     link_hold: Time,
     /// The shortest time the input port holds a packet, with NIC ports.
     port_hold: Option<Time>,
+    /// The shortest time from a packet being ready for a link or port into a node to its
+    /// delivery there: the last crossing's latency and bare header's serialization, then
+    /// the NIC latency.
+    pub(super) reach: Time,
 }
 
 impl ArrivalBound {
@@ -62,10 +66,15 @@ impl ArrivalBound {
             }
         };
         let fastest = classes.all().iter().map(|c| c.bandwidth).max().unwrap_or(1);
+        let shortest = classes.all().iter().map(|c| c.latency).min().unwrap_or(0);
+        let link_hold = serialization_time(header, fastest);
+        let port_hold = config.nic_bandwidth.map(|w| serialization_time(header, w));
+        let crossing = port_hold.unwrap_or(shortest.saturating_add(link_hold));
         ArrivalBound {
             in_links,
-            link_hold: serialization_time(header, fastest),
-            port_hold: config.nic_bandwidth.map(|w| serialization_time(header, w)),
+            link_hold,
+            port_hold,
+            reach: crossing.saturating_add(config.nic_latency),
         }
     }
 

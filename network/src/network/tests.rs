@@ -1122,3 +1122,55 @@ fn payload_vectors_are_reused_from_received_and_dropped_messages() {
     assert_eq!(net.stats().drops.undeliverable, 1);
     assert!(net.payload_buffer().capacity() >= 3);
 }
+
+/// `quiet_until`: no delivery to a node comes before its earliest scheduled one, nor
+/// sooner after `now` than the last crossing allows (link latency, a bare header's
+/// serialization at the fastest bandwidth, the NIC latency; router time not counted).
+/// A bare header sent at `now` over a link with no router time meets the bound exactly.
+#[test]
+fn quiet_until_is_a_tight_lower_bound_on_deliveries() {
+    let header = ser(HeaderLayout::default().bits());
+    let cfg = NetworkConfig {
+        nic_latency: 11,
+        ..config()
+    };
+    let reach = LAT + header + 11;
+    let mut net = Network::new(&cfg, 4, 1).expect("valid");
+    assert_eq!(net.quiet_until(3, 0), reach);
+    let t0 = 1_000;
+    net.send(t0, msg(0, 3, 0, None, 1)).expect("sent");
+    // Ready for the link at t0 + R; the one-word packet arrives after the bound from then.
+    let delivery = t0 + ROUTER + ser(HeaderLayout::default().bits() + 32) + LAT + 11;
+    assert_eq!(net.quiet_until(3, t0), t0 + reach);
+    let mut out = Vec::new();
+    net.advance(t0 + ROUTER, &mut out);
+    assert_eq!(net.quiet_until(3, t0 + ROUTER), t0 + ROUTER + reach);
+    assert!(delivery < t0 + ROUTER + 40_000_000 + reach);
+    assert_eq!(net.quiet_until(3, t0 + ROUTER + 40_000_000), delivery);
+    assert_eq!(
+        net.quiet_until(2, t0 + ROUTER + 40_000_000),
+        t0 + ROUTER + 40_000_000 + reach,
+        "a packet for node 3 does not bound node 2"
+    );
+    assert_eq!(drain(&mut net)[0].time, delivery);
+    assert_eq!(net.quiet_until(3, delivery), delivery + reach);
+
+    let no_router = NetworkConfig {
+        link: LinkClassConfig {
+            router: Some(0),
+            ..cfg.link.clone()
+        },
+        ..cfg.clone()
+    };
+    let mut net = Network::new(&no_router, 4, 1).expect("valid");
+    net.send(t0, msg(0, 3, 0, None, 0)).expect("sent");
+    assert_eq!(drain(&mut net)[0].time, t0 + reach);
+
+    let ports = NetworkConfig {
+        nic_bandwidth: Some(BW / 2),
+        ..cfg
+    };
+    let net = Network::new(&ports, 4, 1).expect("valid");
+    let port_header = serialization_time(HeaderLayout::default().bits(), BW / 2);
+    assert_eq!(net.quiet_until(3, t0), t0 + port_header + 11);
+}
