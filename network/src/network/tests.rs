@@ -1174,3 +1174,304 @@ fn quiet_until_is_a_tight_lower_bound_on_deliveries() {
     let port_header = serialization_time(HeaderLayout::default().bits(), BW / 2);
     assert_eq!(net.quiet_until(3, t0), t0 + port_header + 11);
 }
+
+#[test]
+fn recorded_hops_are_each_links_ready_start_and_end_from_the_call_on() {
+    // A 3x1 mesh: node 0 to node 2 takes link 0 -> 1, then 1 -> 2. Two packets of B bits
+    // sent together: both are ready for the first link at R; the second starts when the
+    // first has left (R + S). Each reaches router 1 at its end + L and is ready for the
+    // second link R later (docs/network.md, store-and-forward).
+    let mut net = Network::new(&mesh(3, 1), 3, 1).expect("valid");
+    assert_eq!(net.nodes(), 3);
+    assert_eq!((net.route(0, 2), net.route(2, 2)), (vec![0, 1, 2], vec![2]));
+    assert_eq!(
+        (net.route(0, 3), net.route(3, 0)),
+        (vec![], vec![]),
+        "no node 3"
+    );
+    net.send(0, msg(0, 2, 0, None, 1)).expect("sent");
+    drain(&mut net);
+    assert_eq!(net.hops(), &[], "nothing recorded before record_hops");
+    net.record_hops();
+    let t0 = net.clock();
+    net.send(t0, msg(0, 2, 0, None, 1)).expect("sent");
+    net.send(t0, msg(0, 2, 0, None, 1)).expect("sent");
+    drain(&mut net);
+    let id = |from, to| {
+        let stats = net.stats();
+        let link = stats.links.iter().find(|l| (l.from, l.to) == (from, to));
+        link.expect("a used link").id
+    };
+    let (first, second) = (id(0, 1), id(1, 2));
+    let s = ser(HeaderLayout::default().bits() + 32);
+    let (r, l) = (ROUTER, LAT);
+    let hop = |link, ready, start| Hop {
+        link,
+        ready: t0 + ready,
+        start: t0 + start,
+        end: t0 + start + s,
+    };
+    assert_eq!(
+        net.hops(),
+        &[
+            hop(first, r, r),
+            hop(first, r, r + s),
+            hop(second, 2 * r + s + l, 2 * r + s + l),
+            hop(second, 2 * r + 2 * s + l, 2 * r + 2 * s + l),
+        ]
+    );
+}
+
+#[test]
+fn the_longest_payload_is_what_the_length_field_describes() {
+    // docs/network.md: at most 2^length - 1 words; a 4-bit length field allows 15.
+    let cfg = NetworkConfig {
+        header: HeaderLayout {
+            length: 4,
+            ..HeaderLayout::default()
+        },
+        ..config()
+    };
+    let mut net = Network::new(&cfg, 2, 1).expect("valid");
+    net.send(0, msg(0, 1, 0, None, 15)).expect("15 words fit");
+    assert_eq!(
+        net.send(0, msg(0, 1, 0, None, 16)),
+        Err(SendError::TooLong { len: 16, max: 15 })
+    );
+    assert_eq!(drain(&mut net).len(), 1);
+    assert_eq!(
+        net.recv(1, 0).expect("open").map(|m| m.payload.len()),
+        Some(15)
+    );
+}
+
+#[test]
+fn node_and_type_counters_add_up_by_hand() {
+    // Node 0 sends two messages of type 5 (1 and 3 words) to node 1's inbox 0 and one of
+    // type 9 (no payload) to its inbox 7, never opened, with reply-to node 0: node 1
+    // returns it. Headers of 163 bits make the byte counts round up (docs/network.md,
+    // Statistics).
+    let cfg = NetworkConfig {
+        header: HeaderLayout {
+            framing: 3,
+            ..HeaderLayout::default()
+        },
+        ..config()
+    };
+    let mut net = Network::new(&cfg, 2, 1).expect("valid");
+    let h = 163;
+    net.send(0, msg(0, 1, 0, None, 1)).expect("sent");
+    net.send(0, msg(0, 1, 0, None, 3)).expect("sent");
+    let mut back = msg(0, 1, 7, Some(Address::new(0, 0)), 0);
+    back.msg_type = 9;
+    net.send(0, back).expect("sent");
+    let (s1, s3, s0) = (ser(h + 32), ser(h + 96), ser(h));
+    let (r, l) = (ROUTER, LAT);
+    // All three queue on link 0 -> 1; the third bounces when it arrives (t3) and crosses
+    // link 1 -> 0.
+    let t3 = r + s1 + s3 + s0 + l;
+    let at = |time, node| Delivery {
+        time,
+        node,
+        inbox: 0,
+    };
+    assert_eq!(
+        drain(&mut net),
+        vec![
+            at(r + s1 + l, 1),
+            at(r + s1 + s3 + l, 1),
+            at(t3 + r + s0 + l, 0)
+        ]
+    );
+    let stats = net.stats();
+    let sender = NodeStats {
+        sent: 3,
+        received: 1,
+        bits_sent: 3 * h + 128,
+        bits_received: h,
+        bytes_sent: 78,
+        bytes_received: 21,
+        bounced: 0,
+        returned: 1,
+        refused: 0,
+        latency_max: r + s0 + l,
+        latency_mean: (r + s0 + l) as f64,
+        nic_out: None,
+        nic_in: None,
+    };
+    let receiver = NodeStats {
+        sent: 0,
+        received: 2,
+        bits_sent: 0,
+        bits_received: 2 * h + 128,
+        bytes_sent: 0,
+        bytes_received: 57,
+        bounced: 1,
+        returned: 0,
+        refused: 0,
+        latency_max: r + s1 + s3 + l,
+        latency_mean: (2 * r + 2 * s1 + s3 + 2 * l) as f64 / 2.0,
+        nic_out: None,
+        nic_in: None,
+    };
+    assert_eq!(stats.nodes, vec![sender, receiver]);
+    let of = |sent, bits, delivered, returned| TypeStats {
+        sent,
+        bits,
+        delivered,
+        returned,
+    };
+    assert_eq!(
+        stats.types.into_iter().collect::<Vec<_>>(),
+        vec![(5, of(2, 2 * h + 128, 2, 0)), (9, of(1, h, 0, 1))]
+    );
+    assert_eq!(stats.drops, DropStats::default());
+    assert_eq!((stats.in_flight, stats.time), (0, t3 + r + s0 + l));
+}
+
+#[test]
+fn a_take_is_settled_while_the_inbox_has_room_for_every_possible_arrival() {
+    // Network::recv_settled: the inbox holds a message, and its length plus twice the
+    // deliveries possible until `at` (packets in flight to the node, plus, per incoming
+    // link, span / hold + 1 where hold is a bare header's serialization at the fastest
+    // bandwidth) fits the capacity. In a 3-node all-to-all node 1 has 2 incoming links.
+    let hold = ser(HeaderLayout::default().bits());
+    let net_of = |inbox_capacity| {
+        let cfg = NetworkConfig {
+            inbox_capacity,
+            ..config()
+        };
+        let mut net = Network::new(&cfg, 3, 1).expect("valid");
+        assert!(!net.recv_settled(1, 0, 0, 0), "an empty inbox");
+        net.place(0, msg(0, 1, 0, None, 0)).expect("room");
+        net
+    };
+    // 1 waiting + 2 x (2 links x 1 packet) = 5.
+    let mut net = net_of(5);
+    assert!(net.recv_settled(1, 0, 0, 0));
+    assert!(net.recv_settled(1, 0, 10, 10 + hold - 1));
+    // 2 packets per link: 1 + 2 x 4 = 9.
+    assert!(!net.recv_settled(1, 0, 10, 10 + hold));
+    assert!(!net.recv_settled(1, 0, 10, 9), "a time before now");
+    assert!(!net.recv_settled(1, 1, 0, 0), "an inbox never opened");
+    assert!(!net.recv_settled(3, 0, 0, 0), "no such node");
+    let mut nine = net_of(9);
+    assert!(nine.recv_settled(1, 0, 10, 10 + hold));
+    assert!(
+        !nine.recv_settled(1, 0, 10, 10 + 2 * hold),
+        "1 + 2 x 6 = 13"
+    );
+    // A packet in flight to node 1 counts too: 1 + 2 x (1 + 2) = 7.
+    net.send(0, msg(0, 1, 0, None, 0)).expect("sent");
+    assert!(!net.recv_settled(1, 0, 0, 0));
+    let mut seven = net_of(7);
+    seven.send(0, msg(2, 1, 0, None, 0)).expect("sent");
+    assert!(seven.recv_settled(1, 0, 0, 0));
+    let _ = (drain(&mut net), drain(&mut nine), drain(&mut seven));
+    assert!(
+        seven.recv_settled(1, 0, 0, 0),
+        "delivered: 2 waiting + 2 x 2 = 6"
+    );
+}
+
+#[test]
+fn with_nic_ports_settling_counts_the_input_port_too() {
+    // With ports of 4 Gbit/s a bare header holds the input port 40 ns, a link 160 ns:
+    // within a span, at most min(2 x (span / 160 ns + 1), span / 40 ns + 1) arrivals.
+    let cfg = |inbox_capacity| NetworkConfig {
+        inbox_capacity,
+        nic_bandwidth: Some(4 * BW),
+        ..config()
+    };
+    let (port, link) = (
+        ser(HeaderLayout::default().bits()) / 4,
+        ser(HeaderLayout::default().bits()),
+    );
+    let mut three = Network::new(&cfg(3), 3, 1).expect("valid");
+    three.place(0, msg(0, 1, 0, None, 0)).expect("room");
+    assert!(three.recv_settled(1, 0, 0, port - 1), "1 + 2 x 1 = 3");
+    assert!(!three.recv_settled(1, 0, 0, port), "1 + 2 x 2 = 5");
+    let mut five = Network::new(&cfg(5), 3, 1).expect("valid");
+    five.place(0, msg(0, 1, 0, None, 0)).expect("room");
+    assert!(
+        five.recv_settled(1, 0, 0, link - 1),
+        "links bound it: 1 + 2 x 2"
+    );
+    assert!(!five.recv_settled(1, 0, 0, link), "1 + 2 x min(4, 5) = 9");
+}
+
+#[test]
+fn the_transmit_queue_holds_each_packet_until_its_first_hop_ends() {
+    // docs/network.md, Transmit queue: a packet takes a slot from its send until its last
+    // bit has left on its first link. Three packets on one link end their first hops at
+    // R + S, R + 2S and R + 3S; a message to oneself takes no slot.
+    let mut net = Network::new(&config(), 2, 1).expect("valid");
+    for _ in 0..3 {
+        net.send(0, msg(0, 1, 0, None, 0)).expect("sent");
+    }
+    net.send(0, msg(1, 1, 0, None, 0)).expect("to itself");
+    assert_eq!((net.tx_queued(0, 0), net.tx_queued(1, 0)), (3, 0));
+    net.advance(ROUTER, &mut Vec::new());
+    let s = ser(HeaderLayout::default().bits());
+    let queued: Vec<_> = [s - 1, s, 2 * s - 1, 2 * s, 3 * s]
+        .iter()
+        .map(|&t| net.tx_queued(0, ROUTER + t))
+        .collect();
+    assert_eq!(queued, vec![3, 2, 2, 1, 0]);
+    assert_eq!(net.tx_queued(2, 0), 0, "no such node");
+}
+
+#[test]
+fn at_most_max_spare_payload_vectors_are_kept_and_never_empty_ones() {
+    let mut net = Network::new(&config(), 2, 1).expect("valid");
+    net.recycle(Vec::with_capacity(4));
+    net.recycle(Vec::new());
+    assert!(
+        net.payload_buffer().capacity() >= 4,
+        "a vector without capacity is not kept"
+    );
+    for _ in 0..=MAX_SPARE {
+        net.recycle(vec![1]);
+    }
+    let kept = std::iter::from_fn(|| Some(net.payload_buffer()))
+        .take_while(|v| v.capacity() > 0)
+        .count();
+    assert_eq!(kept, MAX_SPARE);
+}
+
+#[test]
+fn a_lost_packet_no_longer_counts_as_in_flight_to_its_node() {
+    // Every hop loses its packet (drop = 1): once lost, the packet is not among the
+    // arrivals Network::recv_settled counts (1 waiting + 2 x 2 links = 5).
+    let cfg = NetworkConfig {
+        link: LinkClassConfig {
+            drop: Some(1.0),
+            ..config().link
+        },
+        inbox_capacity: 5,
+        ..config()
+    };
+    let mut net = Network::new(&cfg, 3, 1).expect("valid");
+    net.place(0, msg(0, 1, 0, None, 0)).expect("room");
+    net.send(0, msg(0, 1, 0, None, 0)).expect("sent");
+    assert!(!net.recv_settled(1, 0, 0, 0), "1 + 2 x (1 + 2) = 7");
+    assert_eq!(drain(&mut net), vec![]);
+    assert_eq!(net.stats().drops.lost, 1);
+    let now = net.clock();
+    assert!(net.recv_settled(1, 0, now, now));
+}
+
+#[test]
+fn inboxes_are_open_from_open_until_close() {
+    let mut net = Network::new(&config(), 2, 1).expect("valid");
+    assert!(net.is_open(1, 0), "inbox 0 is open from the start");
+    assert!(!net.is_open(1, 1), "never opened");
+    assert_eq!(net.open(1), Ok(1));
+    assert!(net.is_open(1, 1));
+    assert_eq!(net.open_inboxes(1), 2);
+    net.close(0, 1, 0).expect("open");
+    assert!(!net.is_open(1, 0), "closed");
+    assert_eq!((net.open_inboxes(1), net.open_inboxes(0)), (1, 1));
+    assert!(!net.is_open(2, 0), "no such node");
+    assert_eq!(net.open_inboxes(2), 0);
+}
