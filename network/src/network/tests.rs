@@ -1475,3 +1475,24 @@ fn inboxes_are_open_from_open_until_close() {
     assert!(!net.is_open(2, 0), "no such node");
     assert_eq!(net.open_inboxes(2), 0);
 }
+
+#[test]
+fn a_returned_message_takes_no_transmit_slot_of_the_bouncing_node() {
+    // docs/network.md, Transmit queue: messages a NIC returns to sender do not take a
+    // slot. Node 1 returns a message at t1 = R + S + L; it crosses link 1 -> 0 from
+    // t1 + R to t1 + R + S, while node 1, with a queue of one, can still send.
+    let cfg = NetworkConfig {
+        tx_queue: 1,
+        ..config()
+    };
+    let mut net = Network::new(&cfg, 2, 1).expect("valid");
+    net.send(0, msg(0, 1, 7, Some(Address::new(0, 0)), 0))
+        .expect("sent");
+    let s = ser(HeaderLayout::default().bits());
+    let crossing = (ROUTER + s + LAT) + ROUTER;
+    net.advance(crossing, &mut Vec::new());
+    assert_eq!(net.stats().nodes[1].bounced, 1);
+    assert_eq!(net.tx_queued(1, crossing), 0);
+    net.send(crossing, msg(1, 0, 0, None, 0))
+        .expect("a free slot");
+}
