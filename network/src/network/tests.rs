@@ -1496,3 +1496,59 @@ fn a_returned_message_takes_no_transmit_slot_of_the_bouncing_node() {
     net.send(crossing, msg(1, 0, 0, None, 0))
         .expect("a free slot");
 }
+
+#[test]
+fn the_input_port_takes_packets_as_they_arrive_not_as_their_hops_started() {
+    // docs/network.md, NIC ports: the input port starts at max(arrival_k, port free).
+    // Ports of 100 Gbit/s on links of 1 Gbit/s, a 3x1 mesh: node 0 sends 100 words to
+    // node 1 at 0, node 2 a bare header at 100 ns, after the first packet's hop started.
+    // The short packet arrives long before the long one and crosses the port first.
+    let cfg = NetworkConfig {
+        nic_bandwidth: Some(100 * BW),
+        ..mesh(3, 1)
+    };
+    let mut net = Network::new(&cfg, 3, 1).expect("valid");
+    let h = HeaderLayout::default().bits();
+    let port = |bits| serialization_time(bits, 100 * BW);
+    net.send(0, msg(0, 1, 0, None, 100)).expect("sent");
+    let t1 = 100_000_000;
+    net.advance(t1, &mut Vec::new());
+    net.send(t1, msg(2, 1, 0, None, 0)).expect("sent");
+    let long = h + 3200;
+    let arrival = |t0, bits| t0 + port(bits) + ROUTER + ser(bits) + LAT;
+    assert_eq!(
+        drain(&mut net).iter().map(|d| d.time).collect::<Vec<_>>(),
+        vec![arrival(t1, h) + port(h), arrival(0, long) + port(long)]
+    );
+}
+
+#[test]
+fn a_first_hop_due_at_once_is_taken_at_the_send_unless_another_event_is_due_then() {
+    // docs/network.md, Transmit queue: a first hop due at the network's clock with no other
+    // internal event due by then is taken at the send, so tx_free_at is the end of its
+    // serialization; otherwise it waits for its turn and tx_free_at is its ready time.
+    // No router time, so a first hop is due at the send.
+    let cfg = NetworkConfig {
+        link: LinkClassConfig {
+            router: Some(0),
+            ..config().link
+        },
+        tx_queue: 1,
+        ..config()
+    };
+    let mut net = Network::new(&cfg, 5, 1).expect("valid");
+    let s = ser(HeaderLayout::default().bits());
+    net.send(0, msg(0, 1, 0, None, 0)).expect("sent");
+    assert_eq!(net.tx_free_at(0), Some(s), "nothing else due");
+    net.send(0, msg(2, 1, 0, None, 0)).expect("sent");
+    assert_eq!(net.tx_free_at(2), Some(s), "only a later delivery due");
+    // A message to oneself without NIC latency is due at once: the next hop waits.
+    net.send(0, msg(3, 3, 0, None, 0)).expect("sent");
+    net.send(0, msg(4, 1, 0, None, 0)).expect("sent");
+    assert_eq!(
+        net.tx_free_at(4),
+        Some(0),
+        "a delivery due at the same time"
+    );
+    assert_eq!(drain(&mut net).len(), 4);
+}
