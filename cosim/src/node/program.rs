@@ -419,14 +419,6 @@ impl Program {
         (self.ops.len() - 1) as u32
     }
 
-    /// The ISA opcode of the instruction at `pc`, if it decodes.
-    pub fn opcode_at(&self, pc: u32) -> Option<Opcode> {
-        let code = &self.image.code;
-        Instruction::decode(code.get(pc as usize..)?)
-            .ok()
-            .map(|(i, _)| i.opcode)
-    }
-
     /// `file:line:col` of code address `pc`, if the source map knows it.
     pub fn source(&self, pc: u32) -> Option<String> {
         self.image.source_map.describe(pc)

@@ -139,6 +139,43 @@ fn a_halted_node_stopped_at_the_edge_its_halt_issued() {
     assert!(!n.running_at(6));
 }
 
+/// docs/report.md: a fault's `source` is `file:line:col` from the image's source map (null
+/// where it has none), and a trace line shows the location of its PC, `?` where unknown.
+#[test]
+fn faults_and_trace_lines_name_the_source_location_of_their_pc() {
+    let mut img = (*image(&[(Push, 1), (Push, 0), (Div, 0)])).clone();
+    img.source_map = aether_isa::SourceMap {
+        files: vec!["lib.s".into(), "main.s".into()],
+        locs: vec![aether_isa::SourceLoc {
+            addr: 2,
+            file: 1,
+            line: 7,
+            col: 5,
+        }],
+    };
+    let params = NodeParams::default();
+    let program = Arc::new(Program::new(Arc::new(img), &params.profile));
+    let mut n = Node::new(3, params, program, 0, 4, 7).expect("valid node");
+    n.trace = Some(Vec::new());
+    let RunExit::Fault(kind) = n.run(u64::MAX) else {
+        panic!("div by zero faults");
+    };
+    n.raise(kind);
+    let fault = n.fault.as_ref().expect("fault");
+    assert_eq!((fault.pc, fault.source.as_deref()), (2, Some("main.s:7:5")));
+    let lines = n.trace.take().expect("trace");
+    assert_eq!(lines.len(), 3, "{lines:?}");
+    assert!(lines[0].contains(" pc=0 ? push 1"), "{}", lines[0]);
+    assert!(lines[2].contains(" pc=2 main.s:7:5 div"), "{}", lines[2]);
+
+    let mut n = node(&[(Jmp, 9)]);
+    let RunExit::Fault(kind) = n.run(u64::MAX) else {
+        panic!("a jump past the code faults");
+    };
+    n.raise(kind);
+    assert_eq!(n.fault.as_ref().map(|f| f.source.clone()), Some(None));
+}
+
 #[test]
 fn memory_calls_and_dispatch_work() {
     let mut n = node(&[
