@@ -643,6 +643,13 @@ fn corruption_is_caught_at_the_next_router_or_the_nic() {
         let stats = net.stats();
         assert_eq!(stats.drops.corrupted, 1);
         assert_eq!(stats.links.len(), links_used);
+        // docs/network.md, Faults: counted in drops.corrupted and each link's corrupted.
+        let counts: Vec<_> = stats
+            .links
+            .iter()
+            .map(|l| (l.packets, l.corrupted))
+            .collect();
+        assert_eq!(counts, vec![(1, 1); links_used]);
         assert_eq!(stats.in_flight, 0);
     }
 }
@@ -1551,4 +1558,17 @@ fn a_first_hop_due_at_once_is_taken_at_the_send_unless_another_event_is_due_then
         "a delivery due at the same time"
     );
     assert_eq!(drain(&mut net).len(), 4);
+}
+
+#[test]
+fn a_reply_to_address_on_no_node_is_dropped_and_counted() {
+    // docs/network.md, Return to sender: a reply-to address on a node that does not
+    // exist is dropped and counted (as undeliverable); nothing is returned.
+    let mut net = Network::new(&config(), 2, 1).expect("valid");
+    net.send(0, msg(0, 1, 7, Some(Address::new(2, 0)), 0))
+        .expect("sent");
+    assert_eq!(drain(&mut net), vec![]);
+    let stats = net.stats();
+    assert_eq!(stats.drops.undeliverable, 1);
+    assert_eq!((stats.nodes[1].bounced, stats.in_flight), (0, 0));
 }
