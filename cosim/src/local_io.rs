@@ -7,18 +7,25 @@
 
 pub mod barrier;
 
+use aether_isa::Addressing;
 use aether_network::Message;
 use serde::Serialize;
 
 use crate::time::Time;
 
-/// The inbox id of a node's output port: with the port on, a `send` to
-/// `(own node, OUTPUT_PORT)` is collected as an [`Output`] instead of entering the network.
-pub const OUTPUT_PORT: u16 = 0xFFFF;
+/// The inbox id of a node's output port, the largest inbox an address word of the run's
+/// `addressing` holds (0xFFFF narrow, 0xFF wide): with the port on, a `send` to
+/// `(own node, output_port)` is collected as an [`Output`] instead of entering the network.
+pub fn output_port(addressing: Addressing) -> u16 {
+    addressing.inbox_mask() as u16
+}
 
-/// The inbox id of a node's barrier port: when the run has a barrier wire, a `send` to
-/// `(own node, BARRIER_PORT)` is a contribution to it instead of entering the network.
-pub const BARRIER_PORT: u16 = 0xFFFE;
+/// The inbox id of a node's barrier port, one below the output port (0xFFFE narrow, 0xFE
+/// wide): when the run has a barrier wire, a `send` to `(own node, barrier_port)` is a
+/// contribution to it instead of entering the network.
+pub fn barrier_port(addressing: Addressing) -> u16 {
+    output_port(addressing) - 1
+}
 
 /// A message firmware sent to its node's output port.
 #[derive(Clone, Debug, PartialEq, Eq)]

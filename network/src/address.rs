@@ -1,4 +1,5 @@
-//! Network addresses: a node and one of its inboxes.
+//! Network addresses: a node and one of its inboxes. How firmware packs one into a word
+//! is the ISA's business (`aether_isa::Addressing`); the network never sees the word.
 
 /// A destination on the network: inbox `inbox` of node `node`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -13,36 +14,5 @@ impl Address {
     /// Makes the address of `inbox` on `node`.
     pub fn new(node: u32, inbox: u16) -> Self {
         Self { node, inbox }
-    }
-
-    /// The firmware's address word: `(node << 16) | inbox`.
-    pub fn to_word(self) -> u32 {
-        (self.node << 16) | u32::from(self.inbox)
-    }
-
-    /// Reads a firmware address word `(node << 16) | inbox`.
-    pub fn from_word(word: u32) -> Self {
-        Self {
-            node: word >> 16,
-            inbox: (word & 0xffff) as u16,
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn word_layout_is_node_high_inbox_low() {
-        assert_eq!(Address::new(3, 7).to_word(), 0x0003_0007);
-        assert_eq!(Address::from_word(0xffff_0001), Address::new(65535, 1));
-    }
-
-    #[test]
-    fn word_round_trips() {
-        for word in [0, 1, 0x1234_5678, u32::MAX] {
-            assert_eq!(Address::from_word(word).to_word(), word);
-        }
     }
 }

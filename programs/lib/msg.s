@@ -12,7 +12,7 @@
 ; my_addr ( inbox -- addr ): the address word of one of this node's inboxes.
 my_addr:
     nodeid
-    push 16
+    push ADDR_SHIFT
     shl
     or
     ret

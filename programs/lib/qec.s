@@ -8,8 +8,8 @@
 .msg QEC_BARRIER = 0x7FFE02     ; from the barrier wire: [epoch, OR of the epoch's values]
 .msg QEC_STEP = 0x7FFE20        ; the distributed decoder's superstep: [shot, t, c, (pos, K, P) x c]
 
-.const QEC_OUTPUT_INBOX = 0xFFFF ; a node's output port: inbox 0xFFFF of the node itself
-.const QEC_BARRIER_INBOX = 0xFFFE ; a node's barrier port: inbox 0xFFFE of the node itself
+.const QEC_OUTPUT_INBOX = ADDR_INBOX_MASK ; a node's output port: its largest inbox (0xFFFF narrow, 0xFF wide)
+.const QEC_BARRIER_INBOX = ADDR_INBOX_MASK - 1 ; a node's barrier port: the inbox below it
 
 ; words of qec_node (docs/decoders.md, "Per-node data")
 .const QEC_NODES = 0            ; N, stabilizer nodes
@@ -40,7 +40,7 @@ qec_output:
     addi 3              ; buf len
     push QEC_RESULT
     nodeid
-    push 16
+    push ADDR_SHIFT
     shl
     push QEC_OUTPUT_INBOX
     or                  ; buf len type dst
@@ -55,11 +55,11 @@ qec_barrier:
     swap
     storei lib_barrier  ; inbox
     nodeid
-    push 16
+    push ADDR_SHIFT
     shl
     dup
     tor
-    or                  ; reply           R: node << 16
+    or                  ; reply           R: node << ADDR_SHIFT
     push lib_barrier
     push 1
     push QEC_BARRIER

@@ -27,7 +27,7 @@ pub mod program;
 use std::collections::VecDeque;
 use std::sync::{Arc, OnceLock};
 
-use aether_isa::TimingProfile;
+use aether_isa::{Addressing, TimingProfile};
 use rand_chacha::ChaCha8Rng;
 use rand_chacha::rand_core::SeedableRng;
 use serde::Serialize;
@@ -165,7 +165,7 @@ pub struct Counters {
 /// An emulated node.
 #[derive(Debug)]
 pub struct Node {
-    /// Node id (below 65,536 also its network address, docs/isa.md).
+    /// Node id (also its network address when the run's addressing can name it, docs/isa.md).
     pub id: u32,
     /// Parameters.
     pub params: NodeParams,
@@ -205,10 +205,10 @@ pub struct Node {
     /// Stalls, process states and inbox occupancy over time, when waveforms are recorded.
     pub activity: Option<Box<Activity>>,
     /// Messages sent to the node's output port, when the port is on (`None`: a `send` to
-    /// inbox [`OUTPUT_PORT`](crate::local_io::OUTPUT_PORT) enters the network as any other).
+    /// inbox [`output_port`](crate::local_io::output_port) enters the network as any other).
     pub outputs: Option<Vec<Output>>,
     /// The node's place on the run's barrier wire (a `send` to inbox
-    /// [`BARRIER_PORT`](crate::local_io::BARRIER_PORT) contributes when it is on).
+    /// [`barrier_port`](crate::local_io::barrier_port) contributes when it is on).
     pub barrier: Tap,
 }
 
@@ -476,6 +476,17 @@ impl Node {
             let got = matches!(self.procs[pid].state, ProcState::Waiting(_)).then_some(0);
             self.wake(pid, due, got);
         }
+    }
+
+    /// The addressing of the node's image, which is the run's (docs/scenario.md, Limits).
+    pub fn addressing(&self) -> Addressing {
+        self.program.image.addressing
+    }
+
+    /// How many inbox ids the node has been given (inbox 0 and every `open`): the NIC hands
+    /// them out in order and never reuses one, so this is also the next id `open` gets.
+    pub fn inbox_ids_used(&self) -> usize {
+        self.owners.len()
     }
 
     /// The process owning inbox `inbox`, if it is open.

@@ -6,23 +6,23 @@
 //! cost of the opcode plus `nic_word` cycles per payload word moved by `send`
 //! or `recv` (the four header words of `recv` are part of the base cost).
 //!
-//! A `send` to the node's own output port (inbox [`OUTPUT_PORT`]), when the port is on,
+//! A `send` to the node's own output port (inbox [`output_port`]), when the port is on,
 //! costs what any `send` costs and is collected as an [`Output`] instead of entering the
-//! network. A `send` to its barrier port (inbox [`BARRIER_PORT`]), when the run has a
+//! network. A `send` to its barrier port (inbox [`barrier_port`]), when the run has a
 //! barrier wire, costs the same and is a contribution to the wire ([`Tap`]): the reply-to
 //! must be an inbox of the node itself, and a node not on the wire faults.
 //!
 //! `exit` closes every inbox the exiting process owns, as `close` would: messages
 //! still in them go back to their senders.
 
-use aether_isa::Opcode;
+use aether_isa::{Addressing, Opcode};
 use aether_network::{Address, Message, Network, SendError};
 
 use super::cpu::trace_line;
 use super::fault::{FaultKind, Stack};
 use super::{Node, NodeState, ProcState};
 use crate::local_io::barrier::{Contribution, Tap};
-use crate::local_io::{BARRIER_PORT, OUTPUT_PORT, Output};
+use crate::local_io::{Output, barrier_port, output_port};
 use crate::time::Time;
 
 /// What happened when the node performed a NIC or process instruction.
@@ -41,14 +41,30 @@ pub enum NicOutcome {
 /// The word firmware uses for "no address".
 const NONE: u32 = u32::MAX;
 
-/// Node `id`'s id on the network: nodes from 65,536 up have no network address
-/// (docs/isa.md, "Addresses and inboxes"), so their NIC instructions fault.
-fn net_id(id: u32) -> Result<u32, FaultKind> {
-    u16::try_from(id).map(u32::from).map_err(|_| {
-        FaultKind::Nic(format!(
-            "node {id} has no network address (only nodes 0 to 65535 are on the network)"
-        ))
-    })
+/// Node `id`'s id on the network: nodes an address word of the run's addressing cannot
+/// name (from 65,536 up in a narrow run) have no network address (docs/isa.md, "Addresses
+/// and inboxes"), so their NIC instructions fault.
+fn net_id(id: u32, addressing: Addressing) -> Result<u32, FaultKind> {
+    if u64::from(id) < addressing.max_nodes() {
+        return Ok(id);
+    }
+    Err(FaultKind::Nic(format!(
+        "node {id} has no network address (a {addressing} address word names nodes 0 to {})",
+        addressing.max_nodes() - 1
+    )))
+}
+
+/// The address `word` names under `addressing`.
+fn address(word: u32, addressing: Addressing) -> Address {
+    let (node, inbox) = addressing.split(word);
+    Address::new(node, inbox as u16)
+}
+
+/// The word of `address` under `addressing`; every address a run delivers fits its
+/// addressing (the network holds only nodes it can name, and a node opens only inboxes
+/// it can name), so `None` is a broken invariant.
+fn word(address: Address, addressing: Addressing) -> Option<u32> {
+    addressing.word(address.node, u32::from(address.inbox))
 }
 
 /// An inbox id from a stack word (ids are 16 bits).
@@ -115,7 +131,7 @@ impl Node {
     /// the run has no wire (the `send` is an ordinary one).
     fn contribute(&mut self, now: Time, value: u32, reply: u32) -> Result<bool, FaultKind> {
         let node = self.id;
-        let reply_to = Address::from_word(reply);
+        let reply_to = address(reply, self.addressing());
         let pending = match &mut self.barrier {
             Tap::On(pending) => pending,
             Tap::Outsider => {
@@ -140,7 +156,7 @@ impl Node {
 
     /// Whether an inbox of the running process holds a message.
     fn has_mail(&self, net: &Network) -> bool {
-        let Ok(node) = net_id(self.id) else {
+        let Ok(node) = net_id(self.id, self.addressing()) else {
             return false;
         };
         self.inboxes_of(self.current)
@@ -156,10 +172,12 @@ impl Node {
     /// needs no event at the node's time.
     pub fn settled(&self, opcode: Opcode, net: &Network, now: Time) -> bool {
         let top_inbox = || {
-            self.procs[self.current]
-                .ds
-                .last()
-                .and_then(|&inbox| Some((net_id(self.id).ok()?, inbox_id(inbox).ok()?)))
+            self.procs[self.current].ds.last().and_then(|&inbox| {
+                Some((
+                    net_id(self.id, self.addressing()).ok()?,
+                    inbox_id(inbox).ok()?,
+                ))
+            })
         };
         match opcode {
             Opcode::Wait => self.has_mail(net),
@@ -179,7 +197,7 @@ impl Node {
     /// their senders, over links others use). When nothing can be delivered to the node
     /// before its own time, such an instruction needs no event there.
     pub fn decided_alone(&self, opcode: Opcode, net: &Network) -> bool {
-        let Ok(node) = net_id(self.id) else {
+        let Ok(node) = net_id(self.id, self.addressing()) else {
             return true;
         };
         let empty = |inbox: u16| !net.poll(node, inbox).is_ok_and(|n| n > 0);
@@ -221,19 +239,29 @@ impl Node {
         net: &mut Network,
     ) -> Result<NicOutcome, FaultKind> {
         let id = self.id;
+        let addressing = self.addressing();
         match opcode {
             Opcode::Open => {
                 if self.procs[self.current].ds.len() >= self.params.data_stack as usize {
                     return Err(FaultKind::StackOverflow(Stack::Data));
                 }
-                let inbox = net.open(net_id(id)?).map_err(Self::nic_fault)?;
+                let node = net_id(id, addressing)?;
+                let next = self.inbox_ids_used();
+                if next > addressing.inbox_mask() as usize {
+                    return Err(FaultKind::Nic(format!(
+                        "node {id} has used every inbox id a {addressing} address word holds \
+                         (0 to {})",
+                        addressing.inbox_mask()
+                    )));
+                }
+                let inbox = net.open(node).map_err(Self::nic_fault)?;
                 self.set_owner(inbox, Some(self.current));
                 self.push_result(u32::from(inbox))?;
             }
             Opcode::Close => {
                 let [inbox] = self.pop_args()?;
                 let inbox = inbox_id(inbox)?;
-                net.close(now, net_id(id)?, inbox)
+                net.close(now, net_id(id, addressing)?, inbox)
                     .map_err(Self::nic_fault)?;
                 self.set_owner(inbox, None);
             }
@@ -242,9 +270,9 @@ impl Node {
                 self.check_range(buf, len)?;
                 let mut payload = net.payload_buffer();
                 self.mem.read_into(buf, len, &mut payload);
-                let node = net_id(id)?;
-                let dst_addr = Address::from_word(dst);
-                if dst_addr == Address::new(node, OUTPUT_PORT)
+                let node = net_id(id, addressing)?;
+                let dst_addr = address(dst, addressing);
+                if dst_addr == Address::new(node, output_port(addressing))
                     && let Some(outputs) = self.outputs.as_mut()
                 {
                     outputs.push(Output {
@@ -258,7 +286,7 @@ impl Node {
                     return Ok(NicOutcome::Continue);
                 }
                 let value = payload.first().copied().unwrap_or(0);
-                if dst_addr == Address::new(node, BARRIER_PORT)
+                if dst_addr == Address::new(node, barrier_port(addressing))
                     && self.contribute(now, value, reply)?
                 {
                     net.recycle(payload);
@@ -269,7 +297,7 @@ impl Node {
                 let msg = Message {
                     src: node,
                     dst: dst_addr,
-                    reply_to: (reply != NONE).then(|| Address::from_word(reply)),
+                    reply_to: (reply != NONE).then(|| address(reply, addressing)),
                     msg_type,
                     payload,
                 };
@@ -292,7 +320,9 @@ impl Node {
             Opcode::Recv => {
                 let [buf, max, inbox] = self.peek_args()?;
                 let inbox16 = inbox_id(inbox)?;
-                let waiting = net.peek(net_id(id)?, inbox16).map_err(Self::nic_fault)?;
+                let waiting = net
+                    .peek(net_id(id, addressing)?, inbox16)
+                    .map_err(Self::nic_fault)?;
                 let Some(len) = waiting.map(|m| m.payload.len() as u32) else {
                     self.pop_args::<3>()?;
                     self.push_result(NONE)?;
@@ -301,7 +331,7 @@ impl Node {
                 };
                 let copied = len.min(max);
                 self.check_range(buf, 4 + copied)?;
-                let Ok(Some(msg)) = net.recv(net_id(id)?, inbox16) else {
+                let Ok(Some(msg)) = net.recv(net_id(id, addressing)?, inbox16) else {
                     return Err(FaultKind::Nic(format!("inbox {inbox} lost its message")));
                 };
                 let out = self
@@ -310,7 +340,14 @@ impl Node {
                     .map_err(FaultKind::HostMemory)?;
                 out[0] = msg.msg_type;
                 out[1] = msg.src;
-                out[2] = msg.reply_to.map_or(NONE, Address::to_word);
+                out[2] = match msg.reply_to {
+                    None => NONE,
+                    Some(to) => word(to, addressing).ok_or_else(|| {
+                        FaultKind::Nic(format!(
+                            "reply-to address {to:?} does not fit a {addressing} address word"
+                        ))
+                    })?,
+                };
                 out[3] = len;
                 out[4..].copy_from_slice(&msg.payload[..copied as usize]);
                 net.recycle(msg.payload);
@@ -323,9 +360,10 @@ impl Node {
                 let [inbox] = self.peek_args()?;
                 let inbox16 = inbox_id(inbox)?;
                 let value = if opcode == Opcode::Poll {
-                    net.poll(net_id(id)?, inbox16).map_err(Self::nic_fault)? as u32
+                    net.poll(net_id(id, addressing)?, inbox16)
+                        .map_err(Self::nic_fault)? as u32
                 } else {
-                    net.peek(net_id(id)?, inbox16)
+                    net.peek(net_id(id, addressing)?, inbox16)
                         .map_err(Self::nic_fault)?
                         .map_or(NONE, |m| m.msg_type)
                 };
@@ -364,7 +402,7 @@ impl Node {
             Opcode::Exit => {
                 let owned: Vec<u16> = self.inboxes_of(self.current).collect();
                 for inbox in owned {
-                    net.close(now, net_id(id)?, inbox)
+                    net.close(now, net_id(id, addressing)?, inbox)
                         .map_err(Self::nic_fault)?;
                     self.set_owner(inbox, None);
                 }

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use aether_isa::{Image, TimingProfile};
+use aether_isa::{Addressing, Image, TimingProfile};
 use aether_network::{Address, Network, NetworkConfig, NetworkPlan};
 use serde::Deserialize;
 
@@ -34,10 +34,6 @@ pub const MAX_PROCESSES: u32 = 1 << 16;
 
 /// Most stations (nodes and components) a run holds (docs/scenario.md, Limits).
 pub const MAX_STATIONS: u32 = 1 << 24;
-
-/// Stations `0..NETWORK_STATIONS` are on the network: a network address holds a
-/// 16-bit node id (docs/isa.md, "Addresses and inboxes").
-pub const NETWORK_STATIONS: usize = 1 << 16;
 
 /// A scenario that cannot be loaded: the message names the file and the key.
 #[derive(Debug, thiserror::Error)]
@@ -157,7 +153,7 @@ impl RawParams {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawAddress {
-    node: u16,
+    node: u32,
     #[serde(default)]
     inbox: u16,
 }
@@ -255,7 +251,11 @@ pub struct Scenario {
     /// Emulated nodes, by id.
     pub nodes: Vec<NodeSpec>,
     /// Behavioural components by id.
-    pub components: Vec<(u16, ComponentSpec)>,
+    pub components: Vec<(u32, ComponentSpec)>,
+    /// How address words split into node and inbox: the addressing of every program's
+    /// image (docs/isa.md, "Addresses and inboxes"). Stations `0..max_nodes()` of it are
+    /// on the network.
+    pub addressing: Addressing,
     /// Network configuration.
     pub network: NetworkConfig,
     /// The network laid out from `network` when the scenario was read; each run's
@@ -432,19 +432,65 @@ fn node_spec(
     })
 }
 
-fn address(a: &RawAddress) -> Address {
-    Address::new(u32::from(a.node), a.inbox)
+/// The address `a` of `key`, which must fit an address word of `addressing`.
+fn address(
+    ctx: &Ctx<'_>,
+    key: &str,
+    a: &RawAddress,
+    addressing: Addressing,
+) -> Result<Address, ScenarioError> {
+    if addressing.word(a.node, u32::from(a.inbox)).is_none() {
+        return Err(ctx.err(format!(
+            "{key}: node {} inbox {} does not fit a {addressing} address word (nodes 0 to {}, \
+             inboxes 0 to {})",
+            a.node,
+            a.inbox,
+            addressing.max_nodes() - 1,
+            addressing.inbox_mask()
+        )));
+    }
+    Ok(Address::new(a.node, a.inbox))
+}
+
+/// The addressing every program's image has (narrow when there is no program); images of
+/// different addressings cannot share a run, whose address words mean one thing.
+fn run_addressing(
+    ctx: &Ctx<'_>,
+    programs: &BTreeMap<String, Arc<Image>>,
+) -> Result<Addressing, ScenarioError> {
+    let mut first: Option<(&str, Addressing)> = None;
+    for (name, image) in programs {
+        match first {
+            None => first = Some((name, image.addressing)),
+            Some((other, a)) if a != image.addressing => {
+                return Err(ctx.err(format!(
+                    "programs: `{other}` has {a} addressing and `{name}` {}; the images of \
+                     a run must have one addressing (docs/scenario.md, Limits)",
+                    image.addressing
+                )));
+            }
+            Some(_) => {}
+        }
+    }
+    Ok(first.map_or_else(Addressing::default, |(_, a)| a))
 }
 
 fn component_spec(
     ctx: &Ctx<'_>,
     key: &str,
     raw: RawComponent,
-) -> Result<(u16, ComponentSpec), ScenarioError> {
+    addressing: Addressing,
+) -> Result<(u32, ComponentSpec), ScenarioError> {
     let id = match &raw {
         RawComponent::Stimulus { id, .. } | RawComponent::Sink { id } => *id,
     };
-    let id = u16::try_from(id).map_err(|_| ctx.err(format!("{key}.id: {id} exceeds 65535")))?;
+    if u64::from(id) >= addressing.max_nodes() {
+        return Err(ctx.err(format!(
+            "{key}.id: {id} has no network address (a {addressing} address word names nodes \
+             0 to {})",
+            addressing.max_nodes() - 1
+        )));
+    }
     let spec = match raw {
         RawComponent::Sink { .. } => ComponentSpec::Sink,
         RawComponent::Stimulus {
@@ -467,8 +513,11 @@ fn component_spec(
                     .map(Option::unwrap_or_default)
             };
             ComponentSpec::Stimulus(StimulusSpec {
-                dst: address(&dst),
-                reply_to: reply_to.as_ref().map(address),
+                dst: address(ctx, &format!("{key}.dst"), &dst, addressing)?,
+                reply_to: reply_to
+                    .as_ref()
+                    .map(|a| address(ctx, &format!("{key}.reply_to"), a, addressing))
+                    .transpose()?,
                 msg_type,
                 payload,
                 sequence,
@@ -639,9 +688,11 @@ impl Scenario {
             next_id = first + count as u32;
         }
 
+        let addressing = run_addressing(&ctx, &programs)?;
         let mut components = Vec::new();
         for (i, c) in raw.components.into_iter().enumerate() {
-            components.push(component_spec(&ctx, &format!("components[{i}]"), c)?);
+            let key = format!("components[{i}]");
+            components.push(component_spec(&ctx, &key, c, addressing)?);
         }
 
         let mut taken = BTreeMap::new();
@@ -664,7 +715,7 @@ impl Scenario {
             }
         }
         for (id, _) in &components {
-            if taken.insert(u32::from(*id), "component").is_some() {
+            if taken.insert(*id, "component").is_some() {
                 return Err(ctx.err(format!("components: id {id} is already taken")));
             }
         }
@@ -722,7 +773,8 @@ impl Scenario {
                 text: problem.lattice_text(),
             };
         }
-        let plan = NetworkPlan::new(&network, total.min(NETWORK_STATIONS))
+        let stations = usize::try_from(addressing.max_nodes()).unwrap_or(usize::MAX);
+        let plan = NetworkPlan::new(&network, total.min(stations))
             .map_err(|e| ctx.err(format!("network: {e}")))?;
         for (i, (_, c)) in components.iter().enumerate() {
             if let ComponentSpec::Stimulus(spec) = c
@@ -740,6 +792,7 @@ impl Scenario {
             programs,
             nodes,
             components,
+            addressing,
             network,
             plan,
             until,
@@ -958,7 +1011,7 @@ impl Scenario {
                 ComponentSpec::Stimulus(spec) => Box::new(Stimulus::new(spec.clone())),
                 ComponentSpec::Sink => Box::new(Sink::default()),
             };
-            stations[usize::from(*id)] = Some(Station::Component(component));
+            stations[*id as usize] = Some(Station::Component(component));
         }
         let mut stations: Vec<Station> = stations.into_iter().flatten().collect();
         if let Some(workload) = &self.decoding {

@@ -1030,7 +1030,7 @@ fn sender_to(dst: i64) -> Vec<(Opcode, i64)> {
 
 #[test]
 fn the_output_port_collects_a_send_at_its_cost_and_off_the_network() {
-    let port = i64::from(crate::local_io::OUTPUT_PORT);
+    let port = i64::from(crate::local_io::output_port(aether_isa::Addressing::Narrow));
     let run = |program: &[(Opcode, i64)], port_on: bool| {
         let mut sim = world(&[program, RECEIVER], Stepping::RunAhead, None);
         if let Station::Node(n) = &mut sim.world.stations[0] {
@@ -1082,7 +1082,12 @@ fn contributor(id: u16, busy: usize, value: i64, inbox: i64) -> Vec<(Opcode, i64
         (Push, 10),
         (Push, 1),
         (Push, 7),
-        (Push, me | i64::from(crate::local_io::BARRIER_PORT)),
+        (
+            Push,
+            me | i64::from(crate::local_io::barrier_port(
+                aether_isa::Addressing::Narrow,
+            )),
+        ),
         (Push, me | inbox),
         (Send, 0),
     ]);

@@ -47,7 +47,7 @@ fw_init:
     load
     storei fw_last
     loadi qec_node + QEC_CENTRAL
-    push 16
+    push ADDR_SHIFT
     shl
     storei fw_central
     ret

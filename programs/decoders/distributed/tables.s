@@ -524,7 +524,7 @@ ds_boot_neighbour:
     addi N_NODE
     store
     loadi b_best
-    push 16
+    push ADDR_SHIFT
     shl
     push DS_STEP_INBOX
     or
