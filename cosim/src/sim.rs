@@ -765,6 +765,10 @@ impl World {
                         _ => 0,
                     });
                     let period = node.params.period;
+                    // Single-stepping resumes the node at its own time; past the time limit
+                    // that event never comes, so run-ahead must not go on (and check the
+                    // budget) there either.
+                    let past_until = self.until.is_some_and(|until| node.time() >= until);
                     if schedules_network(opcode) {
                         self.arm_network(sched);
                     }
@@ -772,7 +776,7 @@ impl World {
                         // Still running: the next iteration runs ahead of `now`; an outside
                         // instruction there reschedules the node at its own time.
                         NicOutcome::Continue | NicOutcome::Blocked if running => {
-                            if self.stepping == Stepping::Single {
+                            if self.stepping == Stepping::Single || past_until {
                                 self.resume(i, sched);
                                 break;
                             }
