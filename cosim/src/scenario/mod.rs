@@ -1237,6 +1237,94 @@ halt = [2]
         assert_eq!(sim.run().reason, crate::engine::StopReason::Model);
     }
 
+    /// A halting image with wide addressing (`.addressing wide`).
+    fn wide_halt_image(s: &[PathBuf], l: &[PathBuf]) -> Result<Image, String> {
+        Ok(Image {
+            addressing: aether_isa::Addressing::Wide,
+            ..halt_image(s, l)?
+        })
+    }
+
+    /// The scenario of `nodes` nodes (ids 0 up) and `components` (TOML), parsed with images
+    /// of `wide` or narrow addressing.
+    fn with_components(
+        nodes: u64,
+        components: &str,
+        wide: bool,
+    ) -> Result<Scenario, ScenarioError> {
+        let text = format!(
+            "[programs.p]\nsources = [\"x.s\"]\n[[nodes]]\nprogram = \"p\"\ncount = {nodes}\n\
+             {components}"
+        );
+        let dir = std::env::temp_dir();
+        let assemble = if wide { wide_halt_image } else { halt_image };
+        std::fs::write(dir.join("x.s"), "halt\n").expect("temp file");
+        Scenario::parse(&text, "t.toml", &dir, &assemble)
+    }
+
+    #[test]
+    fn component_ids_and_addresses_fit_the_run_s_address_word() {
+        let sink = |id: u32| format!("[[components]]\nkind = \"sink\"\nid = {id}\n");
+        let stimulus = |field: &str, node: u64, inbox: u64| {
+            format!(
+                "[[components]]\nkind = \"stimulus\"\nid = 1\ndst = {{ node = 0 }}\ntype = 1\n\
+                 {field} = {{ node = {node}, inbox = {inbox} }}\n"
+            )
+        };
+        // Narrow words: node 16 bits (0 to 65,535), inbox 16 bits; wide: node 24 bits
+        // (0 to 16,777,215), inbox 8 bits (docs/isa.md, "Addresses and inboxes").
+        let refused = [
+            (
+                sink(65_536),
+                false,
+                "components[0].id: 65536 has no network address (a narrow address word names nodes 0 to 65535)",
+            ),
+            (
+                sink(16_777_216),
+                true,
+                "components[0].id: 16777216 has no network address (a wide address word names nodes 0 to 16777215)",
+            ),
+            (
+                stimulus("reply_to", 65_536, 0),
+                false,
+                "components[0].reply_to: node 65536 inbox 0 does not fit a narrow address word (nodes 0 to 65535, inboxes 0 to 65535)",
+            ),
+            (
+                stimulus("reply_to", 0, 256),
+                true,
+                "components[0].reply_to: node 0 inbox 256 does not fit a wide address word (nodes 0 to 16777215, inboxes 0 to 255)",
+            ),
+            (
+                stimulus("reply_to", 16_777_216, 0),
+                true,
+                "components[0].reply_to: node 16777216 inbox 0 does not fit a wide address word",
+            ),
+        ];
+        for (text, wide, needle) in refused {
+            let message = with_components(1, &text, wide)
+                .err()
+                .unwrap_or_else(|| panic!("accepted: {text}"))
+                .to_string();
+            assert!(message.contains(needle), "`{needle}` not in: {message}");
+        }
+        // Ids cover 0..N without gaps: the nodes fill the ids below the component's. More
+        // than 65,536 stations need a topology other than all-to-all.
+        for (id, wide) in [(65_535_u32, false), (65_536, true)] {
+            let text = format!(
+                "{}[network.topology]\nkind = \"tree\"\narity = 4\n",
+                sink(id)
+            );
+            let s =
+                with_components(id.into(), &text, wide).unwrap_or_else(|e| panic!("{text}: {e}"));
+            assert_eq!(s.components, vec![(id, ComponentSpec::Sink)]);
+        }
+        let s = with_components(1, &stimulus("reply_to", 70_000, 255), true).expect("fits wide");
+        let ComponentSpec::Stimulus(spec) = &s.components[0].1 else {
+            panic!("not a stimulus: {:?}", s.components[0]);
+        };
+        assert_eq!(spec.reply_to, Some(Address::new(70_000, 255)));
+    }
+
     proptest::proptest! {
         #[test]
         fn arbitrary_text_is_an_error_or_a_scenario_never_a_panic(text in "\\PC{0,200}") {
