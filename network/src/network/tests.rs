@@ -788,6 +788,19 @@ fn bad_topologies_are_config_errors() {
     );
 }
 
+/// A plan counts the nodes it was made for, not its routers: 5 nodes on a 3x2 mesh
+/// leave position 5 as a switch (docs/network.md, Topologies and routing), and every
+/// network built from the plan has the same 5 nodes.
+#[test]
+fn a_plan_counts_its_nodes_not_its_routers() {
+    let plan = NetworkPlan::new(&mesh(3, 2), 5).expect("valid");
+    assert_eq!(plan.nodes(), 5);
+    assert_eq!(plan.topology.routers, 6);
+    for seed in [1, 2] {
+        assert_eq!(Network::from_plan(&plan, seed).nodes(), 5);
+    }
+}
+
 proptest! {
     /// A lone packet on a line of k hops arrives when the closed forms say.
     #[test]
