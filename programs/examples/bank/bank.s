@@ -110,7 +110,7 @@ branch_of:
     push ACCTS
     divu
     addi 1
-    push 16
+    push ADDR_SHIFT
     shl
     ret
 
@@ -348,7 +348,7 @@ teller_main:
     push 1
     push AUDIT
     pick 3
-    push 16
+    push ADDR_SHIFT
     shl
     push audit_rep
     push 2

@@ -121,6 +121,6 @@ next_node:
     addi 1
     nodes
     mod
-    push 16
+    push ADDR_SHIFT
     shl
     ret

@@ -49,7 +49,7 @@ on_query:
 add_neighbour:
     swap
     jz .no
-    push 16
+    push ADDR_SHIFT
     shl
     loadi nn
     push nbrs

@@ -24,7 +24,7 @@ client:
     push FACT           ; type
     push SERVER << 16   ; dst: the server's inbox 0
     nodeid
-    push 16
+    push ADDR_SHIFT
     shl                 ; reply-to: this node's inbox 0
     send
     push -1

@@ -51,7 +51,7 @@ main:
 add_neighbour:
     swap
     jz .no
-    push 16
+    push ADDR_SHIFT
     shl
     loadi nnbrs
     push nbrs

@@ -122,7 +122,7 @@ pair:
     swap
 .ordered:
     swap
-    push 16
+    push ADDR_SHIFT
     shl
     or
     ret
@@ -192,7 +192,7 @@ sender_edge:
 ; send_on ( len type j -- ): sends `len` words of `out` as `type` over edge j.
 send_on:
     call nbr
-    push 16
+    push ADDR_SHIFT
     shl
     tor
     tor

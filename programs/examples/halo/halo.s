@@ -145,7 +145,7 @@ send_all:
 
 ; send_to ( node -- ): sends `out` as a VALUE to the node's inbox 0; counts it.
 send_to:
-    push 16
+    push ADDR_SHIFT
     shl
     tor
     push out

@@ -143,7 +143,7 @@ searcher:
     pick 4
     push 3
     and
-    push 16
+    push ADDR_SHIFT
     shl
     pick 4
     call my_addr        ; a inbox req 2 QUERY server reply-to

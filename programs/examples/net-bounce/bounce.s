@@ -145,7 +145,7 @@ probe_to:
     fromr               ; probe 1 dst type
     swap                ; probe 1 type dst
     nodeid
-    push 16
+    push ADDR_SHIFT
     shl                 ; reply-to: this node's inbox 0
     send
     ret

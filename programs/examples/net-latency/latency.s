@@ -16,7 +16,7 @@ buf: .space 4 + LEN
 sender:
     nodes
     addi -1
-    push 16
+    push ADDR_SHIFT
     shl
     storei dst          ; the last node's inbox 0
     push PACKETS

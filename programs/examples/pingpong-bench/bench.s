@@ -30,7 +30,7 @@ set_next:
     addi 1
     nodes
     mod
-    push 16
+    push ADDR_SHIFT
     shl
     storei next
     ret

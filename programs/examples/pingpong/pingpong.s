@@ -18,10 +18,10 @@ client:
     push 1                  ; len
     push DOUBLE             ; type
     push 1
-    push 16
+    push ADDR_SHIFT
     shl                     ; dst = node 1, inbox 0
     nodeid
-    push 16
+    push ADDR_SHIFT
     shl                     ; reply-to = this node, inbox 0
     send
     push -1

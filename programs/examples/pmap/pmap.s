@@ -117,7 +117,7 @@ caller:
     push 2
     push SQUARE
     pick 3
-    push 16
+    push ADDR_SHIFT
     shl                 ; item w req 2 SQUARE dst
     pick 5
     push 6

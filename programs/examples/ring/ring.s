@@ -39,7 +39,7 @@ ring:
     addi 1
     nodes
     mod                 ; next node
-    push 16
+    push ADDR_SHIFT
     shl                 ; its inbox 0
     push -1             ; no reply-to
     send

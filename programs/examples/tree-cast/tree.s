@@ -116,7 +116,7 @@ cast_next:
     push kids
     add
     load
-    push 16
+    push ADDR_SHIFT
     shl                 ; the child's inbox 0
     tor
     loadi cur_frame

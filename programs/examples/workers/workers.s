@@ -68,7 +68,7 @@ worker:
     push 1
     push RESULT
     nodeid
-    push 16
+    push ADDR_SHIFT
     shl                 ; this node's inbox 0
     push -1
     send
