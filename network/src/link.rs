@@ -224,6 +224,9 @@ pub struct Crossing {
     pub ready: Time,
     /// Packet size in bits.
     pub bits: u64,
+    /// Time to clock the packet out at the link's bandwidth
+    /// ([`serialization_time`] of `bits`).
+    pub serialization: Time,
     /// Header size in bits (cut-through forwards once these have arrived).
     pub header_bits: u64,
     /// When the packet's last bit reaches the router the link leaves.
@@ -254,7 +257,7 @@ impl LinkState {
         switching: Switching,
         packet: Crossing,
     ) -> Transmission {
-        let serialization = serialization_time(packet.bits, params.bandwidth);
+        let serialization = packet.serialization;
         let start = params.up_at(packet.ready.max(self.free_at));
         let mut end = start.saturating_add(serialization);
         if switching == Switching::CutThrough {
@@ -314,10 +317,12 @@ mod tests {
         assert_eq!(p.up_at(45), 50);
     }
 
+    /// A packet of `bits` for a 1 Gbit/s link.
     fn crossing(ready: Time, bits: u64, tail_in: Time) -> Crossing {
         Crossing {
             ready,
             bits,
+            serialization: serialization_time(bits, 1_000_000_000),
             header_bits: 100,
             tail_in,
             jitter: 0,

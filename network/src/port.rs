@@ -39,6 +39,11 @@ impl Ports {
         }
     }
 
+    /// The ports' bandwidth (bits per second).
+    pub fn bandwidth(&self) -> u64 {
+        self.params.bandwidth
+    }
+
     /// Sends a packet through a port (FIFO, no latency).
     pub fn transmit(
         &mut self,

@@ -21,7 +21,7 @@ use crate::routing::NO_ROUTE;
 use crate::stats::{
     DropStats, LinkStats, NetworkStats, NodeStats, PortStats, TypeStats, mean, utilization,
 };
-use crate::time::Time;
+use crate::time::{Time, serialization_time};
 use crate::topology::Topology;
 use plan::ArrivalBound;
 pub use plan::{MAX_NODES, NetworkPlan};
@@ -83,6 +83,9 @@ pub struct Network {
     arrivals: Arc<ArrivalBound>,
     /// Every hop so far, when hops are recorded (waveforms).
     hops: Option<Vec<Hop>>,
+    /// By link class, the last packet size serialized and its serialization time: most
+    /// packets of a run have the same size, and this spares a division per hop.
+    serializations: Vec<(u64, Time)>,
 }
 
 /// Most spare payload vectors kept for reuse.
@@ -122,6 +125,7 @@ impl Network {
             inbound: vec![0; nodes],
             arrivals: plan.arrivals.clone(),
             hops: None,
+            serializations: vec![(0, 0); plan.classes.all().len()],
         }
     }
 
@@ -503,6 +507,7 @@ impl Network {
         let crossing = Crossing {
             ready: time,
             bits: packet.bits,
+            serialization: serialization_time(packet.bits, ports.bandwidth()),
             header_bits: self.header.bits(),
             tail_in: packet.tail_at,
             jitter: 0,
@@ -541,9 +546,17 @@ impl Network {
         let params = self.classes.params(spec.class);
         let state = self.links.get_mut(link);
         let fate = self.faults.hop(params, packet.bits);
+        let memo = &mut self.serializations[usize::from(spec.class)];
+        if memo.0 != packet.bits {
+            *memo = (
+                packet.bits,
+                serialization_time(packet.bits, params.bandwidth),
+            );
+        }
         let crossing = Crossing {
             ready: time,
             bits: packet.bits,
+            serialization: memo.1,
             header_bits: self.header.bits(),
             tail_in: packet.tail_at,
             jitter: fate.jitter,
