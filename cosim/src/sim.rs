@@ -57,6 +57,14 @@ pub enum Ev {
     Timer,
 }
 
+/// A node's clock edges at or after the run's time limit and its pause (fixed while the
+/// node is driven).
+#[derive(Clone, Copy)]
+struct Edges {
+    until: Option<u64>,
+    pause: Option<u64>,
+}
+
 /// Most cycles a node runs ahead per event while progress is reported.
 pub const PROGRESS_SLICE: u64 = 1 << 20;
 
@@ -599,15 +607,23 @@ impl World {
         }
     }
 
+    /// The clock edges of `node` at or after the time limit and the pause, if any.
+    fn edges(&self, node: &Node) -> Edges {
+        Edges {
+            until: self.until.map(|u| node.edge_at_or_after(u)),
+            pause: self.pause.map(|p| node.edge_at_or_after(p)),
+        }
+    }
+
     /// The first cycle at which the node must stop running ahead, and whether only the
-    /// progress slice or a pause puts it there.
-    fn stop_cycle(&self, node: &Node, timer: Option<u64>) -> (u64, bool) {
+    /// progress slice or a pause puts it there; `edges` are the node's [`World::edges`].
+    fn stop_cycle(&self, node: &Node, timer: Option<u64>, edges: Edges) -> (u64, bool) {
         let mut stop = match self.stepping {
             Stepping::Single => node.cycle + 1,
             Stepping::RunAhead => u64::MAX,
         };
-        if let Some(until) = self.until {
-            stop = stop.min(node.edge_at_or_after(until));
+        if let Some(until) = edges.until {
+            stop = stop.min(until);
         }
         if let Some(limit) = node.budget_limit() {
             stop = stop.min(limit);
@@ -616,8 +632,7 @@ impl World {
             stop = stop.min(timer);
         }
         let slice = self.slice.map(|s| node.cycle + s);
-        let pause = self.pause.map(|p| node.edge_at_or_after(p));
-        match slice.into_iter().chain(pause).min() {
+        match slice.into_iter().chain(edges.pause).min() {
             Some(cut) if cut < stop => (cut, true),
             Some(_) | None => (stop, false),
         }
@@ -663,7 +678,7 @@ impl World {
         let inputs_after = self.next_input().is_none_or(|t| t > node.time());
         early
             && ((node.settled(opcode, &self.net, now) && (opcode != Opcode::Recv || inputs_after))
-                || (self.quiet(i, now) && node.decided_alone(opcode, &self.net)))
+                || (node.decided_alone(opcode, &self.net) && self.quiet(i, now)))
     }
 
     /// Whether nothing can reach node `i` up to its own time, the engine being at `now`:
@@ -689,6 +704,10 @@ impl World {
     /// see [`World::synchronise`]), until it needs another event.
     fn drive(&mut self, i: usize, now: Option<Time>, sched: &mut Scheduler<'_, Ev>) {
         let _span = tracing::trace_span!("drive", node = i, now).entered();
+        let Station::Node(node) = &self.stations[i] else {
+            return;
+        };
+        let edges = self.edges(node);
         loop {
             let Station::Node(node) = &self.stations[i] else {
                 return;
@@ -715,7 +734,7 @@ impl World {
             let Station::Node(node) = &self.stations[i] else {
                 return;
             };
-            let (stop, sliced) = self.stop_cycle(node, timer);
+            let (stop, sliced) = self.stop_cycle(node, timer, edges);
             let Station::Node(node) = &mut self.stations[i] else {
                 return;
             };
@@ -760,11 +779,12 @@ impl World {
                         }
                     }
                     let running = node.state == NodeState::Running;
-                    let retry_edge = node.edge_at_or_after(match outcome {
-                        NicOutcome::Stall(retry) => retry,
+                    let retry_at = match outcome {
+                        NicOutcome::Stall(retry) => node
+                            .edge_at_or_after(retry)
+                            .saturating_mul(node.params.period),
                         _ => 0,
-                    });
-                    let period = node.params.period;
+                    };
                     // Single-stepping resumes the node at its own time; past the time limit
                     // that event never comes, so run-ahead must not go on (and check the
                     // budget) there either.
@@ -782,9 +802,8 @@ impl World {
                             }
                         }
                         NicOutcome::Stall(_) => {
-                            let t = retry_edge.saturating_mul(period);
-                            self.resume_at[i] = Some(t);
-                            sched.schedule(t, target(i), Ev::Resume);
+                            self.resume_at[i] = Some(retry_at);
+                            sched.schedule(retry_at, target(i), Ev::Resume);
                             break;
                         }
                         _ => break,
