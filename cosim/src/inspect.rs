@@ -342,7 +342,7 @@ fn node_dump(node: &Node, net: &Network, time_fs: Time, memory: &[MemorySpec]) -
                 until_cycle,
                 pc: p.pc,
                 source: program.source(p.pc),
-                data_stack: p.ds.clone(),
+                data_stack: p.ds.to_vec(),
                 return_stack: p
                     .rs
                     .iter()

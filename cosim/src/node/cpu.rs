@@ -56,11 +56,11 @@ enum Flow {
 struct Core<'a> {
     /// Program counter.
     pc: usize,
-    /// The data stack's words, as many as the configured depth.
+    /// The data stack's buffer, as many words as the configured depth.
     ds: &'a mut [u32],
     /// Data stack depth.
     sp: usize,
-    /// The return stack's words, as many as the configured depth.
+    /// The return stack's buffer, as many words as the configured depth.
     rs: &'a mut [u32],
     /// Return stack depth.
     rp: usize,
@@ -443,6 +443,15 @@ impl Core<'_> {
                     };
                 pair!(stored, { sp -= 2 }, { unary!(|a| a.wrapping_add(v)) })
             }
+            Op::AddIDup(v) => pair!(
+                sp >= 1 && sp < dmax,
+                {
+                    let a = top!().wrapping_add(v);
+                    ds[sp - 1] = a;
+                    push!(a)
+                },
+                { unary!(|a| a.wrapping_add(v)) }
+            ),
             Op::DupAddI(v) => pair!(sp >= 1 && sp < dmax, { push!(top!().wrapping_add(v)) }, {
                 need!(1);
                 room!(1);
@@ -553,9 +562,9 @@ impl Node {
     /// takes over. Each is a function of its own, so that the hot per-block loop keeps its
     /// registers for itself.
     ///
-    /// The stacks live in slices of the configured depths with their depths in locals, so a
-    /// push or pop touches no length in memory; the process's vectors are cut back to the
-    /// depths on the way out.
+    /// The stacks are worked on in their buffers of the configured depths with their depths
+    /// in locals, so a push or pop touches no length in memory; entering and leaving costs
+    /// no fill or cut of the buffers (see [`StackWords`](super::StackWords)).
     #[inline(never)]
     fn run_loop<const MODE: Mode>(&mut self, stop: u64) -> Option<Exit> {
         let Node {
@@ -576,15 +585,14 @@ impl Node {
         let program: &super::Program = program;
         let (ops, fused, blocks) = (&program.ops[..], &program.fused[..], &program.blocks[..]);
         let proc = &mut procs[*current];
-        let (sp, rp) = (proc.ds.len(), proc.rs.len());
-        proc.ds.resize((params.data_stack as usize).max(sp), 0);
-        proc.rs.resize((params.return_stack as usize).max(rp), 0);
+        let (ds, ds_depth) = proc.ds.room(params.data_stack as usize);
+        let (rs, rs_depth) = proc.rs.room(params.return_stack as usize);
         let mut core = Core {
             pc: proc.pc as usize,
-            ds: &mut proc.ds,
-            sp,
-            rs: &mut proc.rs,
-            rp,
+            sp: *ds_depth,
+            ds,
+            rp: *rs_depth,
+            rs,
             mem,
             log,
             rng,
@@ -666,10 +674,9 @@ impl Node {
                 }
             }
         };
-        let (pc, sp, rp) = (core.pc, core.sp, core.rp);
-        proc.ds.truncate(sp);
-        proc.rs.truncate(rp);
-        proc.pc = pc as u32;
+        *ds_depth = core.sp;
+        *rs_depth = core.rp;
+        proc.pc = core.pc as u32;
         *cycle = cyc;
         counters.instructions += retired;
         counters.busy += cyc - start;

@@ -23,6 +23,7 @@ pub mod fault;
 pub mod memory;
 mod nic;
 pub mod program;
+pub mod stack_words;
 
 use std::collections::VecDeque;
 use std::sync::{Arc, OnceLock};
@@ -38,6 +39,7 @@ pub use fault::{Fault, FaultKind, Stack};
 pub use memory::Memory;
 pub use nic::NicOutcome;
 pub use program::Program;
+pub use stack_words::StackWords;
 
 use crate::local_io::Output;
 use crate::local_io::barrier::Tap;
@@ -120,9 +122,9 @@ pub struct Process {
     /// Program counter.
     pub pc: u32,
     /// Data stack, bottom first.
-    pub ds: Vec<u32>,
+    pub ds: StackWords,
     /// Return stack, bottom first.
-    pub rs: Vec<u32>,
+    pub rs: StackWords,
     /// Scheduling state.
     pub state: ProcState,
 }
@@ -248,8 +250,8 @@ impl Node {
         let mem = Memory::new(params.memory, data).map_err(|e| format!("node {id}: {e}"))?;
         let first = Process {
             pc: entry,
-            ds: Vec::new(),
-            rs: Vec::new(),
+            ds: StackWords::default(),
+            rs: StackWords::default(),
             state: ProcState::Ready,
         };
         Ok(Node {
@@ -415,8 +417,8 @@ impl Node {
         let pid = self.procs.len();
         self.procs.push(Process {
             pc: addr,
-            ds: vec![arg],
-            rs: Vec::new(),
+            ds: StackWords::from(vec![arg]),
+            rs: StackWords::default(),
             state: ProcState::Ready,
         });
         self.ready.push_back(pid);

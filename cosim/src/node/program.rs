@@ -116,6 +116,8 @@ pub enum Op {
     AddILoad(u32),
     /// Fused `addi v; store`.
     AddIStore(u32),
+    /// Fused `addi v; dup`.
+    AddIDup(u32),
     /// Fused `dup; addi v`.
     DupAddI(u32),
     /// Fused `over; addi v`.
@@ -218,6 +220,7 @@ impl Op {
             Op::PushW(_)
             | Op::AddILoad(_)
             | Op::AddIStore(_)
+            | Op::AddIDup(_)
             | Op::DupAddI(_)
             | Op::OverAddI(_)
             | Op::DropDrop
@@ -267,6 +270,7 @@ fn fuse(a: Op, b: Op, len: u32) -> Option<Op> {
     Some(match (a, b) {
         (Op::AddI(v), Op::Load) => Op::AddILoad(v),
         (Op::AddI(v), Op::Store) => Op::AddIStore(v),
+        (Op::AddI(v), Op::Dup) => Op::AddIDup(v),
         (Op::Dup, Op::AddI(v)) => Op::DupAddI(v),
         (Op::Over, Op::AddI(v)) => Op::OverAddI(v),
         (Op::Dup, Op::Jz(t)) if inside(t) => Op::DupJz(t),
@@ -496,6 +500,7 @@ mod tests {
         let pairs = [
             (i(Opcode::AddI, v), i(Opcode::Load, 0), Op::AddILoad(5)),
             (i(Opcode::AddI, v), i(Opcode::Store, 0), Op::AddIStore(5)),
+            (i(Opcode::AddI, v), i(Opcode::Dup, 0), Op::AddIDup(5)),
             (i(Opcode::Dup, 0), i(Opcode::AddI, v), Op::DupAddI(5)),
             (i(Opcode::Over, 0), i(Opcode::AddI, v), Op::OverAddI(5)),
             (i(Opcode::Dup, 0), i(Opcode::Jz, t), Op::DupJz(2)),
