@@ -173,4 +173,16 @@ mod tests {
         assert_eq!(m.resident(), PAGE + 5);
         assert_eq!(m.iter().sum::<u32>(), 1);
     }
+
+    /// Words inside the allocated prefix are written in place: only a write past it grows
+    /// the memory (to a whole page).
+    #[test]
+    fn writes_inside_the_prefix_allocate_nothing() {
+        let mut m = Memory::new(1 << 20, &[7, 8]).expect("host memory");
+        m.slice_mut(0, 2).expect("host memory")[1] = 9;
+        *m.slot(1).expect("inside") += 1;
+        assert_eq!((m.resident(), m.load(1)), (2, Some(10)));
+        m.slice_mut(1, 2).expect("host memory")[1] = 5;
+        assert_eq!((m.resident(), m.load(2)), (PAGE, Some(5)));
+    }
 }

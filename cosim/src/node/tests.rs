@@ -137,6 +137,21 @@ fn a_halted_node_stopped_at_the_edge_its_halt_issued() {
     assert_eq!((n.cycle, n.stopped_at), (6, Some(5)));
     assert!(n.running_at(5));
     assert!(!n.running_at(6));
+    // A node that has not stopped is running at every edge.
+    let fresh = node(&[(Halt, 0)]);
+    assert!(fresh.running_at(0) && fresh.running_at(u64::MAX));
+}
+
+/// The default profile is parsed once and shared: every node's default parameters hold
+/// the same one (`default_profile`'s documentation), so their programs can be shared.
+#[test]
+fn nodes_share_one_default_profile() {
+    assert!(Arc::ptr_eq(&default_profile(), &default_profile()));
+    assert!(Arc::ptr_eq(
+        &NodeParams::default().profile,
+        &NodeParams::default().profile
+    ));
+    assert_eq!(*default_profile(), TimingProfile::default());
 }
 
 /// docs/report.md: a fault's `source` is `file:line:col` from the image's source map (null
@@ -361,4 +376,89 @@ fn the_end_of_a_run_counts_idle_stalled_and_unfinished_activations() {
     // Stalled since 5 in an activation from 4, the run ends at 20: 15 more stalled
     // cycles, and the activation (16 cycles) counts as the largest and as a miss.
     assert_eq!(ended(NodeState::Stalled(5), 4, 5, 20), (2, 1 + 15, 16, 1));
+}
+
+/// Runs `n` alone on `net` until it stops or blocks, performing each NIC or process
+/// instruction at the node's own time.
+fn run_on_net(n: &mut Node, net: &mut aether_network::Network) {
+    loop {
+        match n.run(u64::MAX) {
+            RunExit::Outside(op) => {
+                let now = n.time();
+                if n.outside(op, now, net) != NicOutcome::Continue {
+                    return;
+                }
+            }
+            RunExit::Fault(kind) => return n.raise(kind),
+            RunExit::Halt | RunExit::Limit => return,
+        }
+    }
+}
+
+fn network(nodes: usize) -> aether_network::Network {
+    aether_network::Network::new(&aether_network::NetworkConfig::default(), nodes, 1)
+        .expect("network")
+}
+
+/// docs/isa.md, "Addresses and inboxes": a narrow address word names nodes 0 to 65,535.
+/// Node 65,535 is handed to the network (which holds one node here, so the network
+/// refuses it); node 65,536 has no network address, and its `open` faults saying so.
+#[test]
+fn only_nodes_an_address_word_names_reach_the_network() {
+    let message = |id: u32| {
+        let params = NodeParams::default();
+        let program = Arc::new(Program::new(image(&[(Open, 0)]), &params.profile));
+        let mut n = Node::new(id, params, program, 0, 65_537, 0).expect("valid node");
+        run_on_net(&mut n, &mut network(1));
+        let fault = n.fault.expect("a fault");
+        assert_eq!((fault.kind, fault.pc), ("nic", 0));
+        fault.message
+    };
+    assert_eq!(
+        message(65_535),
+        "NIC misuse: node 65535 is not on the network"
+    );
+    assert_eq!(
+        message(65_536),
+        "NIC misuse: node 65536 has no network address \
+         (a narrow address word names nodes 0 to 65535)"
+    );
+}
+
+/// An instruction that is not a NIC or process instruction, handed to the NIC, faults as
+/// a bad opcode carrying the instruction's code word (docs/isa.md, Instruction encoding:
+/// the opcode in the top byte).
+#[test]
+fn an_instruction_the_nic_does_not_perform_faults_as_a_bad_opcode() {
+    for op in [Add, Halt] {
+        let mut n = node(&[(op, 0)]);
+        assert_eq!(n.outside(op, 0, &mut network(4)), NicOutcome::Faulted);
+        let mut word = Vec::new();
+        Instruction::new(op, 0)
+            .expect("no operand")
+            .encode_into(&mut word);
+        let fault = n.fault.expect("a fault");
+        assert_eq!(fault.message, FaultKind::BadOpcode(word[0]).to_string());
+        assert_eq!(fault.kind, "bad_opcode");
+    }
+}
+
+/// The per-node seed of `rand`'s stream is SplitMix64's output mix applied to the run
+/// seed xored with `(node + 1)` times SplitMix64's increment: under run seed 0, node `n`'s
+/// seed is the generator's published output number `n + 1` from state 0; a run seed
+/// `s` is xored into that state (here chosen so that node 0 gets output 2's state).
+#[test]
+fn node_seeds_are_splitmix64_outputs() {
+    const GAMMA: u64 = 0x9E37_79B9_7F4A_7C15;
+    let published = [
+        0xE220_A839_7B1D_CDAF,
+        0x6E78_9E6A_A1B9_65F4,
+        0x06C4_5D18_8009_454F,
+        0xF88B_B8A8_724C_81EC,
+    ];
+    for (node, &want) in published.iter().enumerate() {
+        assert_eq!(node_seed(0, node as u32), want, "node {node}");
+    }
+    let seed = GAMMA ^ GAMMA.wrapping_mul(2);
+    assert_eq!(node_seed(seed, 0), published[1]);
 }

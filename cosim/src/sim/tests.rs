@@ -5,13 +5,14 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use aether_isa::Opcode::{self, *};
+use aether_isa::TimingProfile;
 use aether_network::{Network, NetworkConfig};
 use proptest::prelude::*;
 
 use super::*;
 use crate::component::{Sink, Stimulus, StimulusSpec};
 use crate::node::tests::image;
-use crate::node::{NodeParams, Program};
+use crate::node::{FaultKind, NodeParams, Program};
 
 fn node(id: u32, instrs: &[(Opcode, i64)], params: &NodeParams, nodes: u32) -> Station {
     let program = Arc::new(Program::new(image(instrs), &params.profile));
@@ -1242,6 +1243,17 @@ fn a_message_delivered_during_a_waits_cost_resumes_it_when_the_cost_has_elapsed(
     }
 }
 
+/// The default network with links of `latency` fs.
+fn with_latency(latency: Time) -> NetworkConfig {
+    NetworkConfig {
+        link: aether_network::LinkClassConfig {
+            latency: Some(latency),
+            ..Default::default()
+        },
+        ..NetworkConfig::default()
+    }
+}
+
 /// `programs` on `net`, one node each at 1 GHz, run to exhaustion.
 fn run_on(
     net: &NetworkConfig,
@@ -1324,13 +1336,7 @@ fn a_wait_after_draining_same_time_deliveries_waits_for_their_wake_ups() {
         (Emit, 1),
         (Halt, 0),
     ];
-    let net = NetworkConfig {
-        link: aether_network::LinkClassConfig {
-            latency: Some(100_000_000),
-            ..Default::default()
-        },
-        ..NetworkConfig::default()
-    };
+    let net = with_latency(100_000_000);
     for stepping in [Stepping::RunAhead, Stepping::Single] {
         let (sim, _) = run_on(&net, &[&sender, &sender, receiver], stepping);
         let rx = node_ref(&sim, 2);
@@ -1341,4 +1347,369 @@ fn a_wait_after_draining_same_time_deliveries_waits_for_their_wake_ups() {
             .collect();
         assert_eq!(got, vec![(9, vec![0], 162_000_000)], "{stepping:?}");
     }
+}
+
+/// Default network: a 2-word message is 160 + 64 = 224 bits, 22.4 ns at 10 Gbit/s, plus
+/// 10 ns of link latency.
+const TWO_WORD_FLIGHT: Time = 22_400_000 + 10_000_000;
+
+/// docs/isa.md, Cost of an instruction: `send` costs its base cost plus `nic.word` cycles
+/// per payload word, `recv` plus `nic.word` per word it copies (`min(length, max)`),
+/// here with `nic.word = 3`. The receiver takes 1 word of a 2-word message; `recv`
+/// pushes the full length and writes it at `buf[3]`, and the word it did not copy stays 0.
+#[test]
+fn send_and_recv_charge_nic_word_cycles_per_word_moved() {
+    let profile = TimingProfile {
+        nic_word: 3,
+        ..TimingProfile::default()
+    };
+    let params = NodeParams {
+        profile: Arc::new(profile.clone()),
+        ..NodeParams::default()
+    };
+    // `SENDER` with words 42 and 43 at 10 and 11, sending both.
+    let mut sender = vec![(Push, 43), (StoreI, 11)];
+    sender.extend_from_slice(SENDER);
+    sender[5] = (Push, 2);
+    let receiver: &[(Opcode, i64)] = &[
+        (Push, -1),
+        (Wait, 0),
+        (Drop, 0),
+        (Push, 100),
+        (Push, 1),
+        (Push, 0),
+        (Recv, 0),
+        (LoadI, 103),
+        (LoadI, 104),
+        (LoadI, 105),
+        (Push, 5),
+        (Emit, 4),
+        (Halt, 0),
+    ];
+    let c = |op: Opcode| u64::from(profile.cost(op));
+    let send_issue = 7 * c(Push) + 2 * c(StoreI);
+    let wake = (send_issue * 1_000_000 + TWO_WORD_FLIGHT).div_ceil(1_000_000);
+    let emit = wake + c(Drop) + 3 * c(Push) + c(Recv) + 3 + 3 * c(LoadI) + c(Push);
+    for stepping in [Stepping::RunAhead, Stepping::Single] {
+        let mut sim = build_with(
+            &[&sender, receiver],
+            stepping,
+            StopConditions::default(),
+            &params,
+        );
+        sim.run();
+        let tx = node_ref(&sim, 0);
+        assert_eq!(
+            tx.cycle,
+            send_issue + c(Send) + 2 * 3 + c(Halt),
+            "{stepping:?}"
+        );
+        let rx = node_ref(&sim, 1);
+        assert_eq!(rx.log.len(), 1, "{stepping:?}");
+        assert_eq!(rx.log[0].time_fs, emit * 1_000_000, "{stepping:?}");
+        assert_eq!(rx.log[0].values, vec![2, 2, 42, 0], "{stepping:?}");
+    }
+}
+
+/// docs/isa.md, Faults: a `send` or `recv` whose words reach past the memory faults as
+/// out of range, naming the first address past the end (or its start, when that is
+/// already outside); a range that ends exactly at the end of memory is fine.
+#[test]
+fn nic_transfers_past_the_end_of_memory_fault_and_those_up_to_it_do_not() {
+    let params = NodeParams {
+        memory: 64,
+        ..NodeParams::default()
+    };
+    let run = |programs: &[&[(Opcode, i64)]]| {
+        let mut sim = build_with(
+            programs,
+            Stepping::RunAhead,
+            StopConditions::default(),
+            &params,
+        );
+        sim.run();
+        let n = |i| {
+            node_ref(&sim, i)
+                .fault
+                .as_ref()
+                .map(|f| (f.pc, f.message.clone()))
+        };
+        (n(0), n(1))
+    };
+    let range = |pc: u32, addr: u32| Some((pc, FaultKind::MemoryRange(addr).to_string()));
+    let send = |buf: i64, len: i64| {
+        [
+            (Push, buf),
+            (Push, len),
+            (Push, 7),
+            (Push, 1 << 16),
+            (Push, -1),
+            (Send, 0),
+        ]
+    };
+    // words 62 and 63 go out; 63 and 64 do not.
+    let tx = [send(62, 2), send(63, 2)].concat();
+    assert_eq!(run(&[&tx, &[(Halt, 0)]]).0, range(11, 64));
+    let tx = send(70, 1);
+    assert_eq!(run(&[&tx, &[(Halt, 0)]]).0, range(5, 70));
+    // A 1-word message: header and payload at 59..64 fit, at 60..65 do not.
+    for (buf, fault) in [(59, None), (60, range(6, 64))] {
+        let rx = [
+            (Push, -1),
+            (Wait, 0),
+            (Drop, 0),
+            (Push, buf),
+            (Push, 8),
+            (Push, 0),
+            (Recv, 0),
+            (Halt, 0),
+        ];
+        assert_eq!(run(&[SENDER, &rx]).1, fault, "buf {buf}");
+    }
+}
+
+/// docs/isa.md, Addresses and inboxes: in a wide run `open` gives inboxes 1 to 255 in
+/// order, and the next `open` faults (`nic`) without pushing anything.
+#[test]
+fn a_wide_node_opens_inboxes_up_to_255_and_faults_on_the_next() {
+    let prog: &[(Opcode, i64)] = &[
+        (Push, 255),
+        (Open, 0), // 1
+        (Emit, 0), // tag = the inbox id
+        (AddI, -1),
+        (Dup, 0),
+        (Jnz, 1),
+        (Open, 0), // 6: inbox 256
+        (Halt, 0),
+    ];
+    let sim = run_addressed(aether_isa::Addressing::Wide, &[prog], Stepping::RunAhead);
+    let n = node_ref(&sim, 0);
+    let tags: Vec<u32> = n.log.iter().map(|r| r.tag).collect();
+    assert_eq!(tags, (1..=255).collect::<Vec<u32>>());
+    let fault = n.fault.as_ref().expect("a fault");
+    assert_eq!((fault.kind, fault.pc), ("nic", 6));
+    assert!(
+        fault
+            .message
+            .contains("every inbox id a wide address word holds (0 to 255)"),
+        "{}",
+        fault.message
+    );
+    assert_eq!(n.procs[0].ds, vec![0]);
+}
+
+/// docs/isa.md, When a NIC instruction takes effect: with a budget of `b` cycles for an
+/// activation that began at cycle `a`, the instruction that crosses `a + b` completes and
+/// the budget fault comes at the next boundary, with the PC of the instruction that would
+/// issue next; if the crossing instruction ends the activation there is no fault, and (as
+/// in `count` mode) an activation longer than `b` cycles is a deadline miss, one of
+/// exactly `b` is not.
+#[test]
+fn the_budget_faults_at_the_first_boundary_past_it_or_counts_a_miss() {
+    let pushes: Vec<(Opcode, i64)> = [(Push, 1)]
+        .repeat(10)
+        .into_iter()
+        .chain([(Halt, 0)])
+        .collect();
+    let mul: &[(Opcode, i64)] = &[(Push, 6), (Push, 7), (Mul, 0), (Halt, 0)];
+    let sleep: &[(Opcode, i64)] = &[(Push, 0), (Sleep, 0), (Halt, 0)];
+    let p = TimingProfile::default();
+    let c = |op: Opcode| u64::from(p.cost(op));
+    let run = |program: &[(Opcode, i64)], budget: u64, faults: bool, stepping| {
+        let params = NodeParams {
+            budget: Some(budget),
+            budget_faults: faults,
+            ..NodeParams::default()
+        };
+        let mut sim = build_with(&[program], stepping, StopConditions::default(), &params);
+        sim.run();
+        let n = node_ref(&sim, 0);
+        let fault = n
+            .fault
+            .as_ref()
+            .map(|f| (f.pc, f.time_fs, f.message.clone()));
+        (fault, n.procs[0].ds.clone(), n.counters)
+    };
+    let budget = |b: u64| FaultKind::Budget(b).to_string();
+    for stepping in [Stepping::RunAhead, Stepping::Single] {
+        // Five pushes use the budget of 5 exactly; the sixth crosses it.
+        let (fault, ds, _) = run(&pushes, 5, true, stepping);
+        assert_eq!(
+            fault,
+            Some((6, 6 * c(Push) * 1_000_000, budget(5))),
+            "{stepping:?}"
+        );
+        assert_eq!(ds.len(), 6);
+        // `mul` crosses a budget of 4 (2 to 2 + 3) and completes.
+        let (fault, ds, _) = run(mul, 4, true, stepping);
+        let end = 2 * c(Push) + c(Mul);
+        assert_eq!(fault, Some((3, end * 1_000_000, budget(4))), "{stepping:?}");
+        assert_eq!(ds, vec![42]);
+        // A `sleep` crossing a budget of 2 ends its activation (3 cycles: a miss); the
+        // `halt` after it is an activation of its own.
+        let (fault, _, counters) = run(sleep, 2, true, stepping);
+        assert_eq!(fault, None, "{stepping:?}");
+        let first = c(Push) + c(Sleep);
+        assert_eq!(
+            (
+                counters.activations,
+                counters.deadline_misses,
+                counters.largest_activation
+            ),
+            (2, 1, first)
+        );
+        // Counted, not faulting: 11 cycles against budgets of 10 and 11.
+        let length = 10 * c(Push) + c(Halt);
+        for (b, misses) in [(length - 1, 1), (length, 0)] {
+            let (fault, _, counters) = run(&pushes, b, false, stepping);
+            assert_eq!(fault, None, "{stepping:?}");
+            assert_eq!(
+                (counters.deadline_misses, counters.largest_activation),
+                (misses, length),
+                "budget {b} {stepping:?}"
+            );
+        }
+    }
+}
+
+/// docs/network.md (since 341d68a): every NIC and process instruction but `send` is
+/// decided inside the node's run-ahead while nothing can reach the node up to its time
+/// (the quiet window: nothing sent at or after the engine's time arrives before the link
+/// latency, 1 ms here, has passed). A node alone on the network that opens, polls,
+/// peeks, closes, yields and asks its pid in a loop, then exits (closing its empty inbox
+/// 0), all well inside 1 ms, takes one engine event, its start at time 0, however many
+/// turns it makes.
+#[test]
+fn nic_instructions_of_a_node_nothing_can_reach_take_no_event() {
+    let program = |turns: i64| -> Vec<(Opcode, i64)> {
+        vec![
+            (Push, turns),
+            (Open, 0), // 1
+            (Dup, 0),
+            (Poll, 0),
+            (Drop, 0),
+            (Dup, 0),
+            (Peek, 0),
+            (Drop, 0),
+            (Close, 0),
+            (Yield, 0),
+            (SelfPid, 0),
+            (Drop, 0),
+            (AddI, -1),
+            (Dup, 0),
+            (Jnz, 1),
+            (Drop, 0),
+            (Exit, 0),
+        ]
+    };
+    let slow = with_latency(1_000_000_000_000);
+    for turns in [1, 30] {
+        let (sim, outcome) = run_on(&slow, &[&program(turns)], Stepping::RunAhead);
+        let n = node_ref(&sim, 0);
+        assert_eq!((n.state, n.fault.as_ref()), (NodeState::Halted, None));
+        assert_eq!(n.counters.instructions, 1 + 14 * turns as u64 + 2);
+        assert_eq!(outcome.events, 1, "{turns} turns");
+    }
+}
+
+/// `programs`, one node each, all assembled for `addressing`, run to exhaustion.
+fn run_addressed(
+    addressing: aether_isa::Addressing,
+    programs: &[&[(Opcode, i64)]],
+    stepping: Stepping,
+) -> Simulation {
+    let params = NodeParams::default();
+    let stations = programs
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let image = Arc::new(aether_isa::Image {
+                addressing,
+                ..(*image(p)).clone()
+            });
+            let program = Arc::new(Program::new(image, &params.profile));
+            let node = Node::new(
+                i as u32,
+                params.clone(),
+                program,
+                0,
+                programs.len() as u32,
+                11,
+            );
+            Station::Node(Box::new(node.expect("valid node")))
+        })
+        .collect();
+    let net = Network::new(&NetworkConfig::default(), programs.len(), 1).expect("network");
+    let mut sim = Simulation::new(stations, net, stepping, StopConditions::default());
+    sim.run();
+    sim
+}
+
+/// docs/isa.md, Receiving and Addresses and inboxes: `recv` writes the source node id at
+/// `buf[1]` and the reply-to address word at `buf[2]`, built by the run's addressing:
+/// node 2's inbox 7 is `(2 << 16) | 7` narrow and `(2 << 8) | 7` wide.
+#[test]
+fn recv_writes_the_reply_to_word_of_the_runs_addressing() {
+    // `RECEIVER` up to its `recv` of `buf` = 100, then logging `buf[1]` and `buf[2]`.
+    let mut receiver = RECEIVER[..8].to_vec();
+    receiver.extend([(LoadI, 101), (LoadI, 102), (Push, 5), (Emit, 2), (Halt, 0)]);
+    for (addressing, shift) in [
+        (aether_isa::Addressing::Narrow, 16),
+        (aether_isa::Addressing::Wide, 8),
+    ] {
+        let sender: Vec<(Opcode, i64)> = SENDER
+            .iter()
+            .map(|&(op, arg)| match arg {
+                x if x == 1 << 16 => (op, 1 << shift),
+                -1 => (op, (2 << shift) | 7),
+                _ => (op, arg),
+            })
+            .collect();
+        for stepping in [Stepping::RunAhead, Stepping::Single] {
+            let sim = run_addressed(addressing, &[&[(Halt, 0)], &receiver, &sender], stepping);
+            let rx = node_ref(&sim, 1);
+            let values: Vec<Vec<u32>> = rx.log.iter().map(|r| r.values.clone()).collect();
+            assert_eq!(
+                values,
+                vec![vec![2, (2 << shift) | 7]],
+                "{addressing} {stepping:?}"
+            );
+        }
+    }
+}
+
+/// `cycles` cycles of pushes and drops (`cycles` even).
+fn busy(cycles: usize) -> Vec<(Opcode, i64)> {
+    [(Push, 1), (Drop, 0)].repeat(cycles / 2)
+}
+
+/// A `wait` with mail, a `peek` of a non-empty inbox and a `recv` the inbox has room
+/// around are settled: their result at the node's own time is the one they have at the
+/// engine's time, so they take no event even when something could reach the node before
+/// its time; a `peek` of an empty inbox is not, and takes one. `SENDER`'s message reaches
+/// node 1 at 37.2 ns. Node 1 computes to 101 ns, so its first `wait` (not settled at 0:
+/// no mail yet, and past the quiet window of 0 + 26 ns) takes an event at 101; its later
+/// NIC instructions (`peek` at 145, `wait` at 189, `recv` at 235, and `peek` at 286 of
+/// the emptied inbox) come more than 26 ns after 101. Events: both nodes at 0, the
+/// `send` at 8, the delivery at 37.2, node 1 at 101 and at 286; the
+/// `halt` issues at 288.
+#[test]
+fn settled_nic_instructions_take_no_event_and_an_unsettled_one_does() {
+    let mut receiver = busy(100);
+    receiver.extend([(Push, -1), (Wait, 0), (Drop, 0)]); // wait at 101, drop at 103
+    receiver.extend(busy(40)); // 104 .. 144
+    receiver.extend([(Push, 0), (Peek, 0), (Drop, 0)]); // peek at 145, drop at 147
+    receiver.extend(busy(40)); // 148 .. 188
+    receiver.extend([(Push, -1), (Wait, 0), (Drop, 0)]); // wait at 189, drop at 191
+    receiver.extend(busy(40)); // 192 .. 232
+    receiver.extend([(Push, 100), (Push, 8), (Push, 0), (Recv, 0), (Drop, 0)]); // recv at 235
+    receiver.extend(busy(40)); // 245 .. 285
+    receiver.extend([(Push, 0), (Peek, 0), (Halt, 0)]); // peek at 286 -> -1
+    let programs: [&[(Opcode, i64)]; 2] = [SENDER, &receiver];
+    let (sim, outcome) = run_on(&NetworkConfig::default(), &programs, Stepping::RunAhead);
+    let rx = node_ref(&sim, 1);
+    assert_eq!(rx.procs[0].ds, vec![u32::MAX]);
+    assert_eq!(rx.mem.load(104), Some(42));
+    assert_eq!(rx.cycle, 289);
+    assert_eq!(outcome.events, 6);
 }
