@@ -7,10 +7,38 @@ use crate::error::NicError;
 use crate::message::Message;
 use crate::time::Time;
 
+/// One node's traffic counters, kept in its NIC so that a send or a delivery touches one
+/// record of the node instead of one per counter array.
+#[derive(Debug, Clone, Default)]
+pub struct NicCounters {
+    /// Messages sent (accepted sends).
+    pub sent: u64,
+    /// Bits of the messages sent.
+    pub bits_sent: u64,
+    /// Messages placed in its inboxes.
+    pub received: u64,
+    /// Bits of the messages placed in its inboxes.
+    pub bits_received: u64,
+    /// Longest time from a send (or a bounce) to placement in one of its inboxes (fs).
+    pub latency_max: Time,
+    /// Returned messages placed in its inboxes.
+    pub returned: u64,
+    /// Messages it returned to their senders.
+    pub bounced: u64,
+    /// Sends refused because its transmit queue was full.
+    pub refused: u64,
+    /// Sum of the delivery latencies (fs), for the mean.
+    pub latency_sum: u128,
+}
+
 /// One node's network interface.
 #[derive(Debug)]
 pub struct Nic {
     node: u32,
+    /// Packets in flight to this node.
+    pub inbound: u32,
+    /// Its traffic counters.
+    pub counters: NicCounters,
     /// Inboxes by id: `Some` open, `None` closed; ids past the end were never opened.
     inboxes: Vec<Option<VecDeque<Message>>>,
     /// Ready times of queued packets whose first hop is not yet scheduled.
@@ -26,6 +54,8 @@ impl Nic {
     pub fn new(node: u32) -> Self {
         Self {
             node,
+            inbound: 0,
+            counters: NicCounters::default(),
             inboxes: vec![Some(VecDeque::new())],
             tx_waiting: BinaryHeap::new(),
             tx_leaving: BinaryHeap::new(),

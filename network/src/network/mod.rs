@@ -69,16 +69,11 @@ pub struct Network {
     events: EventQueue,
     faults: Faults,
     clock: Time,
-    node_stats: Vec<NodeStats>,
-    /// Sum of delivery latencies per node (for the mean).
-    latency_sums: Vec<u128>,
     /// Counters by message type (sorted by type in [`Network::stats`]).
     types: HashMap<u32, TypeStats, BuildHasherDefault<IdHasher>>,
     drops: DropStats,
     /// Payload vectors of messages received or dropped, reused by [`Network::payload_buffer`].
     spare: Vec<Vec<u32>>,
-    /// Packets in flight to each node.
-    inbound: Vec<u32>,
     /// How many packets can reach a node in a given time.
     arrivals: Arc<ArrivalBound>,
     /// Every hop so far, when hops are recorded (waveforms).
@@ -117,12 +112,9 @@ impl Network {
             events: EventQueue::default(),
             faults: Faults::new(seed),
             clock: 0,
-            node_stats: vec![NodeStats::default(); nodes],
-            latency_sums: vec![0; nodes],
             types: HashMap::default(),
             drops: DropStats::default(),
             spare: Vec::new(),
-            inbound: vec![0; nodes],
             arrivals: plan.arrivals.clone(),
             hops: None,
             serializations: vec![(0, 0); plan.classes.all().len()],
@@ -211,15 +203,14 @@ impl Network {
                 max,
             });
         }
-        let node = src as usize;
-        if msg.dst.node != src && self.nics[node].tx_occupancy(now) >= self.tx_capacity {
-            self.node_stats[node].refused += 1;
+        let nic = &mut self.nics[src as usize];
+        if msg.dst.node != src && nic.tx_occupancy(now) >= self.tx_capacity {
+            nic.counters.refused += 1;
             return Err(SendError::Full);
         }
         let bits = self.header.packet_bits(msg.payload.len());
-        let stats = &mut self.node_stats[node];
-        stats.sent += 1;
-        stats.bits_sent += bits;
+        nic.counters.sent += 1;
+        nic.counters.bits_sent += bits;
         let by_type = self.types.entry(msg.msg_type).or_default();
         by_type.sent += 1;
         by_type.bits += bits;
@@ -281,15 +272,17 @@ impl Network {
     /// ([`NetworkPlan`]'s arrival bound), each counted twice (one may come back to the node
     /// from another of its inboxes, full or closed).
     pub fn recv_settled(&self, node: u32, inbox: u16, now: Time, at: Time) -> bool {
-        let Ok(queue) = self.nic(node).and_then(|nic| nic.inbox(inbox)) else {
+        let Ok(nic) = self.nic(node) else {
+            return false;
+        };
+        let Ok(queue) = nic.inbox(inbox) else {
             return false;
         };
         let Some(ahead) = at.checked_sub(now) else {
             return false;
         };
-        let node = node as usize;
         let arrivals =
-            u64::from(self.inbound[node]).saturating_add(self.arrivals.within(node, ahead));
+            u64::from(nic.inbound).saturating_add(self.arrivals.within(node as usize, ahead));
         !queue.is_empty()
             && (queue.len() as u64).saturating_add(arrivals.saturating_mul(2))
                 <= self.inbox_capacity as u64
@@ -317,7 +310,7 @@ impl Network {
     /// Drops the packet `key` in flight, keeping its payload vector for reuse.
     fn discard(&mut self, key: PacketKey) {
         if let Some(packet) = self.packets.remove(key) {
-            self.inbound[packet.msg.dst.node as usize] -= 1;
+            self.nics[packet.msg.dst.node as usize].inbound -= 1;
             self.recycle(packet.msg.payload);
         }
     }
@@ -379,7 +372,7 @@ impl Network {
     /// Puts a packet for `msg` on the network at node `msg.src` at `now`.
     fn inject(&mut self, now: Time, msg: Message, via_tx: bool) {
         let (src, dst) = (msg.src, msg.dst.node);
-        self.inbound[dst as usize] += 1;
+        self.nics[dst as usize].inbound += 1;
         let key = self.packets.insert(Packet {
             bits: self.header.packet_bits(msg.payload.len()),
             msg,
@@ -600,8 +593,9 @@ impl Network {
         let Some(packet) = self.packets.remove(key) else {
             return;
         };
-        self.inbound[packet.msg.dst.node as usize] -= 1;
-        self.nics[packet.msg.dst.node as usize].arrived();
+        let nic = &mut self.nics[packet.msg.dst.node as usize];
+        nic.inbound -= 1;
+        nic.arrived();
         if packet.corrupt {
             self.drops.corrupted += 1;
             self.recycle(packet.msg.payload);
@@ -610,20 +604,21 @@ impl Network {
         let msg = packet.msg;
         let (node, inbox) = (msg.dst.node, msg.dst.inbox);
         let capacity = self.inbox_capacity;
+        let (returned, msg_type) = (msg.is_returned(), msg.msg_type);
         match self.nics[node as usize].inbox_mut(inbox) {
             Ok(queue) if queue.len() < capacity => {
-                let stats = &mut self.node_stats[node as usize];
-                stats.received += 1;
-                stats.bits_received += packet.bits;
-                let latency = time - packet.sent_at;
-                stats.latency_max = stats.latency_max.max(latency);
-                self.latency_sums[node as usize] += u128::from(latency);
-                if msg.is_returned() {
-                    stats.returned += 1;
-                } else {
-                    self.types.entry(msg.msg_type).or_default().delivered += 1;
-                }
                 queue.push_back(msg);
+                let counters = &mut self.nics[node as usize].counters;
+                counters.received += 1;
+                counters.bits_received += packet.bits;
+                let latency = time - packet.sent_at;
+                counters.latency_max = counters.latency_max.max(latency);
+                counters.latency_sum += u128::from(latency);
+                if returned {
+                    counters.returned += 1;
+                } else {
+                    self.types.entry(msg_type).or_default().delivered += 1;
+                }
                 delivered.push(Delivery { time, node, inbox });
             }
             _ => self.bounce(time, node, msg),
@@ -635,7 +630,7 @@ impl Network {
         let msg_type = msg.msg_type;
         match msg.reply_to {
             Some(to) if (to.node as usize) < self.nics.len() => {
-                self.node_stats[node as usize].bounced += 1;
+                self.nics[node as usize].counters.bounced += 1;
                 self.types.entry(msg_type & !RETURNED).or_default().returned += 1;
                 let back = msg.returned(node).expect("a reply-to address");
                 self.inject(time, back, false);
@@ -680,17 +675,26 @@ impl Network {
             routers: self.topology.routers,
             links,
             nodes: self
-                .node_stats
+                .nics
                 .iter()
-                .zip(&self.latency_sums)
                 .enumerate()
-                .map(|(node, (n, &sum))| NodeStats {
-                    bytes_sent: n.bits_sent.div_ceil(8),
-                    bytes_received: n.bits_received.div_ceil(8),
-                    latency_mean: mean(sum, n.received),
-                    nic_out: self.port_stats(node as u32, Direction::Out),
-                    nic_in: self.port_stats(node as u32, Direction::In),
-                    ..n.clone()
+                .map(|(node, nic)| {
+                    let n = &nic.counters;
+                    NodeStats {
+                        sent: n.sent,
+                        received: n.received,
+                        bits_sent: n.bits_sent,
+                        bits_received: n.bits_received,
+                        bytes_sent: n.bits_sent.div_ceil(8),
+                        bytes_received: n.bits_received.div_ceil(8),
+                        bounced: n.bounced,
+                        returned: n.returned,
+                        refused: n.refused,
+                        latency_max: n.latency_max,
+                        latency_mean: mean(n.latency_sum, n.received),
+                        nic_out: self.port_stats(node as u32, Direction::Out),
+                        nic_in: self.port_stats(node as u32, Direction::In),
+                    }
                 })
                 .collect(),
             types: self.types.iter().map(|(&t, s)| (t, s.clone())).collect(),
