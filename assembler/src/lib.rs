@@ -47,7 +47,7 @@ pub fn unusable_source(path: &std::path::Path) -> Option<&'static str> {
 
 /// Assembles and links the given files (in this order) into one image.
 pub fn assemble_files(files: &[PathBuf], opts: &Options) -> Result<Image, Diagnostics> {
-    assemble_with_listing(files, opts).map(|(image, _)| image)
+    run(&FsLoader, files, opts, false).map(|(image, _)| image)
 }
 
 /// Assembles and links the given files, also returning the listing.
@@ -55,7 +55,7 @@ pub fn assemble_with_listing(
     files: &[PathBuf],
     opts: &Options,
 ) -> Result<(Image, Listing), Diagnostics> {
-    run(&FsLoader, files, opts)
+    run(&FsLoader, files, opts, true)
 }
 
 /// Assembles source text named `name`; its includes and imports are looked up
@@ -65,7 +65,7 @@ pub fn assemble_str(name: &str, source: &str, opts: &Options) -> Result<Image, D
         name: PathBuf::from(name),
         text: source,
     };
-    run(&loader, &[PathBuf::from(name)], opts).map(|(image, _)| image)
+    run(&loader, &[PathBuf::from(name)], opts, false).map(|(image, _)| image)
 }
 
 /// Assembles a set of in-memory files `(name, text)`, linking the first
@@ -81,7 +81,7 @@ pub fn assemble_in_memory(
         .take(roots)
         .map(|(n, _)| PathBuf::from(n))
         .collect();
-    run(&loader, &inputs, opts)
+    run(&loader, &inputs, opts, true)
 }
 
 /// One in-memory file in front of the file system.
@@ -108,15 +108,17 @@ impl Loader for Overlay<'_> {
     }
 }
 
+/// Assembles and links `inputs`, recording the listing only when `listing` is set.
 fn run(
     loader: &dyn Loader,
     inputs: &[PathBuf],
     opts: &Options,
+    listing: bool,
 ) -> Result<(Image, Listing), Diagnostics> {
     let mut front = Frontend::new(loader, &opts.lib_dirs);
     front.run(inputs);
     let mut problems = std::mem::take(&mut front.problems);
-    match link::link(&front.items, &front.files, !problems.is_empty()) {
+    match link::link(&front.items, &front.files, !problems.is_empty(), listing) {
         Ok(out) if problems.is_empty() => return Ok(out),
         Ok(_) => {}
         Err(more) => problems.extend(more),

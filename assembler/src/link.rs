@@ -84,7 +84,7 @@ struct Linker<'a> {
     addressing: (Addressing, Option<Site>),
 }
 
-/// Links the items into an image and its listing.
+/// Links the items into an image and its listing (an empty one unless `listing`).
 ///
 /// `incomplete` says that statements with errors were dropped before linking, so the
 /// code may be shorter than written: errors such a gap explains (an entry point past the
@@ -93,6 +93,7 @@ pub(crate) fn link(
     items: &[Item],
     files: &SimpleFiles<String, String>,
     incomplete: bool,
+    listing: bool,
 ) -> Result<(Image, Listing), Vec<Problem>> {
     let mut linker = Linker {
         items,
@@ -109,7 +110,11 @@ pub(crate) fn link(
     if !linker.layout() {
         return Err(linker.problems);
     }
-    let out = linker.emit();
+    let out = linker.emit(if listing {
+        Listing::default()
+    } else {
+        Listing::off()
+    });
     if linker.problems.is_empty() {
         Ok(out)
     } else {
@@ -331,13 +336,12 @@ impl<'a> Linker<'a> {
         !overflowed.contains(&true)
     }
 
-    /// Evaluates and encodes everything, building the image and the listing.
-    fn emit(&mut self) -> (Image, Listing) {
+    /// Evaluates and encodes everything, building the image and filling `listing`.
+    fn emit(&mut self, mut listing: Listing) -> (Image, Listing) {
         let mut image = Image {
             addressing: self.addressing.0,
             ..Image::default()
         };
-        let mut listing = Listing::default();
         let mut section = Section::Code;
         let mut map = MapBuilder::default();
         let mut entries: Vec<(&'a str, usize, &'a crate::ast::Span)> = Vec::new();

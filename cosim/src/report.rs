@@ -256,9 +256,11 @@ impl Report {
         }
     }
 
-    /// The report as pretty-printed JSON.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(self).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+    /// Writes the report as pretty-printed JSON and a newline to `out`, as it goes (a
+    /// million nodes' report is about 850 MB, never held whole in memory).
+    pub fn write_json(&self, mut out: impl std::io::Write) -> std::io::Result<()> {
+        serde_json::to_writer_pretty(&mut out, self)?;
+        out.write_all(b"\n")
     }
 
     /// A human-readable summary.

@@ -23,6 +23,8 @@ use aether_cosim::waveform::{self, Selection};
 use aether_isa::Image;
 use clap::{Parser, Subcommand};
 
+#[path = "aether/allocator.rs"]
+mod allocator;
 #[path = "aether/qec.rs"]
 mod qec;
 #[path = "aether/sweep.rs"]
@@ -292,15 +294,13 @@ fn run(
     report.decoding = scenario.decoding.as_ref().map(|w| w.check(&sim));
     report.dumps = dumps;
     report.watches = watches.records();
-    let text = if json {
-        report.to_json() + "\n"
+    let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    let written = if json {
+        report.write_json(&mut stdout)
     } else {
-        report.summary()
+        stdout.write_all(report.summary().as_bytes())
     };
-    let mut stdout = std::io::stdout().lock();
-    if let Err(e) = stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush())
+    if let Err(e) = written.and_then(|()| stdout.flush())
         && e.kind() != std::io::ErrorKind::BrokenPipe
     {
         return fail(format!("cannot write the report: {e}"));
@@ -320,16 +320,20 @@ fn run(
         }
         d.failed()
     });
-    // The process ends here: freeing the simulation (every node, inbox and link) one
-    // allocation at a time would cost more than writing its report.
+    // The process ends here: freeing the simulation (every node, inbox and link), its
+    // report and its scenario one allocation at a time would cost more than writing the
+    // report.
+    let faulted = !report.faults.is_empty();
     std::mem::forget(sim);
+    std::mem::forget(scenario);
+    std::mem::forget(report);
     if outcome.reason == StopReason::Interrupted {
         eprintln!(
             "interrupted at {} fs: the report covers the run up to there",
             outcome.end_time
         );
         ExitCode::from(INTERRUPTED)
-    } else if report.faults.is_empty() && !decoding_failed {
+    } else if !faulted && !decoding_failed {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
@@ -387,6 +391,7 @@ fn interruption() -> Result<Arc<AtomicBool>, ctrlc::Error> {
 }
 
 fn main() -> ExitCode {
+    allocator::tune();
     let cli = Cli::parse();
     init_tracing();
     match cli.command {

@@ -2,6 +2,7 @@
 //! conditions, turned into a ready [`Simulation`]. The format is documented in `docs/scenario.md`.
 
 use std::collections::BTreeMap;
+use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -293,7 +294,8 @@ impl Ctx<'_> {
     }
 }
 
-fn frequency(ctx: &Ctx<'_>, key: &str, q: &Quantity) -> Result<u64, ScenarioError> {
+/// `key` is formatted only into an error: it names every node's key, and most are fine.
+fn frequency(ctx: &Ctx<'_>, key: fmt::Arguments<'_>, q: &Quantity) -> Result<u64, ScenarioError> {
     let hz = match q {
         Quantity::Number(n) => *n,
         Quantity::Text(t) => parse_frequency(t).map_err(|e| ctx.err(format!("{key}: {e}")))?,
@@ -329,10 +331,10 @@ fn merge(base: &RawParams, over: &RawParams) -> RawParams {
     }
 }
 
-/// A count in `1..=max`, or `default` when unset.
+/// A count in `1..=max`, or `default` when unset (`key` is formatted only into an error).
 fn bounded(
     ctx: &Ctx<'_>,
-    key: &str,
+    key: fmt::Arguments<'_>,
     value: Option<Whole>,
     default: u32,
     max: u32,
@@ -361,7 +363,7 @@ fn node_spec(
         .clone()
         .ok_or_else(|| ctx.err(format!("{key}.program: missing (no program for node {id})")))?;
     let clock_hz = match &raw.clock {
-        Some(q) => frequency(ctx, &format!("{key}.clock"), q)?,
+        Some(q) => frequency(ctx, format_args!("{key}.clock"), q)?,
         None => 1_000_000_000,
     };
     let defaults = NodeParams::default();
@@ -391,7 +393,7 @@ fn node_spec(
         }
     };
     let count = |name: &str, value: Option<Whole>, default: u32, max: u32| {
-        bounded(ctx, &format!("{key}.{name}"), value, default, max)
+        bounded(ctx, format_args!("{key}.{name}"), value, default, max)
     };
     Ok(NodeSpec {
         id,
