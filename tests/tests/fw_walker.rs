@@ -252,6 +252,23 @@ fn fault_of(rep: &serde_json::Value, node: u64) -> (String, String, String) {
     )
 }
 
+/// The code address and `file:line` of the instruction `text` in the example's golden
+/// listing (`programs/examples/walker/golden/walker.lst`).
+fn listed(text: &str) -> (u64, String) {
+    let listing = std::fs::read_to_string(
+        aether_tests::workspace_root().join("programs/examples/walker/golden/walker.lst"),
+    )
+    .expect("the golden listing");
+    let row = listing
+        .lines()
+        .find(|l| l.starts_with("C ") && l.trim_end().ends_with(text))
+        .unwrap_or_else(|| panic!("no listing row for {text:?}"));
+    let fields: Vec<&str> = row.split_whitespace().collect();
+    let pc = u64::from_str_radix(fields[1], 16).expect("a hex address");
+    let place = fields[3].to_string();
+    (pc, place)
+}
+
 #[test]
 fn a_bad_path_faults_instead_of_summing() {
     // A hop to a node that is not in the run: MIG_E_NODE on the node the walker is on.
@@ -262,7 +279,18 @@ fn a_bad_path_faults_instead_of_summing() {
     let (kind, message, source) = fault_of(&rep, 2);
     assert_eq!(kind, "assertion");
     assert_eq!(message, format!("assertion {MIG_E_NODE} failed"));
-    assert!(source.contains("migrate.s:"), "{source}");
+    // The fault's PC and line are the ones the example's golden listing gives its check.
+    let (pc, line) = listed("assert MIG_E_NODE");
+    assert!(
+        source.ends_with(&format!("{line}:5")),
+        "{source}, want {line}"
+    );
+    let fault = &rep["faults"][0];
+    assert_eq!(fault["pc"].as_u64(), Some(pc));
+    // ... raised after the walker's visit of node 2, the last thing it logged.
+    let visits = tagged(&rep, TAG_VISIT);
+    assert_eq!(visits.last().map(|v| v.0), Some(2));
+    assert!(fault["time_fs"].as_u64() > visits.last().map(|v| v.1));
     assert!(tagged(&rep, TAG_RESULT).is_empty(), "no sum");
 
     // A hop to the pinger, which runs no mig_daemon: the pinger meets a MIGRATE where it
