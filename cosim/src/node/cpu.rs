@@ -549,7 +549,7 @@ impl Node {
         };
         // Only the per-block and single loops hand over to each other.
         let exit = exit.unwrap_or(Exit::Limit);
-        if exit == Exit::Halt {
+        if matches!(exit, Exit::Halt) {
             let pc = self.procs[self.current].pc as usize;
             self.stopped_at = Some(self.cycle - u64::from(self.program.ops[pc - 1].cost));
             self.close_activation();
@@ -604,30 +604,34 @@ impl Node {
         let mut cyc = *cycle;
         let start = cyc;
         let mut retired = 0u64;
-        // Whether the rest of the block from `pc` issues before the stop cycle.
-        let fits = |cyc: u64, pc: usize| cyc.saturating_add(blocks[pc].cycles) < stop;
 
         let exit = if MODE == BLOCKS {
-            'block: loop {
-                let pc = core.pc;
-                if !fits(cyc, pc) {
+            // The cycles from the issue cycle to the stop cycle: a block fits when its cycles
+            // are fewer (its last instruction then issues before the stop cycle). Charging a
+            // block takes its cycles from `left`; they are added to `cyc` on the way out.
+            let before = stop.saturating_sub(cyc);
+            let mut left = before;
+            let exit = 'block: loop {
+                let block = blocks[core.pc];
+                if block.cycles >= left {
                     break None;
                 }
                 // The whole block issues before the stop cycle: charged now, run unchecked.
-                let block = blocks[pc];
-                cyc += block.cycles;
+                left -= block.cycles;
                 retired += block.instructions;
                 macro_rules! dispatch {
                     ($block:lifetime) => {{
                         let pc = core.pc;
-                        match core.execute(fused[pc], || cyc - blocks[pc].cycles) {
+                        // The block ends at `cyc + before - left`; its rest from the PC
+                        // issues `blocks[pc].cycles` before that.
+                        match core.execute(fused[pc], || cyc + (before - left) - blocks[pc].cycles) {
                             Flow::Next => {}
                             Flow::Jump => continue $block,
                             Flow::Halt => break $block Some(Exit::Halt),
                             Flow::Stop(exit) => {
                                 // Take back the charge of the instructions not run.
                                 let unrun = blocks[pc];
-                                cyc -= unrun.cycles;
+                                left += unrun.cycles;
                                 retired -= unrun.instructions;
                                 break $block Some(exit);
                             }
@@ -640,10 +644,13 @@ impl Node {
                     dispatch!('block);
                     dispatch!('block);
                 }
-            }
+            };
+            cyc += before - left;
+            exit
         } else {
             loop {
-                if MODE == SINGLE && fits(cyc, core.pc) {
+                // The rest of the block from the PC issues before the stop cycle.
+                if MODE == SINGLE && cyc.saturating_add(blocks[core.pc].cycles) < stop {
                     break None;
                 }
                 if cyc >= stop {
