@@ -6,6 +6,7 @@
 use super::{Links, Topology};
 use crate::link::LinkSpec;
 use crate::routing::Routes;
+use strength_reduce::StrengthReducedU32;
 
 /// A grid's size, its wrap-around and the classes of its horizontal and vertical links.
 #[derive(Debug, Clone, Copy)]
@@ -21,49 +22,12 @@ pub struct Grid {
     /// Class of links along y.
     pub y_class: u16,
     /// `width` as a divisor (coordinates of a router).
-    pub columns: Divisor,
-}
-
-/// Division of any `u32` by a fixed non-zero `u32` as two multiplications instead of a
-/// division instruction (D. Lemire, O. Kaser, N. Kurz, "Faster remainder by direct
-/// computation", 2019, theorem 1 with N = 32, F = 64): with `c = ceil(2^64 / d)`,
-/// `n / d = (c n) >> 64` and `n % d = ((c n mod 2^64) d) >> 64` for every 32-bit `n`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Divisor {
-    d: u32,
-    /// `ceil(2^64 / d)`; 0 for `d = 1`, whose `c` does not fit (handled apart).
-    c: u64,
-}
-
-impl Divisor {
-    /// The divisor `d` (at least 1).
-    pub fn new(d: u32) -> Divisor {
-        assert!(d > 0, "a divisor is not zero");
-        let c = if d == 1 {
-            0
-        } else {
-            u64::MAX / u64::from(d) + 1
-        };
-        Divisor { d, c }
-    }
-
-    /// `(n / d, n % d)`.
-    #[inline]
-    pub fn div_rem(self, n: u32) -> (u32, u32) {
-        if self.c == 0 {
-            return (n, 0);
-        }
-        let product = u128::from(self.c) * u128::from(n);
-        let quotient = (product >> 64) as u32;
-        let fraction = product as u64;
-        let remainder = ((u128::from(fraction) * u128::from(self.d)) >> 64) as u32;
-        (quotient, remainder)
-    }
+    pub columns: StrengthReducedU32,
 }
 
 impl Grid {
     fn coords(&self, router: u32) -> (u32, u32) {
-        let (y, x) = self.columns.div_rem(router);
+        let (y, x) = StrengthReducedU32::div_rem(router, self.columns);
         (x, y)
     }
 
@@ -163,23 +127,23 @@ mod tests {
             wrap,
             x_class: 0,
             y_class: 1,
-            columns: Divisor::new(width),
+            columns: StrengthReducedU32::new(width),
         }
     }
 
     proptest! {
-        /// The multiply-and-shift division agrees with the division instruction.
+        /// A router's coordinates agree with the division instruction.
         #[test]
-        fn divisor_matches_division(d in 1u32.., n in any::<u32>()) {
-            prop_assert_eq!(Divisor::new(d).div_rem(n), (n / d, n % d));
+        fn coords_match_division(width in 1u32.., router in any::<u32>()) {
+            prop_assert_eq!(grid(width, 1, false).coords(router), (router % width, router / width));
         }
     }
 
     #[test]
-    fn divisor_edge_cases() {
+    fn coords_edge_cases() {
         for d in [1, 2, 3, 7, 32, 1000, 1 << 31, u32::MAX - 1, u32::MAX] {
             for n in [0, 1, d - 1, d, d.wrapping_add(1), u32::MAX - 1, u32::MAX] {
-                assert_eq!(Divisor::new(d).div_rem(n), (n / d, n % d), "{n} / {d}");
+                assert_eq!(grid(d, 1, false).coords(n), (n % d, n / d), "{n} / {d}");
             }
         }
     }

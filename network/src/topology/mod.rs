@@ -192,7 +192,7 @@ fn build_grid(
         wrap,
         x_class: class_of(config.x_class.as_deref())?,
         y_class: class_of(config.y_class.as_deref())?,
-        columns: grid::Divisor::new(config.width),
+        columns: strength_reduce::StrengthReducedU32::new(config.width),
     };
     Ok(grid.build(nodes))
 }
