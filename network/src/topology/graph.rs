@@ -143,9 +143,24 @@ mod tests {
             ("3 3\n", "itself"),
             ("0 1 colour=red\n", "unexpected"),
             ("0 1 weight=0\n", "weight"),
+            ("0 1 class=\n", "unexpected `class=`"),
         ] {
             let err = parse(text, "g").expect_err(text).to_string();
             assert!(err.contains(wanted), "{err} lacks {wanted}");
+        }
+    }
+
+    /// docs/network.md: vertices are decimal integers below 2^20 = 1,048,576.
+    #[test]
+    fn vertex_ids_stop_below_two_to_the_twentieth() {
+        let edges = parse("1048575 0\n", "g").expect("the largest vertex");
+        assert_eq!((edges[0].a, edges[0].b), (1_048_575, 0));
+        for text in ["1048576 0\n", "0 1048576\n"] {
+            let err = parse(text, "g").expect_err(text).to_string();
+            assert!(
+                err.contains("`1048576` is not a vertex id below 1048576"),
+                "{err}"
+            );
         }
     }
 

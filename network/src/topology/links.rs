@@ -109,5 +109,52 @@ mod tests {
         assert_eq!(links.spec(7).class, 1);
         assert_eq!(links.between(2, 2), None);
         assert_eq!(links.between(0, 5), None);
+        assert_eq!(links.between(5, 0), None);
+    }
+
+    /// Implied link ids follow `from * (nodes - 1) + (to - [to > from])`, worked out
+    /// by hand for 5 nodes.
+    #[test]
+    fn implied_link_ids_follow_the_documented_formula() {
+        let links = Links::Complete {
+            nodes: 5,
+            class: 0,
+            classes: BTreeMap::new(),
+        };
+        for (from, to, id) in [
+            (0, 1, 0),
+            (0, 4, 3),
+            (1, 0, 4),
+            (2, 4, 11),
+            (3, 2, 14),
+            (4, 3, 19),
+        ] {
+            assert_eq!(links.between(from, to), Some(id), "{from} -> {to}");
+            assert_eq!(links.spec(id), LinkSpec { from, to, class: 0 }, "link {id}");
+        }
+    }
+
+    /// A listed link is found by both its ends, never by one of them alone.
+    #[test]
+    fn listed_links_are_found_by_both_ends() {
+        let wire = |from, to| LinkSpec { from, to, class: 0 };
+        let mut links = Links::List(vec![wire(0, 1), wire(1, 0), wire(1, 2), wire(2, 1)]);
+        assert_eq!(links.len(), 4);
+        for (from, to, id) in [(0, 1, 0), (1, 0, 1), (1, 2, 2), (2, 1, 3)] {
+            assert_eq!(links.between(from, to), Some(id), "{from} -> {to}");
+        }
+        for (from, to) in [(0, 2), (2, 0), (1, 1), (3, 1)] {
+            assert_eq!(links.between(from, to), None, "{from} -> {to}");
+        }
+        links.set_class(2, 5);
+        assert_eq!(
+            links.spec(2),
+            LinkSpec {
+                from: 1,
+                to: 2,
+                class: 5
+            }
+        );
+        assert_eq!(links.spec(3).class, 0);
     }
 }

@@ -173,6 +173,20 @@ fn build_grid(
     nodes: u32,
     class_of: ClassOf<'_>,
 ) -> Result<Topology, ConfigError> {
+    check_grid(config, nodes)?;
+    let grid = grid::Grid {
+        width: config.width,
+        height: config.height,
+        wrap,
+        x_class: class_of(config.x_class.as_deref())?,
+        y_class: class_of(config.y_class.as_deref())?,
+        columns: strength_reduce::StrengthReducedU32::new(config.width),
+    };
+    Ok(grid.build(nodes))
+}
+
+/// A grid of `config`'s size holds `nodes` nodes and has at most `MAX_GRID_POSITIONS`.
+fn check_grid(config: &GridConfig, nodes: u32) -> Result<(), ConfigError> {
     let positions = u64::from(config.width) * u64::from(config.height);
     if positions == 0 || positions < u64::from(nodes) {
         return Err(ConfigError::Topology(format!(
@@ -186,13 +200,120 @@ fn build_grid(
             config.width, config.height
         )));
     }
-    let grid = grid::Grid {
-        width: config.width,
-        height: config.height,
-        wrap,
-        x_class: class_of(config.x_class.as_deref())?,
-        y_class: class_of(config.y_class.as_deref())?,
-        columns: strength_reduce::StrengthReducedU32::new(config.width),
-    };
-    Ok(grid.build(nodes))
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn default_class(name: Option<&str>) -> Result<u16, ConfigError> {
+        match name {
+            None => Ok(0),
+            Some(other) => Err(ConfigError::UnknownClass(other.to_string())),
+        }
+    }
+
+    /// The message of a `ConfigError::Topology` from laying out `nodes` nodes as
+    /// `config` asks (`None`: laid out, or another error).
+    fn topology_error(config: &TopologyConfig, nodes: u32) -> Option<String> {
+        match Topology::build(config, nodes, &default_class) {
+            Err(ConfigError::Topology(message)) => Some(message),
+            _ => None,
+        }
+    }
+
+    fn two_vertices(nodes: u32) -> Result<Topology, ConfigError> {
+        let graph = TopologyConfig::GraphText {
+            name: "g".into(),
+            text: "0 1\n".into(),
+        };
+        Topology::build(&graph, nodes, &default_class)
+    }
+
+    /// docs/network.md: a graph has at most 2^20 = 1,048,576 routers. With 2^20
+    /// nodes on one edge the limit holds and the graph is disconnected (node 2 is
+    /// the first that cannot reach node 0); one node more is over the limit.
+    #[test]
+    fn a_graph_may_have_two_to_the_twentieth_routers() {
+        assert_eq!(
+            two_vertices(1 << 20).err(),
+            Some(ConfigError::Unreachable { from: 2, to: 0 })
+        );
+        assert_eq!(
+            two_vertices((1 << 20) + 1).err(),
+            Some(ConfigError::Topology(
+                "1048577 routers are more than the 1048576 a topology may have".into()
+            ))
+        );
+    }
+
+    /// docs/network.md: a tree or quadtree counts twice its nodes against the 2^20
+    /// routers, so 2^19 nodes are the most.
+    #[test]
+    fn a_tree_or_quadtree_counts_twice_its_nodes() {
+        let tree = TopologyConfig::Tree {
+            arity: 2,
+            switches: false,
+            class: None,
+        };
+        let topo = Topology::build(&tree, 1 << 19, &default_class).expect("2^19 nodes");
+        assert_eq!(topo.routers, 1 << 19);
+        let over = "1048578 routers are more than the 1048576 a topology may have";
+        assert_eq!(topology_error(&tree, (1 << 19) + 1).as_deref(), Some(over));
+        let quadtree = TopologyConfig::Quadtree {
+            width: 1024,
+            height: 1024,
+            class: None,
+        };
+        assert_eq!(
+            topology_error(&quadtree, (1 << 19) + 1).as_deref(),
+            Some(over)
+        );
+    }
+
+    /// A 3x3 quadtree holds 9 nodes under 2x2 blocks' 4 switches and a root, not 10.
+    #[test]
+    fn a_quadtree_holds_as_many_nodes_as_positions() {
+        let quadtree = TopologyConfig::Quadtree {
+            width: 3,
+            height: 3,
+            class: None,
+        };
+        let topo = Topology::build(&quadtree, 9, &default_class).expect("9 nodes");
+        assert_eq!(topo.routers, 9 + 4 + 1);
+        assert_eq!(
+            topology_error(&quadtree, 10).as_deref(),
+            Some("a 3x3 quadtree cannot hold 10 nodes")
+        );
+    }
+
+    /// docs/network.md: a mesh or torus holds at most `width × height` nodes and
+    /// has at most 2^24 = 16,777,216 positions (checked without laying them out).
+    #[test]
+    fn a_grid_holds_its_positions_up_to_two_to_the_twenty_fourth() {
+        let grid = |width, height| GridConfig {
+            width,
+            height,
+            x_class: None,
+            y_class: None,
+        };
+        assert_eq!(check_grid(&grid(3, 3), 9), Ok(()));
+        assert_eq!(check_grid(&grid(4096, 4096), 1), Ok(()));
+        assert_eq!(check_grid(&grid(1, 1 << 24), 1 << 24), Ok(()));
+        assert_eq!(
+            check_grid(&grid(3, 3), 10),
+            Err(ConfigError::Topology(
+                "a 3x3 grid cannot hold 10 nodes".into()
+            ))
+        );
+        for (width, height) in [(4097, 4096), ((1 << 24) + 1, 1)] {
+            assert_eq!(
+                check_grid(&grid(width, height), 1),
+                Err(ConfigError::Topology(format!(
+                    "a {width}x{height} grid has more than the 16777216 positions a mesh or torus may have"
+                ))),
+            );
+        }
+    }
 }
