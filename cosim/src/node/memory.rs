@@ -185,4 +185,15 @@ mod tests {
         m.slice_mut(1, 2).expect("host memory")[1] = 5;
         assert_eq!((m.resident(), m.load(2)), (PAGE, Some(5)));
     }
+
+    /// A memory equals exactly the words it holds, its size included and unwritten words
+    /// as zero (what `isa_oracle` compares with its reference machine's memory).
+    #[test]
+    fn a_memory_equals_its_words_up_to_its_size() {
+        let m = Memory::new(4, &[1, 2]).expect("host memory");
+        assert!(m == vec![1, 2, 0, 0]);
+        assert!(m != vec![1, 2, 0, 7], "same length, one word differs");
+        assert!(m != vec![1, 2, 0], "one word short");
+        assert!(m != vec![1, 2, 0, 0, 0], "one word long");
+    }
 }

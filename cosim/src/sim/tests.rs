@@ -1713,3 +1713,99 @@ fn settled_nic_instructions_take_no_event_and_an_unsettled_one_does() {
     assert_eq!(rx.cycle, 289);
     assert_eq!(outcome.events, 6);
 }
+
+/// Runs `programs` in `stepping` with node `watched`'s activity record on (as
+/// `aether run --vcd` does) and returns that record.
+fn activity_of(
+    programs: &[&[(Opcode, i64)]],
+    config: &str,
+    stepping: Stepping,
+    watched: usize,
+) -> crate::node::Activity {
+    let params = NodeParams::default();
+    let n = programs.len() as u32;
+    let stations = programs
+        .iter()
+        .enumerate()
+        .map(|(i, p)| node(i as u32, p, &params, n))
+        .collect();
+    let config: NetworkConfig = toml::from_str(config).expect("config");
+    let net = Network::new(&config, programs.len(), 1).expect("network");
+    let mut sim = Simulation::new(stations, net, stepping, StopConditions::default());
+    let Station::Node(node) = &mut sim.world.stations[watched] else {
+        panic!("station {watched} is a node");
+    };
+    node.activity = Some(Box::default());
+    sim.run();
+    *node_ref(&sim, watched)
+        .activity
+        .clone()
+        .expect("activity on")
+}
+
+/// The activity record (`node::activity`, docs/debugging.md's waveform signals) of
+/// `RECEIVER`, by hand from docs/isa.md's cycles: its `wait` issues at 1 and blocks at
+/// 1 + 2 = 3, `SENDER`'s message arrives at 8 ns + the one-word flight = 37.2 ns, which
+/// wakes the process at edge 38; the `recv` issues at 38 + 1 (`drop`) + 3 (`push`es) = 42
+/// and takes the message (the inbox's count goes 0, 1, 0). One process: no switch.
+#[test]
+fn activity_records_a_wait_the_wake_and_the_mail_taken() {
+    for stepping in [Stepping::RunAhead, Stepping::Single] {
+        let a = activity_of(&[SENDER, RECEIVER], "", stepping, 1);
+        let arrival = 8_000_000 + ONE_WORD_FLIGHT;
+        assert_eq!(arrival.div_ceil(1_000_000), 38);
+        assert_eq!(
+            a.procs,
+            vec![
+                (3, 0, crate::node::ProcState::Waiting(None)),
+                (38, 0, crate::node::ProcState::Ready)
+            ],
+            "{stepping:?}"
+        );
+        assert_eq!(
+            a.inbox,
+            vec![(arrival, 1), (42_000_000, -1)],
+            "{stepping:?}"
+        );
+        assert!(a.stalls.is_empty() && a.current.is_empty(), "{stepping:?}");
+    }
+}
+
+/// Process changes of `processes_round_robin_with_switch_costs`'s program (its comments
+/// give the cycles): p1 exists, ready, from the edge its `spawn` issues at, 2 (two
+/// `push`es; docs/debugging.md: its `state` is `x` before it was spawned); `yield` ends at 11 and
+/// p1 takes the CPU there (then the 2-cycle switch); p1's `exit` ends at 19, p0 takes the
+/// CPU at 19; p0's `exit` ends at 27. A stall: the second `send` of
+/// `a_full_transmit_queue_stalls_the_sender_until_it_drains` reaches the NIC at 20 and
+/// is taken at the first edge after 27.4 ns, 28.
+#[test]
+fn activity_records_spawns_switches_exits_and_stalls() {
+    let prog: &[(Opcode, i64)] = &[
+        (Push, 7),
+        (Push, 9),
+        (Spawn, 0),
+        (Yield, 0),
+        (Push, 1),
+        (Emit, 1),
+        (Exit, 0),
+        (Push, 2),
+        (Emit, 1),
+        (Exit, 0),
+    ];
+    let mut send = vec![(Push, 0), (Push, 2), (Push, 1), (Push, 1 << 16), (Push, -1)];
+    send.push((Send, 0));
+    let sender: Vec<(Opcode, i64)> = [send.clone(), send, vec![(Halt, 0)]].concat();
+    use crate::node::ProcState::{Done, Ready};
+    for stepping in [Stepping::RunAhead, Stepping::Single] {
+        let a = activity_of(&[prog], "", stepping, 0);
+        assert_eq!(
+            a.procs,
+            vec![(2, 1, Ready), (19, 1, Done), (27, 0, Done)],
+            "{stepping:?}"
+        );
+        assert_eq!(a.current, vec![(11, 1), (19, 0)], "{stepping:?}");
+        assert!(a.stalls.is_empty() && a.inbox.is_empty(), "{stepping:?}");
+        let a = activity_of(&[&sender, &[(Halt, 0)]], "tx_queue = 1", stepping, 0);
+        assert_eq!(a.stalls, vec![(20, 28)], "{stepping:?}");
+    }
+}
