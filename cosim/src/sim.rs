@@ -674,11 +674,13 @@ impl World {
         let Station::Node(node) = &self.stations[i] else {
             return false;
         };
-        let early = self.stepping == Stepping::RunAhead && node.trace.is_none();
-        let inputs_after = self.next_input().is_none_or(|t| t > node.time());
-        early
-            && ((node.settled(opcode, &self.net, now) && (opcode != Opcode::Recv || inputs_after))
-                || (node.decided_alone(opcode, &self.net) && self.quiet(i, now)))
+        // A `send` is neither settled nor decided alone: it always takes its event.
+        if opcode == Opcode::Send || self.stepping != Stepping::RunAhead || node.trace.is_some() {
+            return false;
+        }
+        let inputs_after = || self.next_input().is_none_or(|t| t > node.time());
+        (node.settled(opcode, &self.net, now) && (opcode != Opcode::Recv || inputs_after()))
+            || (node.decided_alone(opcode, &self.net) && self.quiet(i, now))
     }
 
     /// Whether nothing can reach node `i` up to its own time, the engine being at `now`:

@@ -1,7 +1,7 @@
 //! The queue of internal events, ordered by time then by scheduling order.
 
 use std::cmp::Ordering;
-use std::collections::BinaryHeap;
+use std::collections::{BinaryHeap, VecDeque};
 
 use crate::packet::PacketKey;
 use crate::port::Direction;
@@ -54,8 +54,15 @@ impl PartialOrd for Entry {
 }
 
 /// Pending events; equal times come out in the order they were scheduled.
+///
+/// Most events are scheduled in time order (a delivery a fixed time after its send, the
+/// sends in the engine's order), so those that come no earlier than the last one in `run`
+/// are appended there, a ring buffer sorted by construction (a later push has a larger
+/// sequence number), at the cost of one comparison; only the others go into the heap. The
+/// earliest event is the earlier of the two fronts.
 #[derive(Debug, Default)]
 pub struct EventQueue {
+    run: VecDeque<Entry>,
     heap: BinaryHeap<Entry>,
     seq: u64,
 }
@@ -63,25 +70,44 @@ pub struct EventQueue {
 impl EventQueue {
     /// Schedules `event` at `time`.
     pub fn push(&mut self, time: Time, event: Event) {
-        self.heap.push(Entry {
+        let entry = Entry {
             time,
             seq: self.seq,
             event,
-        });
+        };
         self.seq += 1;
+        match self.run.back() {
+            Some(last) if last.time > time => self.heap.push(entry),
+            _ => self.run.push_back(entry),
+        }
+    }
+
+    /// The earliest event, and whether it is the front of `run` (else the top of `heap`).
+    fn first(&self) -> Option<(&Entry, bool)> {
+        match (self.run.front(), self.heap.peek()) {
+            (Some(a), Some(b)) if b > a => Some((b, false)),
+            (Some(a), _) => Some((a, true)),
+            (None, b) => b.map(|b| (b, false)),
+        }
     }
 
     /// The time of the earliest event.
     pub fn peek_time(&self) -> Option<Time> {
-        self.heap.peek().map(|e| e.time)
+        self.first().map(|(e, _)| e.time)
     }
 
     /// Removes and returns the earliest event if it is due at or before `until`.
     pub fn pop_until(&mut self, until: Time) -> Option<(Time, Event)> {
-        if self.heap.peek()?.time > until {
+        let (first, in_run) = self.first()?;
+        if first.time > until {
             return None;
         }
-        self.heap.pop().map(|e| (e.time, e.event))
+        let entry = if in_run {
+            self.run.pop_front()
+        } else {
+            self.heap.pop()
+        };
+        entry.map(|e| (e.time, e.event))
     }
 }
 
