@@ -68,6 +68,26 @@ mod tests {
         assert_eq!(path(&topo.routes, topo.links.list(), 0, 3, 100).len(), 2);
     }
 
+    /// docs/network.md: without switches node `i > 0` hangs off node `(i - 1) / arity`;
+    /// with switches each run of `arity` routers of a level gets a new switch. The
+    /// parents of 10 nodes of arity 3, and of 7 leaves of arity 3, worked out by hand.
+    #[test]
+    fn parents_are_the_documented_ones() {
+        // `ROOT` stands for no parent.
+        const ROOT: u32 = u32::MAX;
+        let expect = |ids: &[u32]| -> Vec<Option<u32>> {
+            ids.iter().map(|&p| (p != ROOT).then_some(p)).collect()
+        };
+        let topo = build(10, 3, false, 0).expect("valid");
+        assert_eq!(topo.routers, 10);
+        assert_eq!(parents(&topo), expect(&[ROOT, 0, 0, 0, 1, 1, 1, 2, 2, 2]));
+        // Leaves 0-2 under switch 7, 3-5 under 8, 6 under 9; 7-9 under the root 10.
+        let topo = build(7, 3, true, 0).expect("valid");
+        assert_eq!(topo.routers, 11);
+        let leaves = [7, 7, 7, 8, 8, 8, 9, 10, 10, 10, ROOT];
+        assert_eq!(parents(&topo), expect(&leaves));
+    }
+
     #[test]
     fn arity_one_is_rejected() {
         assert!(build(4, 1, false, 0).is_err());
