@@ -364,6 +364,23 @@ mod tests {
         assert_eq!(t.tail, late_tail + 5);
     }
 
+    /// `IdHasher`'s promise: a multiply by an odd constant keeps the low bits of nearby
+    /// ids apart and spreads every bit into the high ones. An odd multiplier permutes
+    /// the residues modulo 2^10, so ids 0 to 1023 hash to 1,024 different low 10 bits;
+    /// their top 7 bits take all 128 values.
+    #[test]
+    fn id_hashes_keep_nearby_ids_apart_in_the_low_and_the_high_bits() {
+        let hash = |id: u32| {
+            let mut hasher = IdHasher::default();
+            hasher.write_u32(id);
+            hasher.finish()
+        };
+        let low: std::collections::HashSet<u64> = (0..1024).map(|id| hash(id) % 1024).collect();
+        assert_eq!(low.len(), 1024);
+        let high: std::collections::HashSet<u64> = (0..1024).map(|id| hash(id) >> 57).collect();
+        assert_eq!(high.len(), 128);
+    }
+
     #[test]
     fn sparse_and_dense_states_agree() {
         for nodes in [4, 300] {
