@@ -264,6 +264,24 @@ fn faults_stop_at_the_faulting_instruction() {
     );
 }
 
+/// docs/isa.md: `assert` is `( flag -- )`, 1 cycle: a non-zero flag is popped and the
+/// program goes on: two passing asserts over `7 1 -1` leave `7`, and `halt` ends the
+/// run after 3 `push`es, 2 `assert`s and itself, 1 cycle each.
+#[test]
+fn a_passing_assert_pops_its_flag() {
+    let mut n = node(&[
+        (Push, 7),
+        (Push, 1),
+        (Push, -1),
+        (Assert, 3),
+        (Assert, 4),
+        (Halt, 0),
+    ]);
+    assert_eq!(n.run(u64::MAX), RunExit::Halt);
+    assert_eq!(n.procs[0].ds, vec![7]);
+    assert_eq!(n.cycle, 3 + 2 + 1);
+}
+
 #[test]
 fn bad_words_fault_as_bad_opcodes() {
     let img = Arc::new(Image {
