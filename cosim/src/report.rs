@@ -2,6 +2,7 @@
 //! (schema in `docs/report.md`).
 
 pub mod decoding;
+mod pretty;
 mod traffic;
 
 use serde::Serialize;
@@ -259,7 +260,10 @@ impl Report {
     /// Writes the report as pretty-printed JSON and a newline to `out`, as it goes (a
     /// million nodes' report is about 850 MB, never held whole in memory).
     pub fn write_json(&self, mut out: impl std::io::Write) -> std::io::Result<()> {
-        serde_json::to_writer_pretty(&mut out, self)?;
+        self.serialize(&mut serde_json::Serializer::with_formatter(
+            &mut out,
+            pretty::Pretty::default(),
+        ))?;
         out.write_all(b"\n")
     }
 
