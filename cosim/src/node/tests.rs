@@ -282,6 +282,70 @@ fn a_passing_assert_pops_its_flag() {
     assert_eq!(n.cycle, 3 + 2 + 1);
 }
 
+/// `addi; load` and `addi; store` (fused pairs, `Op`'s documentation) take the address from
+/// the top of the stack and `store` its value from the word under it, as the two
+/// instructions do alone (docs/isa.md): after `drop`s the stack's buffer still holds other
+/// words above the top (30 and 40 here, 7 for the load), which must not be read.
+/// Stores: mem[10 + 2] = 99; loads: mem[6 + 1] = 60.
+#[test]
+fn fused_addi_load_and_store_use_the_top_of_the_stack() {
+    let mut n = node(&[
+        (Push, 99),
+        (Push, 10),
+        (Push, 20),
+        (Push, 30),
+        (Push, 40),
+        (Drop, 0),
+        (Drop, 0),
+        (Drop, 0), // 99 10, with 20 30 40 left above the top
+        (AddI, 2),
+        (Store, 0),
+        (LoadI, 12),
+        (LoadI, 22),
+        (LoadI, 32),
+        (Halt, 0),
+    ]);
+    assert_eq!(n.run(u64::MAX), RunExit::Halt);
+    assert_eq!(n.procs[0].ds, vec![99, 0, 0]);
+    let mut n = node(&[
+        (Push, 60),
+        (StoreI, 7),
+        (Push, 70),
+        (StoreI, 8),
+        (Push, 80),
+        (StoreI, 9),
+        (Push, 6),
+        (Push, 7),
+        (Push, 8),
+        (Drop, 0),
+        (Drop, 0), // 6, with 7 8 left above the top
+        (AddI, 1),
+        (Load, 0),
+        (Halt, 0),
+    ]);
+    assert_eq!(n.run(u64::MAX), RunExit::Halt);
+    assert_eq!(n.procs[0].ds, vec![60]);
+}
+
+/// A fused `addi; load` on an empty stack faults at the `addi`; a fused `addi; store` on
+/// one word runs the `addi` and faults at the `store` (docs/isa.md: `addi` needs one word,
+/// `store` two).
+#[test]
+fn fused_addi_pairs_on_a_short_stack_fault_where_the_plain_ones_do() {
+    let p = NodeParams::default;
+    assert_eq!(
+        fault_of(&[(AddI, 1), (Load, 0), (Halt, 0)], p()),
+        (FaultKind::StackUnderflow(Stack::Data), 0)
+    );
+    let mut n = node(&[(Push, 10), (AddI, 2), (Store, 0), (Halt, 0)]);
+    assert_eq!(
+        n.run(u64::MAX),
+        RunExit::Fault(FaultKind::StackUnderflow(Stack::Data))
+    );
+    assert_eq!(n.procs[0].pc, 2);
+    assert_eq!(n.procs[0].ds, vec![12]);
+}
+
 #[test]
 fn bad_words_fault_as_bad_opcodes() {
     let img = Arc::new(Image {
