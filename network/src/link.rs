@@ -367,14 +367,20 @@ mod tests {
     /// `IdHasher`'s promise: a multiply by an odd constant keeps the low bits of nearby
     /// ids apart and spreads every bit into the high ones. An odd multiplier permutes
     /// the residues modulo 2^10, so ids 0 to 1023 hash to 1,024 different low 10 bits;
-    /// their top 7 bits take all 128 values.
+    /// their top 7 bits take all 128 values. An id given as its big-endian bytes
+    /// hashes as the id.
     #[test]
     fn id_hashes_keep_nearby_ids_apart_in_the_low_and_the_high_bits() {
         let hash = |id: u32| {
             let mut hasher = IdHasher::default();
             hasher.write_u32(id);
+            let mut bytes = IdHasher::default();
+            bytes.write(&id.to_be_bytes());
+            assert_eq!(bytes.finish(), hasher.finish(), "id {id:#x}");
             hasher.finish()
         };
+        hash(0x1234_5678);
+        hash(u32::MAX);
         let low: std::collections::HashSet<u64> = (0..1024).map(|id| hash(id) % 1024).collect();
         assert_eq!(low.len(), 1024);
         let high: std::collections::HashSet<u64> = (0..1024).map(|id| hash(id) >> 57).collect();
