@@ -46,6 +46,7 @@ mod port;
 mod routing;
 mod stats;
 mod time;
+mod times;
 mod topology;
 mod units;
 
