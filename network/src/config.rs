@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::auth::AuthConfig;
 use crate::error::ConfigError;
 use crate::header::HeaderLayout;
 use crate::link::{LinkParams, Window};
@@ -38,6 +39,8 @@ pub struct NetworkConfig {
     pub tx_queue: u32,
     /// Messages an inbox holds; a message arriving at a full inbox is returned to sender.
     pub inbox_capacity: u32,
+    /// Authenticated packets (`[network.auth]`); unset: off.
+    pub auth: Option<AuthConfig>,
 }
 
 impl Default for NetworkConfig {
@@ -53,6 +56,7 @@ impl Default for NetworkConfig {
             nic_bandwidth: None,
             tx_queue: 16,
             inbox_capacity: 1024,
+            auth: None,
         }
     }
 }

@@ -54,6 +54,9 @@ pub enum ConfigError {
     /// A probability outside [0, 1] or a bad window.
     #[error("network faults: {0}")]
     Fault(String),
+    /// A bad value in `[network.auth]`.
+    #[error("network auth: {0}")]
+    Auth(String),
 }
 
 /// Misuse of a NIC by the node (the co-simulator turns it into a NIC fault).

@@ -23,6 +23,9 @@ pub struct HeaderLayout {
     pub crc: u32,
     /// Any further framing (preamble, flags, sequence numbers).
     pub framing: u32,
+    /// The MAC of authenticated packets: set from `[network.auth]`, not from this table.
+    #[serde(skip)]
+    pub mac: u32,
 }
 
 impl Default for HeaderLayout {
@@ -35,6 +38,7 @@ impl Default for HeaderLayout {
             length: 16,
             crc: 32,
             framing: 0,
+            mac: 0,
         }
     }
 }
@@ -50,6 +54,7 @@ impl HeaderLayout {
             self.length,
             self.crc,
             self.framing,
+            self.mac,
         ]
         .iter()
         .map(|&w| u64::from(w))

@@ -31,6 +31,7 @@
 //! ```
 
 mod address;
+mod auth;
 mod class;
 mod config;
 mod error;
@@ -51,6 +52,7 @@ mod topology;
 mod units;
 
 pub use address::Address;
+pub use auth::{AuthConfig, MAX_MAC_BITS, MAX_MAC_CYCLES};
 pub use config::{
     GridConfig, LinkAssignment, LinkClassConfig, NetworkConfig, Switching, TopologyConfig,
 };

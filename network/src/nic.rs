@@ -29,6 +29,8 @@ pub struct NicCounters {
     pub refused: u64,
     /// Sum of the delivery latencies (fs), for the mean.
     pub latency_sum: u128,
+    /// Packets for it that failed its MAC check (with `[network.auth]`).
+    pub auth_failed: u64,
 }
 
 /// One node's network interface.

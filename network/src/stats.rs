@@ -107,6 +107,10 @@ pub struct NodeStats {
     pub nic_out: Option<PortStats>,
     /// Its NIC's input port (when `nic_bandwidth` is set).
     pub nic_in: Option<PortStats>,
+    /// Packets for it that failed its NIC's MAC check; only with `[network.auth]` (absent
+    /// from the JSON otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auth_failed: Option<u64>,
 }
 
 /// Counters of one NIC port.
@@ -177,6 +181,10 @@ pub struct DropStats {
     pub lost: u64,
     /// Corrupted on a link, caught by the CRC and discarded (fault injection).
     pub corrupted: u64,
+    /// Corrupted on a link and rejected by the receiving NIC's MAC check; only with
+    /// `[network.auth]` (absent from the JSON otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auth_failed: Option<u64>,
 }
 
 #[cfg(test)]

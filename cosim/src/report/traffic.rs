@@ -80,10 +80,14 @@ pub fn summary(out: &mut String, net: &NetworkStats, messages: &[MessageCount]) 
     let received: u64 = net.nodes.iter().map(|n| n.received).sum();
     let bounced: u64 = net.nodes.iter().map(|n| n.bounced).sum();
     let d = &net.drops;
+    let auth = d
+        .auth_failed
+        .map(|n| format!(", {n} failed authentication"))
+        .unwrap_or_default();
     let _ = writeln!(
         out,
         "network: {sent} messages sent, {received} delivered, {bounced} returned to sender, \
-         {} undeliverable, {} lost, {} corrupted, {} in flight",
+         {} undeliverable, {} lost, {} corrupted{auth}, {} in flight",
         d.undeliverable, d.lost, d.corrupted, net.in_flight
     );
     if !messages.is_empty() {
@@ -152,7 +156,7 @@ fn node_table(out: &mut String, net: &NetworkStats) {
         .nodes
         .iter()
         .enumerate()
-        .filter(|(_, n)| n.sent + n.received + n.bounced + n.refused > 0)
+        .filter(|(_, n)| n.sent + n.received + n.bounced + n.refused + failed(n) > 0)
         .collect();
     if busiest.is_empty() {
         return;
@@ -166,15 +170,24 @@ fn node_table(out: &mut String, net: &NetworkStats) {
         busiest.len(),
         active
     );
+    let auth_column = |text: Option<String>| text.map(|t| format!(" {t:>11}")).unwrap_or_default();
     let _ = writeln!(
         out,
-        "  {:>6} {:>9} {:>9} {:>12} {:>12} {:>8} {:>8} {:>8}",
-        "node", "sent", "received", "bytes sent", "bytes recv", "bounced", "returned", "refused"
+        "  {:>6} {:>9} {:>9} {:>12} {:>12} {:>8} {:>8} {:>8}{}",
+        "node",
+        "sent",
+        "received",
+        "bytes sent",
+        "bytes recv",
+        "bounced",
+        "returned",
+        "refused",
+        auth_column(net.drops.auth_failed.map(|_| "auth failed".into()))
     );
     for (id, n) in busiest {
         let _ = writeln!(
             out,
-            "  {:>6} {:>9} {:>9} {:>12} {:>12} {:>8} {:>8} {:>8}",
+            "  {:>6} {:>9} {:>9} {:>12} {:>12} {:>8} {:>8} {:>8}{}",
             id,
             n.sent,
             n.received,
@@ -182,9 +195,15 @@ fn node_table(out: &mut String, net: &NetworkStats) {
             n.bytes_received,
             n.bounced,
             n.returned,
-            n.refused
+            n.refused,
+            auth_column(n.auth_failed.map(|f| f.to_string()))
         );
     }
+}
+
+/// Packets for a node that failed its NIC's MAC check (0 without authentication).
+fn failed(node: &aether_network::NodeStats) -> u64 {
+    node.auth_failed.unwrap_or(0)
 }
 
 #[cfg(test)]

@@ -1029,7 +1029,10 @@ impl Scenario {
                 }
             }
         }
-        let net = Network::from_plan(&self.plan, seed);
+        let mut net = Network::from_plan(&self.plan, seed);
+        for spec in &self.nodes {
+            net.set_nic_period(spec.id, spec.params.period);
+        }
         let mut sim = Simulation::new(
             stations,
             net,

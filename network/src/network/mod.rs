@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use slotmap::SlotMap;
 
+use crate::auth::Auth;
 use crate::class::LinkClasses;
 use crate::config::{NetworkConfig, Switching};
 use crate::error::{ConfigError, NicError, SendError};
@@ -81,6 +82,8 @@ pub struct Network {
     /// By link class, the last packet size serialized and its serialization time: most
     /// packets of a run have the same size, and this spares a division per hop.
     serializations: Vec<(u64, Time)>,
+    /// The NICs' time to compute and check MACs, when packets are authenticated.
+    auth: Option<Auth>,
 }
 
 /// Most spare payload vectors kept for reuse.
@@ -113,11 +116,15 @@ impl Network {
             faults: Faults::new(seed),
             clock: 0,
             types: HashMap::default(),
-            drops: DropStats::default(),
+            drops: DropStats {
+                auth_failed: plan.auth.map(|_| 0),
+                ..DropStats::default()
+            },
             spare: Vec::new(),
             arrivals: plan.arrivals.clone(),
             hops: None,
             serializations: vec![(0, 0); plan.classes.all().len()],
+            auth: plan.auth.as_ref().map(|config| Auth::new(config, nodes)),
         }
     }
 
@@ -129,6 +136,20 @@ impl Network {
     /// The network clock: the largest `until` given to [`Network::advance`].
     pub fn clock(&self) -> Time {
         self.clock
+    }
+
+    /// Sets the clock period (fs) of `node`'s NIC, in which `[network.auth]` counts the
+    /// cycles to compute and to check a MAC (a NIC whose period is not set takes no time;
+    /// a node not on the network is ignored).
+    pub fn set_nic_period(&mut self, node: u32, period: Time) {
+        if let Some(auth) = self.auth.as_mut() {
+            auth.set_period(node as usize, period);
+        }
+    }
+
+    /// Whether packets carry a MAC (`[network.auth]`).
+    pub fn authenticated(&self) -> bool {
+        self.auth.is_some()
     }
 
     /// Records every hop from now on ([`Network::hops`]).
@@ -373,12 +394,17 @@ impl Network {
     fn inject(&mut self, now: Time, msg: Message, via_tx: bool) {
         let (src, dst) = (msg.src, msg.dst.node);
         self.nics[dst as usize].inbound += 1;
+        // A packet for another node leaves its NIC once its MAC is computed.
+        let signed = match &self.auth {
+            Some(auth) if src != dst => now.saturating_add(auth.sign(src)),
+            _ => now,
+        };
         let key = self.packets.insert(Packet {
             bits: self.header.packet_bits(msg.payload.len()),
             msg,
             in_tx_queue: via_tx && src != dst,
             sent_at: now,
-            tail_at: now,
+            tail_at: signed,
             corrupt: false,
         });
         if src == dst {
@@ -392,9 +418,9 @@ impl Network {
                 node: src,
                 direction: Direction::Out,
             };
-            Some((now, event))
+            Some((signed, event))
         } else {
-            self.next_step(key, src, dst, now, now)
+            self.next_step(key, src, dst, signed, signed)
         };
         if let Some((ready, event)) = first {
             if via_tx {
@@ -477,8 +503,7 @@ impl Network {
                     },
                 )
             } else {
-                let time = tail.saturating_add(self.nic_latency);
-                (time, Event::Deliver { packet: key })
+                (self.placement(tail, dst), Event::Deliver { packet: key })
             };
             return Some((time, event));
         }
@@ -517,9 +542,19 @@ impl Network {
                 self.forward(key, node, dst, sent.head, sent.tail);
             }
             Direction::In => {
-                let at = sent.tail.saturating_add(self.nic_latency);
+                let at = self.placement(sent.tail, node);
                 self.schedule_delivery(at, key, node);
             }
+        }
+    }
+
+    /// When a packet whose last bit reached the NIC of `node` at `tail` is placed in its
+    /// inbox (or, failing its MAC check, discarded): after the NIC latency and the check.
+    fn placement(&self, tail: Time, node: u32) -> Time {
+        let at = tail.saturating_add(self.nic_latency);
+        match &self.auth {
+            Some(auth) => at.saturating_add(auth.verify(node)),
+            None => at,
         }
     }
 
@@ -575,8 +610,9 @@ impl Network {
         }
         if fate.corrupted {
             state.corrupted += 1;
-            if self.switching == Switching::StoreAndForward {
-                // The next router checks the CRC before forwarding.
+            if self.switching == Switching::StoreAndForward && self.auth.is_none() {
+                // The next router checks the CRC before forwarding; with a MAC, the
+                // receiving NIC's check rejects the packet instead.
                 self.drops.corrupted += 1;
                 self.discard(key);
                 return;
@@ -597,7 +633,13 @@ impl Network {
         nic.inbound -= 1;
         nic.arrived();
         if packet.corrupt {
-            self.drops.corrupted += 1;
+            match self.drops.auth_failed.as_mut() {
+                Some(failed) => {
+                    *failed += 1;
+                    nic.counters.auth_failed += 1;
+                }
+                None => self.drops.corrupted += 1,
+            }
             self.recycle(packet.msg.payload);
             return;
         }
@@ -694,6 +736,7 @@ impl Network {
                         latency_mean: mean(n.latency_sum, n.received),
                         nic_out: self.port_stats(node as u32, Direction::Out),
                         nic_in: self.port_stats(node as u32, Direction::In),
+                        auth_failed: self.auth.as_ref().map(|_| n.auth_failed),
                     }
                 })
                 .collect(),
@@ -704,6 +747,8 @@ impl Network {
     }
 }
 
+#[cfg(test)]
+mod auth_tests;
 mod plan;
 #[cfg(test)]
 mod tests;

@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use crate::auth::AuthConfig;
 use crate::class::LinkClasses;
 use crate::config::{NetworkConfig, Switching};
 use crate::error::ConfigError;
@@ -26,6 +27,7 @@ pub struct NetworkPlan {
     pub(super) topology: Arc<Topology>,
     pub(super) classes: Arc<LinkClasses>,
     pub(super) arrivals: Arc<ArrivalBound>,
+    pub(super) auth: Option<AuthConfig>,
 }
 
 /// How many packets can finish crossing into a node within a stretch of time: each
@@ -97,7 +99,11 @@ impl NetworkPlan {
                 "a network needs 1 to {MAX_NODES} nodes, not {nodes}"
             )));
         }
-        config.header.validate()?;
+        let header = HeaderLayout {
+            mac: config.auth.as_ref().map_or(Ok(0), AuthConfig::validate)?,
+            ..config.header
+        };
+        header.validate()?;
         if config.nic_bandwidth == Some(0) {
             return Err(ConfigError::Nodes("nic_bandwidth must be positive".into()));
         }
@@ -127,7 +133,7 @@ impl NetworkPlan {
         Ok(NetworkPlan {
             nodes,
             switching: config.switching,
-            header: config.header,
+            header,
             nic_latency: config.nic_latency,
             tx_capacity: config.tx_queue as usize,
             inbox_capacity: config.inbox_capacity as usize,
@@ -135,6 +141,7 @@ impl NetworkPlan {
             topology: Arc::new(topology),
             classes: Arc::new(classes),
             arrivals: Arc::new(arrivals),
+            auth: config.auth,
         })
     }
 

@@ -8,11 +8,11 @@ use crate::link::Window;
 use crate::time::serialization_time;
 use proptest::prelude::*;
 
-const BW: u64 = 1_000_000_000; // 1 Gbit/s: 1 bit = 1 ns = 1_000_000 fs
-const LAT: Time = 7_000_000;
-const ROUTER: Time = 3_000_000;
+pub(super) const BW: u64 = 1_000_000_000; // 1 Gbit/s: 1 bit = 1 ns = 1_000_000 fs
+pub(super) const LAT: Time = 7_000_000;
+pub(super) const ROUTER: Time = 3_000_000;
 
-fn config() -> NetworkConfig {
+pub(super) fn config() -> NetworkConfig {
     NetworkConfig {
         link: LinkClassConfig {
             bandwidth: Some(BW),
@@ -24,7 +24,13 @@ fn config() -> NetworkConfig {
     }
 }
 
-fn msg(src: u32, dst: u32, inbox: u16, reply_to: Option<Address>, len: usize) -> Message {
+pub(super) fn msg(
+    src: u32,
+    dst: u32,
+    inbox: u16,
+    reply_to: Option<Address>,
+    len: usize,
+) -> Message {
     Message {
         src,
         dst: Address::new(dst, inbox),
@@ -35,7 +41,7 @@ fn msg(src: u32, dst: u32, inbox: u16, reply_to: Option<Address>, len: usize) ->
 }
 
 /// Runs every pending event, returning the deliveries.
-fn drain(net: &mut Network) -> Vec<Delivery> {
+pub(super) fn drain(net: &mut Network) -> Vec<Delivery> {
     let mut out = Vec::new();
     while let Some(t) = net.next_event_time() {
         net.advance(t, &mut out);
@@ -43,7 +49,7 @@ fn drain(net: &mut Network) -> Vec<Delivery> {
     out
 }
 
-fn ser(bits: u64) -> Time {
+pub(super) fn ser(bits: u64) -> Time {
     serialization_time(bits, BW)
 }
 
@@ -328,7 +334,7 @@ fn bad_calls_are_errors() {
     assert!(Network::new(&config(), 0, 1).is_err());
 }
 
-fn mesh(width: u32, height: u32) -> NetworkConfig {
+pub(super) fn mesh(width: u32, height: u32) -> NetworkConfig {
     NetworkConfig {
         topology: TopologyConfig::Mesh(GridConfig {
             width,
@@ -1318,6 +1324,7 @@ fn node_and_type_counters_add_up_by_hand() {
         latency_mean: (r + s0 + l) as f64,
         nic_out: None,
         nic_in: None,
+        auth_failed: None,
     };
     let receiver = NodeStats {
         sent: 0,
@@ -1333,6 +1340,7 @@ fn node_and_type_counters_add_up_by_hand() {
         latency_mean: (2 * r + 2 * s1 + s3 + 2 * l) as f64 / 2.0,
         nic_out: None,
         nic_in: None,
+        auth_failed: None,
     };
     assert_eq!(stats.nodes, vec![sender, receiver]);
     let of = |sent, bits, delivered, returned| TypeStats {
