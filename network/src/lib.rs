@@ -57,6 +57,7 @@ pub use config::{
     GridConfig, LinkAssignment, LinkClassConfig, NetworkConfig, Switching, TopologyConfig,
 };
 pub use error::{ConfigError, NicError, SendError};
+pub use fault::intact_probability;
 pub use header::HeaderLayout;
 pub use link::{LinkParams, Window};
 pub use message::{Message, RETURNED};
