@@ -25,7 +25,7 @@ use crate::component::{Component, ComponentIo};
 use crate::engine::{Engine, Model, Scheduler, StopReason};
 use crate::local_io::barrier::{Barrier, Tap};
 use crate::local_io::{InputSource, InputStats};
-use crate::node::{Exit, LogRecord, NicOutcome, Node, NodeState};
+use crate::node::{Exit, LogRecord, NicOutcome, Node, NodeState, Settling};
 use crate::time::Time;
 use wakes::NetWakes;
 
@@ -737,10 +737,21 @@ impl World {
                 return;
             };
             let (stop, sliced) = self.stop_cycle(node, timer, edges);
+            // The settled NIC instructions on the way need no visit here (see `Settling`).
+            let lend = self.stepping == Stepping::RunAhead
+                && node.trace.is_none()
+                && node.activity.is_none()
+                && !sliced;
+            let next_input = self.next_input();
             let Station::Node(node) = &mut self.stations[i] else {
                 return;
             };
-            match node.run(stop) {
+            let mut settling = lend.then(|| Settling {
+                net: &mut self.net,
+                now: sched.now(),
+                next_input,
+            });
+            match node.run_settling(stop, settling.as_mut()) {
                 Exit::Limit => {
                     if node.check_budget() {
                         self.slice_resume[i] = sliced;

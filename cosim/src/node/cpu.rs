@@ -21,6 +21,7 @@ use rand_chacha::rand_core::Rng;
 
 use super::fault::{FaultKind, Stack};
 use super::memory::Memory;
+use super::nic::{Running, Settling};
 use super::program::Op;
 use super::{LogRecord, Node, NodeState};
 use crate::time::Time;
@@ -533,15 +534,33 @@ impl Node {
     /// Runs the current process until an exit; the PC is left at the instruction that caused it
     /// (after `halt` for [`Exit::Halt`], at the next one for [`Exit::Limit`]).
     pub fn run(&mut self, stop_cycle: u64) -> Exit {
+        self.run_settling(stop_cycle, None)
+    }
+
+    /// [`Node::run`], performing on the way the NIC instructions that `settling` allows
+    /// (see [`Settling`]) instead of stopping at them.
+    pub fn run_settling(
+        &mut self,
+        stop_cycle: u64,
+        mut settling: Option<&mut Settling<'_>>,
+    ) -> Exit {
+        // Stopped at a NIC or process instruction (a node resumed at its `send`, say): no
+        // need to enter a loop to find it there.
+        if let Op::Outside(opcode) = self.program.fused[self.procs[self.current].pc as usize]
+            && self.cycle < stop_cycle
+            && (settling.is_none() || !matches!(opcode, Opcode::Wait | Opcode::Peek | Opcode::Recv))
+        {
+            return Exit::Outside(opcode);
+        }
         let exit = if self.trace.is_some() {
-            self.run_loop::<TRACED>(stop_cycle)
+            self.run_loop::<TRACED>(stop_cycle, None)
         } else {
             loop {
-                let exit = self.run_loop::<BLOCKS>(stop_cycle);
+                let exit = self.run_loop::<BLOCKS>(stop_cycle, settling.as_deref_mut());
                 if exit.is_some() {
                     break exit;
                 }
-                let exit = self.run_loop::<SINGLE>(stop_cycle);
+                let exit = self.run_loop::<SINGLE>(stop_cycle, None);
                 if exit.is_some() {
                     break exit;
                 }
@@ -565,8 +584,14 @@ impl Node {
     /// The stacks are worked on in their buffers of the configured depths with their depths
     /// in locals, so a push or pop touches no length in memory; entering and leaving costs
     /// no fill or cut of the buffers (see [`StackWords`](super::StackWords)).
+    ///
+    /// The per-block loop performs the NIC instructions that `settling` allows in place.
     #[inline(never)]
-    fn run_loop<const MODE: Mode>(&mut self, stop: u64) -> Option<Exit> {
+    fn run_loop<const MODE: Mode>(
+        &mut self,
+        stop: u64,
+        mut settling: Option<&mut Settling<'_>>,
+    ) -> Option<Exit> {
         let Node {
             id,
             params,
@@ -580,6 +605,7 @@ impl Node {
             counters,
             trace,
             nodes,
+            owners,
             ..
         } = self;
         let program: &super::Program = program;
@@ -628,6 +654,32 @@ impl Node {
                             Flow::Next => {}
                             Flow::Jump => continue $block,
                             Flow::Halt => break $block Some(Exit::Halt),
+                            Flow::Stop(Exit::Outside(opcode)) if settling.is_some() => {
+                                // A NIC or process instruction ends its block: it issues at
+                                // the block's end, `left` cycles before the stop cycle.
+                                let at = (cyc + (before - left)).saturating_mul(core.period);
+                                let running = Running {
+                                    ds: &mut *core.ds,
+                                    sp: core.sp,
+                                    mem: &mut *core.mem,
+                                    owners,
+                                    pid: *current,
+                                    id: core.id,
+                                    addressing: program.image.addressing,
+                                };
+                                let costs = (u64::from(ops[pc].cost), u64::from(params.profile.nic_word));
+                                match settling.as_deref_mut().and_then(|s| s.perform(running, opcode, costs, at, left)) {
+                                    Some(Ok((cycles, sp))) => {
+                                        core.sp = sp;
+                                        left -= cycles;
+                                        retired += 1;
+                                        core.pc = pc + 1;
+                                        continue $block;
+                                    }
+                                    Some(Err(kind)) => break $block Some(Exit::Fault(kind)),
+                                    None => break $block Some(Exit::Outside(opcode)),
+                                }
+                            }
                             Flow::Stop(exit) => {
                                 // Take back the charge of the instructions not run.
                                 let unrun = blocks[pc];

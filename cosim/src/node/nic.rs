@@ -20,6 +20,7 @@ use aether_network::{Address, Message, Network, SendError};
 
 use super::cpu::trace_line;
 use super::fault::{FaultKind, Stack};
+use super::memory::Memory;
 use super::{Node, NodeState, ProcState};
 use crate::local_io::barrier::{Contribution, Tap};
 use crate::local_io::{Output, barrier_port, output_port};
@@ -67,9 +68,168 @@ fn word(address: Address, addressing: Addressing) -> Option<u32> {
     addressing.word(address.node, u32::from(address.inbox))
 }
 
+/// Checks that words `start..start + len` lie inside `mem`.
+fn check_range(mem: &Memory, start: u32, len: u32) -> Result<(), FaultKind> {
+    let size = mem.size();
+    if u64::from(start) + u64::from(len) > u64::from(size) {
+        return Err(FaultKind::MemoryRange(if start < size {
+            size
+        } else {
+            start
+        }));
+    }
+    Ok(())
+}
+
+/// Whether an inbox that process `pid` owns (`owners`: the owner of each inbox id) on
+/// network node `node` holds a message.
+fn has_mail(owners: &[u32], pid: usize, node: u32, net: &Network) -> bool {
+    owners.iter().enumerate().any(|(inbox, &owner)| {
+        owner == pid as u32 && net.poll(node, inbox as u16).is_ok_and(|n| n > 0)
+    })
+}
+
+/// `recv`'s transfer once the oldest message of `inbox` on network node `node` is known to
+/// have a payload of at least `copied` words: the message taken from the inbox and written
+/// to `mem` at `buf` as type, source, reply-to and payload length, then its first `copied`
+/// payload words. Faults (changing nothing) when those words leave the memory.
+fn take_message(
+    net: &mut Network,
+    mem: &mut Memory,
+    (node, inbox): (u32, u16),
+    buf: u32,
+    copied: u32,
+    addressing: Addressing,
+) -> Result<(), FaultKind> {
+    check_range(mem, buf, 4 + copied)?;
+    let Ok(Some(msg)) = net.recv(node, inbox) else {
+        return Err(FaultKind::Nic(format!("inbox {inbox} lost its message")));
+    };
+    let out = mem
+        .slice_mut(buf, 4 + copied)
+        .map_err(FaultKind::HostMemory)?;
+    out[0] = msg.msg_type;
+    out[1] = msg.src;
+    out[2] = match msg.reply_to {
+        None => NONE,
+        Some(to) => word(to, addressing).ok_or_else(|| {
+            FaultKind::Nic(format!(
+                "reply-to address {to:?} does not fit a {addressing} address word"
+            ))
+        })?,
+    };
+    out[3] = msg.payload.len() as u32;
+    out[4..].copy_from_slice(&msg.payload[..copied as usize]);
+    net.recycle(msg.payload);
+    Ok(())
+}
+
 /// An inbox id from a stack word (ids are 16 bits).
 fn inbox_id(word: u32) -> Result<u16, FaultKind> {
     u16::try_from(word).map_err(|_| FaultKind::Nic(format!("inbox {word} does not exist")))
+}
+
+/// What the simulation lends the interpreter so that it can perform, without leaving its
+/// loop, a NIC instruction whose result at the node's own time is already settled (the
+/// cases [`Node::settled`] allows: a `wait` of a process with mail, a `peek` of a
+/// non-empty inbox, a `recv` that [`Network::recv_settled`] allows before the next local
+/// input). Lent only to a node that runs ahead untraced, records no activity, and whose
+/// stop cycle is neither a progress slice nor a pause: then, as long as such instructions
+/// end before the stop cycle, the simulation would run the node on to the same stop cycle
+/// after each of them.
+pub struct Settling<'a> {
+    /// The network.
+    pub net: &'a mut Network,
+    /// The engine's time.
+    pub now: Time,
+    /// The time of the next local input, if any.
+    pub next_input: Option<Time>,
+}
+
+/// The running process as the interpreter holds it, for an instruction of [`Settling`].
+pub(super) struct Running<'a> {
+    /// The data stack's buffer.
+    pub ds: &'a mut [u32],
+    /// The data stack's depth.
+    pub sp: usize,
+    /// Data memory.
+    pub mem: &'a mut Memory,
+    /// The owner pid of each inbox id.
+    pub owners: &'a [u32],
+    /// The running process.
+    pub pid: usize,
+    /// The node.
+    pub id: u32,
+    /// The run's addressing.
+    pub addressing: Addressing,
+}
+
+impl Settling<'_> {
+    /// Performs the NIC instruction `opcode` at the PC of `p`, issuing at time `at`, when its
+    /// result is settled and its cycles (`cost`, plus `nic_word` per payload word a `recv`
+    /// moves) are fewer than `left`, the cycles to the stop cycle: what
+    /// [`Node::outside`] does to the stack and memory; returns the cycles to charge and the
+    /// new stack depth. `None` (nothing changed) when the node must leave the loop for it.
+    pub(super) fn perform(
+        &mut self,
+        p: Running<'_>,
+        opcode: Opcode,
+        (cost, nic_word): (u64, u64),
+        at: Time,
+        left: u64,
+    ) -> Option<Result<(u64, usize), FaultKind>> {
+        let node = net_id(p.id, p.addressing).ok()?;
+        let sp = p.sp;
+        let top = sp.checked_sub(1).map(|i| p.ds[i]);
+        match opcode {
+            Opcode::Wait => {
+                if !has_mail(p.owners, p.pid, node, self.net) || cost >= left {
+                    return None;
+                }
+                let Some(i) = sp.checked_sub(1) else {
+                    return Some(Err(FaultKind::StackUnderflow(Stack::Data)));
+                };
+                // The timeout gives way to the flag: mail is there.
+                p.ds[i] = 1;
+                Some(Ok((cost, sp)))
+            }
+            Opcode::Peek => {
+                let inbox = inbox_id(top?).ok()?;
+                let msg_type = self.net.peek(node, inbox).ok()??.msg_type;
+                if cost >= left {
+                    return None;
+                }
+                p.ds[sp - 1] = msg_type;
+                Some(Ok((cost, sp)))
+            }
+            Opcode::Recv => {
+                let inbox = inbox_id(top?).ok()?;
+                if !self.net.recv_settled(node, inbox, self.now, at)
+                    || self.next_input.is_some_and(|t| t <= at)
+                {
+                    return None;
+                }
+                if sp < 3 {
+                    return Some(Err(FaultKind::StackUnderflow(Stack::Data)));
+                }
+                let (buf, max) = (p.ds[sp - 3], p.ds[sp - 2]);
+                let len = self.net.peek(node, inbox).ok()??.payload.len() as u32;
+                let copied = len.min(max);
+                let cycles = cost + u64::from(copied) * nic_word;
+                if cycles >= left {
+                    return None;
+                }
+                if let Err(kind) =
+                    take_message(self.net, p.mem, (node, inbox), buf, copied, p.addressing)
+                {
+                    return Some(Err(kind));
+                }
+                p.ds[sp - 3] = len;
+                Some(Ok((cycles, sp - 2)))
+            }
+            _ => None,
+        }
+    }
 }
 
 impl Node {
@@ -101,19 +261,6 @@ impl Node {
             return Err(FaultKind::StackOverflow(Stack::Data));
         }
         ds.push(value);
-        Ok(())
-    }
-
-    /// Checks that words `start..start + len` lie inside the memory.
-    fn check_range(&self, start: u32, len: u32) -> Result<(), FaultKind> {
-        let size = self.mem.size();
-        if u64::from(start) + u64::from(len) > u64::from(size) {
-            return Err(FaultKind::MemoryRange(if start < size {
-                size
-            } else {
-                start
-            }));
-        }
         Ok(())
     }
 
@@ -156,11 +303,8 @@ impl Node {
 
     /// Whether an inbox of the running process holds a message.
     fn has_mail(&self, net: &Network) -> bool {
-        let Ok(node) = net_id(self.id, self.addressing()) else {
-            return false;
-        };
-        self.inboxes_of(self.current)
-            .any(|inbox| net.poll(node, inbox).is_ok_and(|n| n > 0))
+        net_id(self.id, self.addressing())
+            .is_ok_and(|node| has_mail(&self.owners, self.current, node, net))
     }
 
     /// Whether `opcode` at the PC gives the same result at the node's own time as at the
@@ -267,7 +411,7 @@ impl Node {
             }
             Opcode::Send => {
                 let [buf, len, msg_type, dst, reply] = self.peek_args()?;
-                self.check_range(buf, len)?;
+                check_range(&self.mem, buf, len)?;
                 let mut payload = net.payload_buffer();
                 self.mem.read_into(buf, len, &mut payload);
                 let node = net_id(id, addressing)?;
@@ -320,9 +464,8 @@ impl Node {
             Opcode::Recv => {
                 let [buf, max, inbox] = self.peek_args()?;
                 let inbox16 = inbox_id(inbox)?;
-                let waiting = net
-                    .peek(net_id(id, addressing)?, inbox16)
-                    .map_err(Self::nic_fault)?;
+                let node = net_id(id, addressing)?;
+                let waiting = net.peek(node, inbox16).map_err(Self::nic_fault)?;
                 let Some(len) = waiting.map(|m| m.payload.len() as u32) else {
                     self.pop_args::<3>()?;
                     self.push_result(NONE)?;
@@ -330,27 +473,7 @@ impl Node {
                     return Ok(NicOutcome::Continue);
                 };
                 let copied = len.min(max);
-                self.check_range(buf, 4 + copied)?;
-                let Ok(Some(msg)) = net.recv(net_id(id, addressing)?, inbox16) else {
-                    return Err(FaultKind::Nic(format!("inbox {inbox} lost its message")));
-                };
-                let out = self
-                    .mem
-                    .slice_mut(buf, 4 + copied)
-                    .map_err(FaultKind::HostMemory)?;
-                out[0] = msg.msg_type;
-                out[1] = msg.src;
-                out[2] = match msg.reply_to {
-                    None => NONE,
-                    Some(to) => word(to, addressing).ok_or_else(|| {
-                        FaultKind::Nic(format!(
-                            "reply-to address {to:?} does not fit a {addressing} address word"
-                        ))
-                    })?,
-                };
-                out[3] = len;
-                out[4..].copy_from_slice(&msg.payload[..copied as usize]);
-                net.recycle(msg.payload);
+                take_message(net, &mut self.mem, (node, inbox16), buf, copied, addressing)?;
                 self.pop_args::<3>()?;
                 self.push_result(len)?;
                 self.retire(opcode, u64::from(copied));

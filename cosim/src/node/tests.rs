@@ -544,3 +544,86 @@ fn node_seeds_are_splitmix64_outputs() {
     let seed = GAMMA ^ GAMMA.wrapping_mul(2);
     assert_eq!(node_seed(seed, 0), published[1]);
 }
+
+/// A receiver of two messages (types 5 and 6, payloads [7, 8, 9] and [4]) delivered by
+/// 1 µs: node 0 at the edge of 1 µs, with the network advanced to it.
+fn mail_at_one_us(instrs: &[(Opcode, i64)]) -> (Node, aether_network::Network) {
+    use aether_network::{Address, Message};
+    let mut net = network(2);
+    for (msg_type, payload) in [(5, vec![7, 8, 9]), (6, vec![4])] {
+        let msg = Message {
+            src: 1,
+            dst: Address::new(0, 0),
+            reply_to: None,
+            msg_type,
+            payload,
+        };
+        net.send(0, msg).expect("sent");
+    }
+    let one_us = 1_000_000_000;
+    net.advance(one_us, &mut Vec::new());
+    assert_eq!(net.poll(0, 0), Ok(2));
+    let params = NodeParams::default();
+    let program = Arc::new(Program::new(image(instrs), &params.profile));
+    let mut n = Node::new(0, params, program, 0, 2, 7).expect("valid node");
+    n.cycle = n.edge_at_or_after(one_us);
+    (n, net)
+}
+
+/// A `wait` with mail, `peek`s of a non-empty inbox and a settled `recv` (a payload cut
+/// to the buffer) run inside the interpreter's loop when the simulation lends it the
+/// network: the same stack, memory, cycles and count as performing each at the node's
+/// time with `Node::outside`, in one call. A `recv` with a local input due by its time
+/// is left to the simulation, untouched.
+#[test]
+fn settled_nic_instructions_run_in_the_loop_as_outside_would() {
+    let prog = [
+        (Push, -1),
+        (Wait, 0),
+        (Drop, 0),
+        (Push, 0),
+        (Peek, 0),
+        (Push, 100),
+        (Push, 2),
+        (Push, 0),
+        (Recv, 0),
+        (Push, 0),
+        (Peek, 0),
+        (Halt, 0),
+    ];
+    let (mut want, mut net) = mail_at_one_us(&prog);
+    run_on_net(&mut want, &mut net);
+    assert_eq!(want.state, NodeState::Halted);
+    assert_eq!(want.procs[0].ds, vec![5, 3, 6]);
+    assert_eq!(
+        (100..106).map(|a| want.mem[a]).collect::<Vec<_>>(),
+        [5, 1, u32::MAX, 3, 7, 8]
+    );
+
+    let (mut n, mut net) = mail_at_one_us(&prog);
+    let now = n.time();
+    let mut settling = Settling {
+        net: &mut net,
+        now,
+        next_input: None,
+    };
+    assert_eq!(n.run_settling(u64::MAX, Some(&mut settling)), RunExit::Halt);
+    assert_eq!(n.procs[0].ds, want.procs[0].ds);
+    assert_eq!(
+        n.mem.iter().collect::<Vec<_>>(),
+        want.mem.iter().collect::<Vec<_>>()
+    );
+    assert_eq!((n.cycle, n.counters), (want.cycle, want.counters));
+    assert_eq!(net.poll(0, 0), Ok(1));
+
+    let (mut n, mut net) = mail_at_one_us(&prog);
+    let mut settling = Settling {
+        net: &mut net,
+        now,
+        next_input: Some(now),
+    };
+    let exit = n.run_settling(u64::MAX, Some(&mut settling));
+    assert_eq!((exit, n.procs[0].pc), (RunExit::Outside(Recv), 8));
+    assert_eq!(n.procs[0].ds, vec![5, 100, 2, 0]);
+    assert_eq!(net.poll(0, 0), Ok(2));
+}
