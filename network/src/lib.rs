@@ -47,7 +47,6 @@ mod port;
 mod routing;
 mod stats;
 mod time;
-mod times;
 mod topology;
 mod units;
 

@@ -1,11 +1,11 @@
 //! A node's NIC: its inboxes and the occupancy of its transmit queue.
 
-use std::collections::VecDeque;
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, VecDeque};
 
 use crate::error::NicError;
 use crate::message::Message;
 use crate::time::Time;
-use crate::times::TimeHeap;
 
 /// One node's traffic counters, kept in its NIC so that a send or a delivery touches one
 /// record of the node instead of one per counter array.
@@ -44,11 +44,11 @@ pub struct Nic {
     /// Inboxes by id: `Some` open, `None` closed; ids past the end were never opened.
     inboxes: Vec<Option<VecDeque<Message>>>,
     /// Ready times of queued packets whose first hop is not yet scheduled.
-    tx_waiting: TimeHeap,
+    tx_waiting: BinaryHeap<Reverse<Time>>,
     /// End times of first hops already scheduled.
-    tx_leaving: TimeHeap,
+    tx_leaving: BinaryHeap<Reverse<Time>>,
     /// Times of the deliveries to this node already scheduled.
-    arriving: TimeHeap,
+    arriving: BinaryHeap<Reverse<Time>>,
 }
 
 impl Nic {
@@ -59,9 +59,9 @@ impl Nic {
             inbound: 0,
             counters: NicCounters::default(),
             inboxes: vec![Some(VecDeque::new())],
-            tx_waiting: TimeHeap::default(),
-            tx_leaving: TimeHeap::default(),
-            arriving: TimeHeap::default(),
+            tx_waiting: BinaryHeap::new(),
+            tx_leaving: BinaryHeap::new(),
+            arriving: BinaryHeap::new(),
         }
     }
 
@@ -117,7 +117,7 @@ impl Nic {
 
     /// Packets in the transmit queue at `now` (forgetting those that left by then).
     pub fn tx_occupancy(&mut self, now: Time) -> usize {
-        while self.tx_leaving.peek().is_some_and(|t| t <= now) {
+        while self.tx_leaving.peek().is_some_and(|t| t.0 <= now) {
             self.tx_leaving.pop();
         }
         self.tx_waiting.len() + self.tx_leaving.len()
@@ -125,23 +125,23 @@ impl Nic {
 
     /// Packets in the transmit queue at `now`, as [`Nic::tx_occupancy`] counts them.
     pub fn tx_queued(&self, now: Time) -> usize {
-        self.tx_waiting.len() + self.tx_leaving.iter().filter(|&t| t > now).count()
+        self.tx_waiting.len() + self.tx_leaving.iter().filter(|t| t.0 > now).count()
     }
 
     /// A packet entered the transmit queue; its first hop is due at `ready`.
     pub fn tx_enter(&mut self, ready: Time) {
-        self.tx_waiting.push(ready);
+        self.tx_waiting.push(Reverse(ready));
     }
 
     /// The earliest waiting packet got its first hop, which ends at `end`.
     pub fn tx_scheduled(&mut self, end: Time) {
         self.tx_waiting.pop();
-        self.tx_leaving.push(end);
+        self.tx_leaving.push(Reverse(end));
     }
 
     /// A delivery to this node is scheduled at `at`.
     pub fn arrival_scheduled(&mut self, at: Time) {
-        self.arriving.push(at);
+        self.arriving.push(Reverse(at));
     }
 
     /// The earliest scheduled delivery took place (deliveries happen in time order).
@@ -151,13 +151,13 @@ impl Nic {
 
     /// The time of the earliest delivery scheduled to this node, if any.
     pub fn next_arrival(&self) -> Option<Time> {
-        self.arriving.peek()
+        self.arriving.peek().map(|t| t.0)
     }
 
     /// The earliest time the transmit queue's occupancy is known to change.
     pub fn tx_free_at(&self) -> Option<Time> {
-        let waiting = self.tx_waiting.peek();
-        let leaving = self.tx_leaving.peek();
+        let waiting = self.tx_waiting.peek().map(|t| t.0);
+        let leaving = self.tx_leaving.peek().map(|t| t.0);
         match (waiting, leaving) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
