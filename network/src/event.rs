@@ -170,6 +170,25 @@ mod tests {
         }
     }
 
+    /// As the queue's documentation says: an event no earlier than the last one in the
+    /// sorted run (an equal time included) is appended to it; only an earlier one goes into
+    /// the heap.
+    #[test]
+    fn events_in_time_order_stay_out_of_the_heap() {
+        let mut q = EventQueue::default();
+        for (n, t) in [(1, 3), (2, 3), (3, 5), (4, 9)] {
+            q.push(t, deliver(n));
+        }
+        assert_eq!((q.run.len(), q.heap.len()), (4, 0));
+        q.push(4, deliver(5));
+        assert_eq!((q.run.len(), q.heap.len()), (4, 1));
+        q.push(9, deliver(6));
+        assert_eq!((q.run.len(), q.heap.len()), (5, 1));
+        let order: Vec<_> = std::iter::from_fn(|| q.pop_until(9)).collect();
+        let expected = [(3, 1), (3, 2), (4, 5), (5, 3), (9, 4), (9, 6)];
+        assert_eq!(order, expected.map(|(t, n)| (t, deliver(n))));
+    }
+
     #[test]
     fn pop_until_respects_bound() {
         let mut q = EventQueue::default();
