@@ -147,11 +147,6 @@ impl Network {
         }
     }
 
-    /// Whether packets carry a MAC (`[network.auth]`).
-    pub fn authenticated(&self) -> bool {
-        self.auth.is_some()
-    }
-
     /// Records every hop from now on ([`Network::hops`]).
     pub fn record_hops(&mut self) {
         self.hops.get_or_insert_default();
