@@ -1558,11 +1558,12 @@ fn the_budget_faults_at_the_first_boundary_past_it_or_counts_a_miss() {
             ),
             (2, 1, first)
         );
-        // Counted, not faulting: 11 cycles against budgets of 10 and 11.
+        // Counted, not faulting: 11 cycles against budgets of 5 (the budget that faults
+        // at the sixth push above), 10 and 11; every push runs.
         let length = 10 * c(Push) + c(Halt);
-        for (b, misses) in [(length - 1, 1), (length, 0)] {
-            let (fault, _, counters) = run(&pushes, b, false, stepping);
-            assert_eq!(fault, None, "{stepping:?}");
+        for (b, misses) in [(5, 1), (length - 1, 1), (length, 0)] {
+            let (fault, ds, counters) = run(&pushes, b, false, stepping);
+            assert_eq!((fault, ds.len()), (None, 10), "budget {b} {stepping:?}");
             assert_eq!(
                 (counters.deadline_misses, counters.largest_activation),
                 (misses, length),
