@@ -123,6 +123,13 @@ fn run_stops_before_the_first_instruction_issuing_at_the_stop_cycle() {
         let mut n = node(code);
         assert_eq!(n.run(2), RunExit::Limit, "{end:?}");
         assert_eq!((n.cycle, n.procs[0].pc), (2, 2));
+        // Resumed there with the stop cycle reached, or passed, it stays there.
+        assert_eq!(
+            (n.run(2), n.run(1)),
+            (RunExit::Limit, RunExit::Limit),
+            "{end:?}"
+        );
+        assert_eq!((n.cycle, n.procs[0].pc), (2, 2));
         assert_eq!(n.run(3), end);
     }
 }
@@ -613,6 +620,19 @@ fn settled_nic_instructions_run_in_the_loop_as_outside_would() {
         n.mem.iter().collect::<Vec<_>>(),
         want.mem.iter().collect::<Vec<_>>()
     );
+    assert_eq!((n.cycle, n.counters), (want.cycle, want.counters));
+    assert_eq!(net.poll(0, 0), Ok(1));
+
+    // Resumed at the `wait` (where a run without the network stops), the same.
+    let (mut n, mut net) = mail_at_one_us(&prog);
+    assert_eq!(n.run(u64::MAX), RunExit::Outside(Wait));
+    let mut settling = Settling {
+        net: &mut net,
+        now,
+        next_input: None,
+    };
+    assert_eq!(n.run_settling(u64::MAX, Some(&mut settling)), RunExit::Halt);
+    assert_eq!(n.procs[0].ds, want.procs[0].ds);
     assert_eq!((n.cycle, n.counters), (want.cycle, want.counters));
     assert_eq!(net.poll(0, 0), Ok(1));
 
