@@ -186,6 +186,21 @@ mod tests {
         assert_eq!((m.resident(), m.load(2)), (PAGE, Some(5)));
     }
 
+    /// Memory a program never touches costs nothing (the module's documentation): growth
+    /// allocates the pages up to the word written and no more, however long the prefix
+    /// already is. (`Vec::try_reserve_exact` gets exactly what it asks for from std's
+    /// allocator.)
+    #[test]
+    fn growth_allocates_only_the_pages_up_to_the_word_written() {
+        let mut m = Memory::new(1 << 20, &[7; 3 * PAGE]).expect("host memory");
+        assert_eq!((m.resident(), m.words.capacity()), (3 * PAGE, 3 * PAGE));
+        *m.slot(4 * PAGE as u32).expect("inside") = 1;
+        assert_eq!((m.resident(), m.words.capacity()), (5 * PAGE, 5 * PAGE));
+        m.slice_mut(6 * PAGE as u32, 2).expect("host memory")[1] = 2;
+        assert_eq!((m.resident(), m.words.capacity()), (7 * PAGE, 7 * PAGE));
+        assert_eq!(m.iter().sum::<u32>(), 7 * 3 * PAGE as u32 + 1 + 2);
+    }
+
     /// A memory equals exactly the words it holds, its size included and unwritten words
     /// as zero (what `isa_oracle` compares with its reference machine's memory).
     #[test]
