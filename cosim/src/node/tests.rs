@@ -607,34 +607,28 @@ fn settled_nic_instructions_run_in_the_loop_as_outside_would() {
         [5, 1, u32::MAX, 3, 7, 8]
     );
 
-    let (mut n, mut net) = mail_at_one_us(&prog);
-    let now = n.time();
-    let mut settling = Settling {
-        net: &mut net,
-        now,
-        next_input: None,
-    };
-    assert_eq!(n.run_settling(u64::MAX, Some(&mut settling)), RunExit::Halt);
-    assert_eq!(n.procs[0].ds, want.procs[0].ds);
-    assert_eq!(
-        n.mem.iter().collect::<Vec<_>>(),
-        want.mem.iter().collect::<Vec<_>>()
-    );
-    assert_eq!((n.cycle, n.counters), (want.cycle, want.counters));
-    assert_eq!(net.poll(0, 0), Ok(1));
-
-    // Resumed at the `wait` (where a run without the network stops), the same.
-    let (mut n, mut net) = mail_at_one_us(&prog);
-    assert_eq!(n.run(u64::MAX), RunExit::Outside(Wait));
-    let mut settling = Settling {
-        net: &mut net,
-        now,
-        next_input: None,
-    };
-    assert_eq!(n.run_settling(u64::MAX, Some(&mut settling)), RunExit::Halt);
-    assert_eq!(n.procs[0].ds, want.procs[0].ds);
-    assert_eq!((n.cycle, n.counters), (want.cycle, want.counters));
-    assert_eq!(net.poll(0, 0), Ok(1));
+    let now = mail_at_one_us(&prog).0.time();
+    // From the start, and resumed at the `wait` (where a run without the network stops).
+    for resumed in [false, true] {
+        let (mut n, mut net) = mail_at_one_us(&prog);
+        if resumed {
+            assert_eq!(n.run(u64::MAX), RunExit::Outside(Wait));
+        }
+        let mut settling = Settling {
+            net: &mut net,
+            now,
+            next_input: None,
+        };
+        let exit = n.run_settling(u64::MAX, Some(&mut settling));
+        assert_eq!(exit, RunExit::Halt, "resumed: {resumed}");
+        assert_eq!(n.procs[0].ds, want.procs[0].ds);
+        assert_eq!(
+            n.mem.iter().collect::<Vec<_>>(),
+            want.mem.iter().collect::<Vec<_>>()
+        );
+        assert_eq!((n.cycle, n.counters), (want.cycle, want.counters));
+        assert_eq!(net.poll(0, 0), Ok(1));
+    }
 
     let (mut n, mut net) = mail_at_one_us(&prog);
     let mut settling = Settling {
