@@ -555,6 +555,14 @@ fn node_seeds_are_splitmix64_outputs() {
 /// A receiver of two messages (types 5 and 6, payloads [7, 8, 9] and [4]) delivered by
 /// 1 µs: node 0 at the edge of 1 µs, with the network advanced to it.
 fn mail_at_one_us(instrs: &[(Opcode, i64)]) -> (Node, aether_network::Network) {
+    mail_at_one_us_with(instrs, NodeParams::default())
+}
+
+/// [`mail_at_one_us`] with node parameters `params`.
+fn mail_at_one_us_with(
+    instrs: &[(Opcode, i64)],
+    params: NodeParams,
+) -> (Node, aether_network::Network) {
     use aether_network::{Address, Message};
     let mut net = network(2);
     for (msg_type, payload) in [(5, vec![7, 8, 9]), (6, vec![4])] {
@@ -570,7 +578,6 @@ fn mail_at_one_us(instrs: &[(Opcode, i64)]) -> (Node, aether_network::Network) {
     let one_us = 1_000_000_000;
     net.advance(one_us, &mut Vec::new());
     assert_eq!(net.poll(0, 0), Ok(2));
-    let params = NodeParams::default();
     let program = Arc::new(Program::new(image(instrs), &params.profile));
     let mut n = Node::new(0, params, program, 0, 2, 7).expect("valid node");
     n.cycle = n.edge_at_or_after(one_us);
@@ -640,4 +647,133 @@ fn settled_nic_instructions_run_in_the_loop_as_outside_would() {
     assert_eq!((exit, n.procs[0].pc), (RunExit::Outside(Recv), 8));
     assert_eq!(n.procs[0].ds, vec![5, 100, 2, 0]);
     assert_eq!(net.poll(0, 0), Ok(2));
+}
+
+/// docs/isa.md, `recv ( buf max inbox -- len )` and its cost (8 cycles plus `nic.word`
+/// per payload word copied, here `nic.word = 3`), performed in the loop: with exactly its
+/// three arguments on the stack, or two words (11, 12) below them, it takes them from the
+/// top, leaves the words below, and pushes the length 3 of the oldest message (type 5 from
+/// node 1, no reply-to, payload [7, 8, 9], 2 words copied at `buf + 4`); the pushes, the
+/// `recv` and the `halt` take 1 cycle each but the `recv`'s 8 + 2 × 3. With two words
+/// only it underflows at the `recv` and takes nothing. Performing them at the node's time
+/// with `Node::outside` gives the same.
+#[test]
+fn a_settled_recv_takes_its_arguments_from_the_top_and_charges_nic_word_per_word() {
+    let params = NodeParams {
+        profile: Arc::new(TimingProfile {
+            nic_word: 3,
+            ..TimingProfile::default()
+        }),
+        ..NodeParams::default()
+    };
+    let run = |prog: &[(Opcode, i64)], in_loop: bool| {
+        let (mut n, mut net) = mail_at_one_us_with(prog, params.clone());
+        let start = n.cycle;
+        if in_loop {
+            let mut settling = Settling {
+                now: n.time(),
+                net: &mut net,
+                next_input: None,
+            };
+            match n.run_settling(u64::MAX, Some(&mut settling)) {
+                RunExit::Fault(kind) => n.raise(kind),
+                exit => assert_eq!(exit, RunExit::Halt),
+            }
+        } else {
+            run_on_net(&mut n, &mut net);
+        }
+        (n, start, net.poll(0, 0))
+    };
+    for below in [vec![], vec![(Push, 11), (Push, 12)]] {
+        let mut prog = below.clone();
+        prog.extend([(Push, 100), (Push, 2), (Push, 0), (Recv, 0), (Halt, 0)]);
+        let mut want = vec![11, 12];
+        want.truncate(below.len());
+        want.push(3);
+        for in_loop in [true, false] {
+            let (n, start, left) = run(&prog, in_loop);
+            assert_eq!((n.state, n.fault.as_ref()), (NodeState::Halted, None));
+            assert_eq!(n.procs[0].ds, want, "{below:?} in loop {in_loop}");
+            assert_eq!(
+                (100..106).map(|a| n.mem[a]).collect::<Vec<_>>(),
+                [5, 1, u32::MAX, 3, 7, 8]
+            );
+            let cycles = below.len() as u64 + 3 + (8 + 2 * 3) + 1;
+            assert_eq!(n.cycle - start, cycles, "{below:?} in loop {in_loop}");
+            assert_eq!(n.counters.instructions, below.len() as u64 + 5);
+            assert_eq!(left, Ok(1));
+        }
+    }
+    for in_loop in [true, false] {
+        let (n, _, left) = run(&[(Push, 2), (Push, 0), (Recv, 0), (Halt, 0)], in_loop);
+        let fault = n.fault.expect("a fault");
+        assert_eq!(
+            (fault.kind, fault.pc),
+            ("stack_underflow", 2),
+            "in loop {in_loop}"
+        );
+        assert_eq!(left, Ok(2));
+    }
+}
+
+/// `Node::settled` and `Node::decided_alone` as their documentation defines them, with
+/// the engine at the node's own time, checked at each `yield`: with two messages waiting
+/// in inbox 0 (which process 0 owns) and inbox 0 on top of the stack, a `wait`, a `peek`
+/// and a `recv` are settled, and no other instruction; with inbox 1 (not open) on top,
+/// only the `wait`. Every instruction but a `send` is decided alone, save a `close` of the
+/// inbox on top and an `exit` while they would close an inbox that holds mail. Once both
+/// messages are taken (lengths 3 and 1), nothing is settled, and only the `send` is not
+/// decided alone.
+#[test]
+fn settled_and_decided_alone_follow_their_definitions() {
+    let take = [(Push, 100), (Push, 4), (Push, 0), (Recv, 0)];
+    let mut prog = vec![
+        (Push, 0),
+        (Yield, 0),
+        (Push, 1),
+        (Yield, 0),
+        (Drop, 0),
+        (Drop, 0),
+    ];
+    prog.extend(take.repeat(2));
+    prog.extend([(Push, 0), (Yield, 0), (Halt, 0)]);
+    let mut want: std::collections::VecDeque<(&[Opcode], &[Opcode])> = [
+        (&[Recv, Peek, Wait][..], &[Send, Close, Exit][..]),
+        (&[Wait], &[Send, Exit]),
+        (&[], &[Send]),
+    ]
+    .into();
+    let ops = [
+        Open, Close, Send, Recv, Poll, Peek, Wait, Sleep, Spawn, Yield, Exit, SelfPid,
+    ];
+    let (mut n, mut net) = mail_at_one_us(&prog);
+    loop {
+        let op = match n.run(u64::MAX) {
+            RunExit::Outside(op) => op,
+            exit => {
+                assert_eq!(exit, RunExit::Halt);
+                break;
+            }
+        };
+        let now = n.time();
+        if op == Yield {
+            let (settled, not_alone) = want.pop_front().expect("three yields");
+            for o in ops {
+                let ctx = format!("{o} with {:?}", n.procs[0].ds);
+                assert_eq!(
+                    n.settled(o, &net, now),
+                    settled.contains(&o),
+                    "settled: {ctx}"
+                );
+                assert_eq!(
+                    n.decided_alone(o, &net),
+                    !not_alone.contains(&o),
+                    "alone: {ctx}"
+                );
+            }
+        }
+        assert_eq!(n.outside(op, now, &mut net), NicOutcome::Continue);
+    }
+    assert!(want.is_empty());
+    assert_eq!(n.procs[0].ds, vec![3, 1, 0]);
 }

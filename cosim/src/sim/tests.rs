@@ -1810,3 +1810,42 @@ fn activity_records_spawns_switches_exits_and_stalls() {
         assert_eq!(a.stalls, vec![(20, 28)], "{stepping:?}");
     }
 }
+
+/// A `close` or `exit` that closes an inbox still holding a message sends the message
+/// back to its sender over the links, so its result is not decided by the node alone: it
+/// takes an event at its time even when nothing can reach the node before then; closing
+/// an empty inbox takes none. Node 1 computes to 101 ns, past `SENDER`'s delivery at
+/// 37.2 ns (`SENDER` halts at 9; without mail node 0 only halts), and `poll`s there,
+/// which takes an event (past the quiet window of 0 + 26 ns); then, within that of 101,
+/// it closes inbox 0 (with `close` at 105, or by exiting its only process, which owns
+/// it, at 104). Events: both nodes at 0, the `poll` at 101, and with mail the `send` at
+/// 8, the delivery at 37.2 and the `close` or `exit`.
+#[test]
+fn closing_an_inbox_that_holds_mail_takes_an_event() {
+    for (closing, mail) in [
+        (&[(Push, 0), (Close, 0), (Halt, 0)][..], true),
+        (&[(Exit, 0)], true),
+        (&[(Push, 0), (Close, 0), (Halt, 0)], false),
+        (&[(Exit, 0)], false),
+    ] {
+        let mut receiver = busy(100);
+        receiver.extend([(Push, 0), (Poll, 0), (Drop, 0)]);
+        receiver.extend_from_slice(closing);
+        let sender: &[(Opcode, i64)] = if mail { SENDER } else { &[(Halt, 0)] };
+        let programs = [sender, &receiver];
+        let (sim, outcome) = run_on(&NetworkConfig::default(), &programs, Stepping::RunAhead);
+        let rx = node_ref(&sim, 1);
+        assert_eq!((rx.state, rx.fault.as_ref()), (NodeState::Halted, None));
+        let c = |op: Opcode| u64::from(TimingProfile::default().cost(op));
+        let end = match closing.len() {
+            1 => 104 + c(Exit),
+            _ => 105 + c(Close) + c(Halt),
+        };
+        let events = if mail { 6 } else { 3 };
+        assert_eq!(
+            (outcome.events, rx.cycle),
+            (events, end),
+            "{closing:?} {mail}"
+        );
+    }
+}
