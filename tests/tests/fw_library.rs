@@ -381,3 +381,75 @@ fn an_rpc_call_costs_the_documented_cycles() {
         );
     }
 }
+
+const TIMEOUTS: &str = r#"
+.import "rpc.s"
+.msg Q = 1
+.data
+buf: .space 6
+.code
+.entry main
+.entry idle
+main:
+    cycles
+    push 0
+    push 300
+    call await
+    cycles
+    rot
+    sub
+    push 30
+    emit 2
+    cycles
+    push buf
+    push 2
+    push 0
+    push 300
+    call recv_timeout
+    cycles
+    rot
+    sub
+    push 31
+    emit 2
+    cycles
+    push buf
+    push 2
+    push Q
+    push 1 << ADDR_SHIFT
+    push buf
+    push 2
+    push 500
+    call rpc_call
+    cycles
+    rot
+    sub
+    push 32
+    emit 2
+    halt
+idle:
+    halt
+"#;
+
+#[test]
+fn timed_out_waits_cost_the_documented_totals() {
+    // docs/firmware.md: on a timeout `await` takes timeout + 36 cycles in all,
+    // `recv_timeout` timeout + 47 and `rpc_call` 119 + len + timeout (node 1 halted at once
+    // and never reads the request). Each record is (result, cycles from the first `cycles`
+    // to the second), which adds that `cycles`, the argument pushes and the `call`.
+    let r = run_entries(TIMEOUTS, &[(0, "main"), (1, "idle")]);
+    let records: Vec<(u64, Vec<u64>)> = log(&r).into_iter().map(|(_, _, t, v)| (t, v)).collect();
+    let around = |pushes: usize| {
+        cosim_support::costs(&["cycles"])
+            + cosim_support::costs(&vec!["push"; pushes])
+            + cosim_support::cost("call")
+    };
+    let timeout = u64::from(u32::MAX);
+    assert_eq!(
+        records,
+        vec![
+            (30, vec![0, around(2) + 300 + 36]),
+            (31, vec![timeout, around(4) + 300 + 47]),
+            (32, vec![timeout, around(7) + 119 + 2 + 500]),
+        ]
+    );
+}
