@@ -387,6 +387,8 @@ const TIMEOUTS: &str = r#"
 .msg Q = 1
 .data
 buf: .space 6
+targets: .word 1 << ADDR_SHIFT, 1 << ADDR_SHIFT
+out: .space 2 * 2 + 6
 .code
 .entry main
 .entry idle
@@ -425,6 +427,20 @@ main:
     sub
     push 32
     emit 2
+    cycles
+    push buf
+    push 3
+    push Q
+    push targets
+    push 2
+    push out
+    push 500
+    call rpc_gather
+    cycles
+    rot
+    sub
+    push 33
+    emit 2
     halt
 idle:
     halt
@@ -433,9 +449,10 @@ idle:
 #[test]
 fn timed_out_waits_cost_the_documented_totals() {
     // docs/firmware.md: on a timeout `await` takes timeout + 36 cycles in all,
-    // `recv_timeout` timeout + 47 and `rpc_call` 119 + len + timeout (node 1 halted at once
-    // and never reads the request). Each record is (result, cycles from the first `cycles`
-    // to the second), which adds that `cycles`, the argument pushes and the `call`.
+    // `recv_timeout` timeout + 47, `rpc_call` 119 + len + timeout and `rpc_gather`
+    // timeout + 17 + 99 n (node 1 halted at once and never reads the requests). Each record
+    // is (result, cycles from the first `cycles` to the second), which adds that `cycles`,
+    // the argument pushes and the `call`.
     let r = run_entries(TIMEOUTS, &[(0, "main"), (1, "idle")]);
     let records: Vec<(u64, Vec<u64>)> = log(&r).into_iter().map(|(_, _, t, v)| (t, v)).collect();
     let around = |pushes: usize| {
@@ -450,6 +467,7 @@ fn timed_out_waits_cost_the_documented_totals() {
             (30, vec![0, around(2) + 300 + 36]),
             (31, vec![timeout, around(4) + 300 + 47]),
             (32, vec![timeout, around(7) + 119 + 2 + 500]),
+            (33, vec![0, around(7) + 500 + 17 + 99 * 2]),
         ]
     );
 }
