@@ -25,7 +25,7 @@ use crate::component::{Component, ComponentIo};
 use crate::engine::{Engine, Model, Scheduler, StopReason};
 use crate::local_io::barrier::{Barrier, Tap};
 use crate::local_io::{InputSource, InputStats};
-use crate::node::{Exit, LogRecord, NicOutcome, Node, NodeState, Settling};
+use crate::node::{Exit, LogRecord, NicOutcome, Node, NodeState, Quiet, Settling};
 use crate::time::Time;
 use wakes::NetWakes;
 
@@ -615,9 +615,10 @@ impl World {
         }
     }
 
-    /// The first cycle at which the node must stop running ahead, and whether only the
-    /// progress slice or a pause puts it there; `edges` are the node's [`World::edges`].
-    fn stop_cycle(&self, node: &Node, timer: Option<u64>, edges: Edges) -> (u64, bool) {
+    /// The first cycle at which the node must stop running ahead, and the one but for the
+    /// progress slice and a pause (later when only they put the stop there); `edges` are the
+    /// node's [`World::edges`].
+    fn stop_cycle(&self, node: &Node, timer: Option<u64>, edges: Edges) -> (u64, u64) {
         let mut stop = match self.stepping {
             Stepping::Single => node.cycle + 1,
             Stepping::RunAhead => u64::MAX,
@@ -632,10 +633,8 @@ impl World {
             stop = stop.min(timer);
         }
         let slice = self.slice.map(|s| node.cycle + s);
-        match slice.into_iter().chain(edges.pause).min() {
-            Some(cut) if cut < stop => (cut, true),
-            Some(_) | None => (stop, false),
-        }
+        let cut = slice.into_iter().chain(edges.pause).min();
+        (cut.map_or(stop, |cut| cut.min(stop)), stop)
     }
 
     fn note_stop(&mut self, i: usize) {
@@ -694,12 +693,19 @@ impl World {
         let Station::Node(node) = &self.stations[i] else {
             return false;
         };
-        let at = node.time();
-        let mut until = self.net.quiet_until(i as u32, now);
-        if let Some(wire) = &self.barrier {
-            until = until.min(now.saturating_add(wire.latency()));
+        self.quiet_bounds(i, now)
+            .holds(&self.net, i as u32, node.time())
+    }
+
+    /// What bounds the deliveries to station `i` besides the network's packets, the engine
+    /// being at `now` (see [`World::quiet`]).
+    fn quiet_bounds(&self, i: usize, now: Time) -> Quiet {
+        Quiet {
+            now,
+            next_input: self.next_input(),
+            barrier: self.barrier.as_ref().map(|wire| wire.latency()),
+            wake_pending: self.unwoken[i] != 0,
         }
-        at < until && self.unwoken[i] == 0 && self.next_input().is_none_or(|t| t > at)
     }
 
     /// Runs node `i`, whose local time is `now` (`None`: driven from the network's event,
@@ -736,22 +742,26 @@ impl World {
             let Station::Node(node) = &self.stations[i] else {
                 return;
             };
-            let (stop, sliced) = self.stop_cycle(node, timer, edges);
+            let (stop, firm) = self.stop_cycle(node, timer, edges);
             // The settled NIC instructions on the way need no visit here (see `Settling`).
             let lend = self.stepping == Stepping::RunAhead
                 && node.trace.is_none()
-                && node.activity.is_none()
-                && !sliced;
-            let next_input = self.next_input();
+                && node.activity.is_none();
+            let quiet = self.quiet_bounds(i, sched.now());
             let Station::Node(node) = &mut self.stations[i] else {
                 return;
             };
             let mut settling = lend.then(|| Settling {
                 net: &mut self.net,
-                now: sched.now(),
-                next_input,
+                quiet,
+                stop,
+                bound: edges.pause.map_or(firm, |pause| pause.min(firm)),
+                slice: self.slice,
             });
-            match node.run_settling(stop, settling.as_mut()) {
+            let exit = node.run_settling(stop, settling.as_mut());
+            // Only the progress slice or a pause put the node's last stop cycle there.
+            let sliced = settling.map_or(stop, |s| s.stop) < firm;
+            match exit {
                 Exit::Limit => {
                     if node.check_budget() {
                         self.slice_resume[i] = sliced;

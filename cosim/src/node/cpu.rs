@@ -537,18 +537,22 @@ impl Node {
         self.run_settling(stop_cycle, None)
     }
 
-    /// [`Node::run`], performing on the way the NIC instructions that `settling` allows
-    /// (see [`Settling`]) instead of stopping at them.
+    /// [`Node::run`], performing on the way the NIC and process instructions that `settling`
+    /// allows (see [`Settling`]) instead of stopping at them; the stop cycle starts at
+    /// `stop_cycle` and moves on after each of them (left in `settling.stop`).
     pub fn run_settling(
         &mut self,
         stop_cycle: u64,
         mut settling: Option<&mut Settling<'_>>,
     ) -> Exit {
+        if let Some(s) = settling.as_deref_mut() {
+            s.stop = stop_cycle;
+        }
         // Stopped at a NIC or process instruction (a node resumed at its `send`, say): no
         // need to enter a loop to find it there.
         if let Op::Outside(opcode) = self.program.fused[self.procs[self.current].pc as usize]
             && self.cycle < stop_cycle
-            && (settling.is_none() || !matches!(opcode, Opcode::Wait | Opcode::Peek | Opcode::Recv))
+            && (settling.is_none() || !Settling::may_perform(opcode))
         {
             return Exit::Outside(opcode);
         }
@@ -556,11 +560,13 @@ impl Node {
             self.run_loop::<TRACED>(stop_cycle, None)
         } else {
             loop {
-                let exit = self.run_loop::<BLOCKS>(stop_cycle, settling.as_deref_mut());
+                let stop = settling.as_ref().map_or(stop_cycle, |s| s.stop);
+                let exit = self.run_loop::<BLOCKS>(stop, settling.as_deref_mut());
                 if exit.is_some() {
                     break exit;
                 }
-                let exit = self.run_loop::<SINGLE>(stop_cycle, None);
+                let stop = settling.as_ref().map_or(stop_cycle, |s| s.stop);
+                let exit = self.run_loop::<SINGLE>(stop, None);
                 if exit.is_some() {
                     break exit;
                 }
@@ -632,73 +638,87 @@ impl Node {
         let mut retired = 0u64;
 
         let exit = if MODE == BLOCKS {
-            // The cycles from the issue cycle to the stop cycle: a block fits when its cycles
-            // are fewer (its last instruction then issues before the stop cycle). Charging a
-            // block takes its cycles from `left`; they are added to `cyc` on the way out.
-            let before = stop.saturating_sub(cyc);
-            let mut left = before;
-            let exit = 'block: loop {
-                let block = blocks[core.pc];
-                if block.cycles >= left {
-                    break None;
-                }
-                // The whole block issues before the stop cycle: charged now, run unchecked.
-                left -= block.cycles;
-                retired += block.instructions;
-                macro_rules! dispatch {
-                    ($block:lifetime) => {{
-                        let pc = core.pc;
-                        // The block ends at `cyc + before - left`; its rest from the PC
-                        // issues `blocks[pc].cycles` before that.
-                        match core.execute(fused[pc], || cyc + (before - left) - blocks[pc].cycles) {
-                            Flow::Next => {}
-                            Flow::Jump => continue $block,
-                            Flow::Halt => break $block Some(Exit::Halt),
-                            Flow::Stop(Exit::Outside(opcode)) if settling.is_some() => {
-                                // A NIC or process instruction ends its block: it issues at
-                                // the block's end, `left` cycles before the stop cycle.
-                                let at = (cyc + (before - left)).saturating_mul(core.period);
-                                let running = Running {
-                                    ds: &mut *core.ds,
-                                    sp: core.sp,
-                                    mem: &mut *core.mem,
-                                    owners,
-                                    pid: *current,
-                                    id: core.id,
-                                    addressing: program.image.addressing,
-                                };
-                                let costs = (u64::from(ops[pc].cost), u64::from(params.profile.nic_word));
-                                match settling.as_deref_mut().and_then(|s| s.perform(running, opcode, costs, at, left)) {
-                                    Some(Ok((cycles, sp))) => {
-                                        core.sp = sp;
-                                        left -= cycles;
-                                        retired += 1;
-                                        core.pc = pc + 1;
-                                        continue $block;
+            let mut stop = stop;
+            'restart: loop {
+                // The cycles from the issue cycle to the stop cycle: a block fits when its cycles
+                // are fewer (its last instruction then issues before the stop cycle). Charging a
+                // block takes its cycles from `left`; they are added to `cyc` on the way out.
+                let before = stop.saturating_sub(cyc);
+                let mut left = before;
+                let exit = 'block: loop {
+                    let block = blocks[core.pc];
+                    if block.cycles >= left {
+                        break None;
+                    }
+                    // The whole block issues before the stop cycle: charged now, run unchecked.
+                    left -= block.cycles;
+                    retired += block.instructions;
+                    macro_rules! dispatch {
+                        ($block:lifetime, $restart:lifetime) => {{
+                            let pc = core.pc;
+                            // The block ends at `cyc + before - left`; its rest from the PC
+                            // issues `blocks[pc].cycles` before that.
+                            match core.execute(fused[pc], || cyc + (before - left) - blocks[pc].cycles) {
+                                Flow::Next => {}
+                                Flow::Jump => continue $block,
+                                Flow::Halt => break $block Some(Exit::Halt),
+                                Flow::Stop(Exit::Outside(opcode))
+                                    if settling.is_some() && Settling::may_perform(opcode) =>
+                                {
+                                    // A NIC or process instruction ends its block: it issues at
+                                    // the block's end, `left` cycles before the stop cycle.
+                                    let at = (cyc + (before - left)).saturating_mul(core.period);
+                                    let running = Running {
+                                        ds: &mut *core.ds,
+                                        sp: core.sp,
+                                        data_stack: params.data_stack as usize,
+                                        mem: &mut *core.mem,
+                                        owners,
+                                        pid: *current,
+                                        id: core.id,
+                                        addressing: program.image.addressing,
+                                    };
+                                    let costs = (u64::from(ops[pc].cost), u64::from(params.profile.nic_word));
+                                    match settling.as_deref_mut().and_then(|s| s.perform(running, opcode, costs, at, left)) {
+                                        Some(Ok((cycles, sp))) => {
+                                            core.sp = sp;
+                                            left -= cycles;
+                                            retired += 1;
+                                            core.pc = pc + 1;
+                                            // Where the simulation would give the node another
+                                            // stop cycle after the instruction (a progress slice
+                                            // starts again), the loop starts again with it.
+                                            let after = cyc + (before - left);
+                                            if let Some(moved) = settling.as_deref_mut().map(|s| s.restart(after)).filter(|&s| s != stop) {
+                                                (cyc, stop) = (after, moved);
+                                                continue $restart;
+                                            }
+                                            continue $block;
+                                        }
+                                        Some(Err(kind)) => break $block Some(Exit::Fault(kind)),
+                                        None => break $block Some(Exit::Outside(opcode)),
                                     }
-                                    Some(Err(kind)) => break $block Some(Exit::Fault(kind)),
-                                    None => break $block Some(Exit::Outside(opcode)),
+                                }
+                                Flow::Stop(exit) => {
+                                    // Take back the charge of the instructions not run.
+                                    let unrun = blocks[pc];
+                                    left += unrun.cycles;
+                                    retired -= unrun.instructions;
+                                    break $block Some(exit);
                                 }
                             }
-                            Flow::Stop(exit) => {
-                                // Take back the charge of the instructions not run.
-                                let unrun = blocks[pc];
-                                left += unrun.cycles;
-                                retired -= unrun.instructions;
-                                break $block Some(exit);
-                            }
-                        }
-                    }};
-                }
-                // Two dispatch sites, alternating: the host's branch predictor foresees each
-                // one's next target far better than those of a single site.
-                loop {
-                    dispatch!('block);
-                    dispatch!('block);
-                }
-            };
-            cyc += before - left;
-            exit
+                        }};
+                    }
+                    // Two dispatch sites, alternating: the host's branch predictor foresees each
+                    // one's next target far better than those of a single site.
+                    loop {
+                        dispatch!('block, 'restart);
+                        dispatch!('block, 'restart);
+                    }
+                };
+                cyc += before - left;
+                break exit;
+            }
         } else {
             loop {
                 // The rest of the block from the PC issues before the stop cycle.

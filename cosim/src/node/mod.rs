@@ -37,7 +37,7 @@ pub use activity::Activity;
 pub use cpu::Exit;
 pub use fault::{Fault, FaultKind, Stack};
 pub use memory::Memory;
-pub use nic::{NicOutcome, Settling};
+pub use nic::{NicOutcome, Quiet, Settling};
 pub use program::Program;
 pub use stack_words::StackWords;
 

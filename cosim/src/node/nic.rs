@@ -129,21 +129,57 @@ fn inbox_id(word: u32) -> Result<u16, FaultKind> {
     u16::try_from(word).map_err(|_| FaultKind::Nic(format!("inbox {word} does not exist")))
 }
 
+/// What bounds the deliveries to a node besides the packets in the network: the pieces of
+/// the simulation's `World::quiet` check, so that the interpreter can ask it too.
+#[derive(Clone, Copy, Debug)]
+pub struct Quiet {
+    /// The engine's time (every station's next `send` is at or after it).
+    pub now: Time,
+    /// The time of the next local input (a readout or a barrier release), if any.
+    pub next_input: Option<Time>,
+    /// The barrier wire's latency, when the run has one (a release comes at least that long
+    /// after a contribution).
+    pub barrier: Option<Time>,
+    /// Whether a message already placed for the node still has its wake-up to come (it
+    /// could wake a process that an early `wait` blocked).
+    pub wake_pending: bool,
+}
+
+impl Quiet {
+    /// Whether nothing can reach network node `node` up to time `at`: no delivery
+    /// ([`Network::quiet_until`]), no local input, no barrier release and no wake-up still
+    /// to come. Then an instruction that [`Node::decided_alone`] allows has the same result
+    /// at `at` as now.
+    pub fn holds(&self, net: &Network, node: u32, at: Time) -> bool {
+        let mut until = net.quiet_until(node, self.now);
+        if let Some(latency) = self.barrier {
+            until = until.min(self.now.saturating_add(latency));
+        }
+        !self.wake_pending && at < until && self.next_input.is_none_or(|t| t > at)
+    }
+}
+
 /// What the simulation lends the interpreter so that it can perform, without leaving its
-/// loop, a NIC instruction whose result at the node's own time is already settled (the
-/// cases [`Node::settled`] allows: a `wait` of a process with mail, a `peek` of a
-/// non-empty inbox, a `recv` that [`Network::recv_settled`] allows before the next local
-/// input). Lent only to a node that runs ahead untraced, records no activity, and whose
-/// stop cycle is neither a progress slice nor a pause: then, as long as such instructions
-/// end before the stop cycle, the simulation would run the node on to the same stop cycle
-/// after each of them.
+/// loop, a NIC or process instruction that the simulation would perform at the node's own
+/// time without an event there and then run the node on: one whose result is already
+/// settled (the cases [`Node::settled`] allows: a `wait` of a process with mail, a `peek`
+/// of a non-empty inbox, a `recv` that [`Network::recv_settled`] allows before the next
+/// local input), or a `poll`, `peek`, `recv` or `self` while nothing can reach the node
+/// ([`Quiet`]). Lent only to a node that runs ahead untraced and records no activity.
+/// After each such instruction the loop runs on to the stop cycle the simulation would
+/// give the node there ([`Settling::restart`]: a progress slice starts again from it).
 pub struct Settling<'a> {
     /// The network.
     pub net: &'a mut Network,
-    /// The engine's time.
-    pub now: Time,
-    /// The time of the next local input, if any.
-    pub next_input: Option<Time>,
+    /// What else bounds the deliveries to the node (and the engine's time).
+    pub quiet: Quiet,
+    /// The cycle the node runs to: the stop cycle it was given, moved on by
+    /// [`Settling::restart`] after each instruction performed in the loop.
+    pub stop: u64,
+    /// The stop cycle but for the progress slice: what bounds the node's run wherever it is.
+    pub bound: u64,
+    /// The progress slice (cycles a node runs ahead at most per event), if any.
+    pub slice: Option<u64>,
 }
 
 /// The running process as the interpreter holds it, for an instruction of [`Settling`].
@@ -152,6 +188,8 @@ pub(super) struct Running<'a> {
     pub ds: &'a mut [u32],
     /// The data stack's depth.
     pub sp: usize,
+    /// The configured data stack depth (a push beyond it overflows).
+    pub data_stack: usize,
     /// Data memory.
     pub mem: &'a mut Memory,
     /// The owner pid of each inbox id.
@@ -165,11 +203,30 @@ pub(super) struct Running<'a> {
 }
 
 impl Settling<'_> {
-    /// Performs the NIC instruction `opcode` at the PC of `p`, issuing at time `at`, when its
-    /// result is settled and its cycles (`cost`, plus `nic_word` per payload word a `recv`
-    /// moves) are fewer than `left`, the cycles to the stop cycle: what
-    /// [`Node::outside`] does to the stack and memory; returns the cycles to charge and the
-    /// new stack depth. `None` (nothing changed) when the node must leave the loop for it.
+    /// Whether [`Settling::perform`] may perform `opcode` (the others always leave the loop).
+    pub(super) fn may_perform(opcode: Opcode) -> bool {
+        matches!(
+            opcode,
+            Opcode::Wait | Opcode::Peek | Opcode::Recv | Opcode::Poll | Opcode::SelfPid
+        )
+    }
+
+    /// The stop cycle of a node whose next instruction issues at `cycle`, after one performed
+    /// in the loop: where the simulation would stop it after performing that instruction
+    /// itself (the bound, or the progress slice counted from `cycle`); recorded in `stop`.
+    pub(super) fn restart(&mut self, cycle: u64) -> u64 {
+        self.stop = self.slice.map_or(self.bound, |slice| {
+            self.bound.min(cycle.saturating_add(slice))
+        });
+        self.stop
+    }
+
+    /// Performs the NIC or process instruction `opcode` at the PC of `p`, issuing at time
+    /// `at`, when its result is settled or decided alone while nothing can reach the node
+    /// (see [`Settling`]) and its cycles (`cost`, plus `nic_word` per payload word a `recv`
+    /// moves) are fewer than `left`, the cycles to the stop cycle: what [`Node::outside`]
+    /// does to the stack and memory; returns the cycles to charge and the new stack depth.
+    /// `None` (nothing changed) when the node must leave the loop for it.
     pub(super) fn perform(
         &mut self,
         p: Running<'_>,
@@ -181,6 +238,7 @@ impl Settling<'_> {
         let node = net_id(p.id, p.addressing).ok()?;
         let sp = p.sp;
         let top = sp.checked_sub(1).map(|i| p.ds[i]);
+        let quiet = || self.quiet.holds(self.net, node, at);
         match opcode {
             Opcode::Wait => {
                 if !has_mail(p.owners, p.pid, node, self.net) || cost >= left {
@@ -193,27 +251,55 @@ impl Settling<'_> {
                 p.ds[i] = 1;
                 Some(Ok((cost, sp)))
             }
-            Opcode::Peek => {
+            Opcode::Peek | Opcode::Poll => {
                 let inbox = inbox_id(top?).ok()?;
-                let msg_type = self.net.peek(node, inbox).ok()??.msg_type;
+                let value = if opcode == Opcode::Poll {
+                    let held = self.net.poll(node, inbox).ok()?;
+                    (cost < left && quiet()).then_some(held as u32)?
+                } else {
+                    match self.net.peek(node, inbox).ok()? {
+                        Some(msg) => msg.msg_type,
+                        None if quiet() => NONE,
+                        None => return None,
+                    }
+                };
                 if cost >= left {
                     return None;
                 }
-                p.ds[sp - 1] = msg_type;
+                p.ds[sp - 1] = value;
                 Some(Ok((cost, sp)))
+            }
+            Opcode::SelfPid => {
+                if cost >= left || sp >= p.data_stack.min(p.ds.len()) || !quiet() {
+                    return None;
+                }
+                p.ds[sp] = p.pid as u32;
+                Some(Ok((cost, sp + 1)))
             }
             Opcode::Recv => {
                 let inbox = inbox_id(top?).ok()?;
-                if !self.net.recv_settled(node, inbox, self.now, at)
-                    || self.next_input.is_some_and(|t| t <= at)
-                {
+                let settled = self.net.recv_settled(node, inbox, self.quiet.now, at)
+                    && self.quiet.next_input.is_none_or(|t| t > at);
+                if !settled && !quiet() {
                     return None;
                 }
                 if sp < 3 {
                     return Some(Err(FaultKind::StackUnderflow(Stack::Data)));
                 }
                 let (buf, max) = (p.ds[sp - 3], p.ds[sp - 2]);
-                let len = self.net.peek(node, inbox).ok()??.payload.len() as u32;
+                let Some(len) = self
+                    .net
+                    .peek(node, inbox)
+                    .ok()?
+                    .map(|m| m.payload.len() as u32)
+                else {
+                    // An empty inbox (only while quiet): no message, nothing moved.
+                    if cost >= left {
+                        return None;
+                    }
+                    p.ds[sp - 3] = NONE;
+                    return Some(Ok((cost, sp - 2)));
+                };
                 let copied = len.min(max);
                 let cycles = cost + u64::from(copied) * nic_word;
                 if cycles >= left {

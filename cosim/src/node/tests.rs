@@ -563,8 +563,18 @@ fn mail_at_one_us_with(
     instrs: &[(Opcode, i64)],
     params: NodeParams,
 ) -> (Node, aether_network::Network) {
+    mail_by(network(2), 1_000_000_000, instrs, params)
+}
+
+/// The two messages of [`mail_at_one_us`] sent at time 0 on `net` and delivered by `by`:
+/// node 0 (with parameters `params`) at the edge of `by`, with the network advanced to it.
+fn mail_by(
+    mut net: aether_network::Network,
+    by: crate::time::Time,
+    instrs: &[(Opcode, i64)],
+    params: NodeParams,
+) -> (Node, aether_network::Network) {
     use aether_network::{Address, Message};
-    let mut net = network(2);
     for (msg_type, payload) in [(5, vec![7, 8, 9]), (6, vec![4])] {
         let msg = Message {
             src: 1,
@@ -575,13 +585,23 @@ fn mail_at_one_us_with(
         };
         net.send(0, msg).expect("sent");
     }
-    let one_us = 1_000_000_000;
-    net.advance(one_us, &mut Vec::new());
+    net.advance(by, &mut Vec::new());
     assert_eq!(net.poll(0, 0), Ok(2));
     let program = Arc::new(Program::new(image(instrs), &params.profile));
     let mut n = Node::new(0, params, program, 0, 2, 7).expect("valid node");
-    n.cycle = n.edge_at_or_after(one_us);
+    n.cycle = n.edge_at_or_after(by);
     (n, net)
+}
+
+/// [`mail_by`] 2 ms on a network whose NIC latency is 1 ms: nothing sent from then on
+/// reaches the node within 1 ms.
+fn mail_far_ahead(instrs: &[(Opcode, i64)]) -> (Node, aether_network::Network) {
+    let cfg = aether_network::NetworkConfig {
+        nic_latency: 1_000_000_000_000,
+        ..aether_network::NetworkConfig::default()
+    };
+    let net = aether_network::Network::new(&cfg, 2, 1).expect("network");
+    mail_by(net, 2_000_000_000_000, instrs, NodeParams::default())
 }
 
 /// A `wait` with mail, `peek`s of a non-empty inbox and a settled `recv` (a payload cut
@@ -623,8 +643,10 @@ fn settled_nic_instructions_run_in_the_loop_as_outside_would() {
         }
         let mut settling = Settling {
             net: &mut net,
-            now,
-            next_input: None,
+            quiet: loud(now, None),
+            stop: u64::MAX,
+            bound: u64::MAX,
+            slice: None,
         };
         let exit = n.run_settling(u64::MAX, Some(&mut settling));
         assert_eq!(exit, RunExit::Halt, "resumed: {resumed}");
@@ -640,8 +662,10 @@ fn settled_nic_instructions_run_in_the_loop_as_outside_would() {
     let (mut n, mut net) = mail_at_one_us(&prog);
     let mut settling = Settling {
         net: &mut net,
-        now,
-        next_input: Some(now),
+        quiet: loud(now, Some(now)),
+        stop: u64::MAX,
+        bound: u64::MAX,
+        slice: None,
     };
     let exit = n.run_settling(u64::MAX, Some(&mut settling));
     assert_eq!((exit, n.procs[0].pc), (RunExit::Outside(Recv), 8));
@@ -671,9 +695,11 @@ fn a_settled_recv_takes_its_arguments_from_the_top_and_charges_nic_word_per_word
         let start = n.cycle;
         if in_loop {
             let mut settling = Settling {
-                now: n.time(),
+                quiet: loud(n.time(), None),
                 net: &mut net,
-                next_input: None,
+                stop: u64::MAX,
+                bound: u64::MAX,
+                slice: None,
             };
             match n.run_settling(u64::MAX, Some(&mut settling)) {
                 RunExit::Fault(kind) => n.raise(kind),
@@ -776,4 +802,125 @@ fn settled_and_decided_alone_follow_their_definitions() {
     }
     assert!(want.is_empty());
     assert_eq!(n.procs[0].ds, vec![3, 1, 0]);
+}
+
+/// The pieces of the simulation's quiet check for a node that something may still reach
+/// (a wake-up to come): only settled instructions run in the loop.
+fn loud(now: crate::time::Time, next_input: Option<crate::time::Time>) -> Quiet {
+    Quiet {
+        now,
+        next_input,
+        barrier: None,
+        wake_pending: true,
+    }
+}
+
+/// While nothing can reach the node (`Quiet`), `self`, `poll`, and `peek` and `recv` of
+/// an empty inbox run inside the interpreter's loop too: the same stack, memory, cycles
+/// and count as performing each at the node's time with `Node::outside`, in one call.
+/// With a wake-up still to come the loop leaves at the first of them, untouched.
+#[test]
+fn nic_instructions_decided_alone_run_in_the_loop_while_quiet() {
+    let prog = [
+        (SelfPid, 0),
+        (Push, 0),
+        (Poll, 0),
+        (Push, 100),
+        (Push, 3),
+        (Push, 0),
+        (Recv, 0),
+        (Push, 110),
+        (Push, 3),
+        (Push, 0),
+        (Recv, 0),
+        (Push, 0),
+        (Peek, 0),
+        (Push, 120),
+        (Push, 3),
+        (Push, 0),
+        (Recv, 0),
+        (Halt, 0),
+    ];
+    let (mut want, mut net) = mail_far_ahead(&prog);
+    run_on_net(&mut want, &mut net);
+    assert_eq!(want.state, NodeState::Halted);
+    let none = u32::MAX;
+    assert_eq!(want.procs[0].ds, vec![0, 2, 3, 1, none, none]);
+
+    let (mut n, mut net) = mail_far_ahead(&prog);
+    let now = n.time();
+    let quiet = Quiet {
+        wake_pending: false,
+        ..loud(now, None)
+    };
+    let mut settling = Settling {
+        net: &mut net,
+        quiet,
+        stop: u64::MAX,
+        bound: u64::MAX,
+        slice: None,
+    };
+    assert_eq!(n.run_settling(u64::MAX, Some(&mut settling)), RunExit::Halt);
+    assert_eq!(n.procs[0].ds, want.procs[0].ds);
+    assert_eq!(
+        n.mem.iter().collect::<Vec<_>>(),
+        want.mem.iter().collect::<Vec<_>>()
+    );
+    assert_eq!((n.cycle, n.counters), (want.cycle, want.counters));
+
+    let (mut n, mut net) = mail_far_ahead(&prog);
+    let mut settling = Settling {
+        net: &mut net,
+        quiet: loud(now, None),
+        stop: u64::MAX,
+        bound: u64::MAX,
+        slice: None,
+    };
+    let exit = n.run_settling(u64::MAX, Some(&mut settling));
+    assert_eq!((exit, n.procs[0].pc), (RunExit::Outside(SelfPid), 0));
+    assert!(n.procs[0].ds.is_empty());
+}
+
+/// After an instruction performed in the loop the node runs on to the stop cycle the
+/// simulation would give it there: the progress slice counted again from the
+/// instruction's end (never past the bound), as a run stopped at the instruction,
+/// performed with `Node::outside` and run again with that stop would.
+#[test]
+fn a_slice_starts_again_after_an_instruction_performed_in_the_loop() {
+    let prog = [
+        (Push, 1),
+        (Drop, 0),
+        (Push, 0),
+        (Poll, 0),
+        (Drop, 0),
+        (Jmp, 5),
+    ];
+    let slice = 40;
+    for bound in [u64::MAX, 2_000_030] {
+        let (mut want, mut net) = mail_far_ahead(&prog);
+        let first = bound.min(want.cycle + slice);
+        assert_eq!(want.run(first), RunExit::Outside(Poll));
+        let now = want.time();
+        assert_eq!(want.outside(Poll, now, &mut net), NicOutcome::Continue);
+        let stop = bound.min(want.cycle + slice);
+        assert_eq!(want.run(stop), RunExit::Limit);
+
+        let (mut n, mut net) = mail_far_ahead(&prog);
+        let quiet = Quiet {
+            wake_pending: false,
+            ..loud(n.time(), None)
+        };
+        let mut settling = Settling {
+            net: &mut net,
+            quiet,
+            stop: 0,
+            bound,
+            slice: Some(slice),
+        };
+        assert_eq!(n.run_settling(first, Some(&mut settling)), RunExit::Limit);
+        assert_eq!(settling.stop, stop, "bound {bound}");
+        assert_eq!(stop > first, bound == u64::MAX);
+        assert_eq!((n.cycle, n.counters), (want.cycle, want.counters));
+        assert_eq!(n.procs[0].ds, want.procs[0].ds);
+    }
 }
