@@ -641,33 +641,14 @@ fn settled_nic_instructions_run_in_the_loop_as_outside_would() {
         if resumed {
             assert_eq!(n.run(u64::MAX), RunExit::Outside(Wait));
         }
-        let mut settling = Settling {
-            net: &mut net,
-            quiet: loud(now, None),
-            stop: u64::MAX,
-            bound: u64::MAX,
-            slice: None,
-        };
-        let exit = n.run_settling(u64::MAX, Some(&mut settling));
+        let exit = run_lent(&mut n, &mut net, loud(now, None));
         assert_eq!(exit, RunExit::Halt, "resumed: {resumed}");
-        assert_eq!(n.procs[0].ds, want.procs[0].ds);
-        assert_eq!(
-            n.mem.iter().collect::<Vec<_>>(),
-            want.mem.iter().collect::<Vec<_>>()
-        );
-        assert_eq!((n.cycle, n.counters), (want.cycle, want.counters));
+        assert_same_state(&n, &want);
         assert_eq!(net.poll(0, 0), Ok(1));
     }
 
     let (mut n, mut net) = mail_at_one_us(&prog);
-    let mut settling = Settling {
-        net: &mut net,
-        quiet: loud(now, Some(now)),
-        stop: u64::MAX,
-        bound: u64::MAX,
-        slice: None,
-    };
-    let exit = n.run_settling(u64::MAX, Some(&mut settling));
+    let exit = run_lent(&mut n, &mut net, loud(now, Some(now)));
     assert_eq!((exit, n.procs[0].pc), (RunExit::Outside(Recv), 8));
     assert_eq!(n.procs[0].ds, vec![5, 100, 2, 0]);
     assert_eq!(net.poll(0, 0), Ok(2));
@@ -694,14 +675,8 @@ fn a_settled_recv_takes_its_arguments_from_the_top_and_charges_nic_word_per_word
         let (mut n, mut net) = mail_at_one_us_with(prog, params.clone());
         let start = n.cycle;
         if in_loop {
-            let mut settling = Settling {
-                quiet: loud(n.time(), None),
-                net: &mut net,
-                stop: u64::MAX,
-                bound: u64::MAX,
-                slice: None,
-            };
-            match n.run_settling(u64::MAX, Some(&mut settling)) {
+            let quiet = loud(n.time(), None);
+            match run_lent(&mut n, &mut net, quiet) {
                 RunExit::Fault(kind) => n.raise(kind),
                 exit => assert_eq!(exit, RunExit::Halt),
             }
@@ -804,6 +779,29 @@ fn settled_and_decided_alone_follow_their_definitions() {
     assert_eq!(n.procs[0].ds, vec![3, 1, 0]);
 }
 
+/// Runs `n` to its end with the network lent to the loop under `quiet`, as the simulation
+/// does for a node running ahead with no stop, slice or bound.
+fn run_lent(n: &mut Node, net: &mut aether_network::Network, quiet: Quiet) -> RunExit {
+    let mut settling = Settling {
+        net,
+        quiet,
+        stop: u64::MAX,
+        bound: u64::MAX,
+        slice: None,
+    };
+    n.run_settling(u64::MAX, Some(&mut settling))
+}
+
+/// Asserts that `n` ended with `want`'s data stack, memory, cycle and counters.
+fn assert_same_state(n: &Node, want: &Node) {
+    assert_eq!(n.procs[0].ds, want.procs[0].ds);
+    assert_eq!(
+        n.mem.iter().collect::<Vec<_>>(),
+        want.mem.iter().collect::<Vec<_>>()
+    );
+    assert_eq!((n.cycle, n.counters), (want.cycle, want.counters));
+}
+
 /// The pieces of the simulation's quiet check for a node that something may still reach
 /// (a wake-up to come): only settled instructions run in the loop.
 fn loud(now: crate::time::Time, next_input: Option<crate::time::Time>) -> Quiet {
@@ -853,30 +851,11 @@ fn nic_instructions_decided_alone_run_in_the_loop_while_quiet() {
         wake_pending: false,
         ..loud(now, None)
     };
-    let mut settling = Settling {
-        net: &mut net,
-        quiet,
-        stop: u64::MAX,
-        bound: u64::MAX,
-        slice: None,
-    };
-    assert_eq!(n.run_settling(u64::MAX, Some(&mut settling)), RunExit::Halt);
-    assert_eq!(n.procs[0].ds, want.procs[0].ds);
-    assert_eq!(
-        n.mem.iter().collect::<Vec<_>>(),
-        want.mem.iter().collect::<Vec<_>>()
-    );
-    assert_eq!((n.cycle, n.counters), (want.cycle, want.counters));
+    assert_eq!(run_lent(&mut n, &mut net, quiet), RunExit::Halt);
+    assert_same_state(&n, &want);
 
     let (mut n, mut net) = mail_far_ahead(&prog);
-    let mut settling = Settling {
-        net: &mut net,
-        quiet: loud(now, None),
-        stop: u64::MAX,
-        bound: u64::MAX,
-        slice: None,
-    };
-    let exit = n.run_settling(u64::MAX, Some(&mut settling));
+    let exit = run_lent(&mut n, &mut net, loud(now, None));
     assert_eq!((exit, n.procs[0].pc), (RunExit::Outside(SelfPid), 0));
     assert!(n.procs[0].ds.is_empty());
 }
