@@ -16,10 +16,11 @@
 //! halting, a user predicate, stopping on the first fault) make the run use
 //! single stepping so that the state at the stop is exact.
 
+use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use aether_isa::Opcode;
-use aether_network::{Delivery, Network};
+use aether_network::{Delivery, Message, Network};
 
 use crate::component::{Component, ComponentIo};
 use crate::engine::{Engine, Model, Scheduler, StopReason};
@@ -55,6 +56,8 @@ pub enum Ev {
     Resume,
     /// A station's timer.
     Timer,
+    /// Hand the network the oldest message a node sent ahead of the engine (at this time).
+    Send,
 }
 
 /// A node's clock edges at or after the run's time limit and its pause (fixed while the
@@ -79,6 +82,9 @@ pub struct World {
     /// Stations by network node id.
     pub stations: Vec<Station>,
     resume_at: Vec<Option<Time>>,
+    /// Each station's messages sent ahead of the engine, oldest first, each waiting for its
+    /// [`Ev::Send`] at the time it was sent.
+    sent_ahead: Vec<VecDeque<Message>>,
     timer_at: Vec<Option<Time>>,
     /// The network.
     pub net: Network,
@@ -160,6 +166,7 @@ impl Simulation {
         let mut world = World {
             stations,
             resume_at: vec![None; n],
+            sent_ahead: (0..n).map(|_| VecDeque::new()).collect(),
             timer_at: vec![None; n],
             net,
             net_wakes: NetWakes::default(),
@@ -357,6 +364,7 @@ impl Model for World {
                 self.on_resume(station, now, sched)
             }
             Ev::Timer => self.on_timer(station, now, sched),
+            Ev::Send => self.on_send(station, now, sched),
         }
     }
 
@@ -382,6 +390,25 @@ impl World {
             node.state = NodeState::Running;
         }
         self.drive(i, Some(now), sched);
+    }
+
+    /// The oldest message node `i` sent ahead of the engine enters the network at `now`,
+    /// its send time, in the place of the event in which the node would have sent it.
+    fn on_send(&mut self, i: usize, now: Time, sched: &mut Scheduler<'_, Ev>) {
+        let Some(msg) = self.sent_ahead[i].pop_front() else {
+            return;
+        };
+        self.sync_network(now, sched);
+        if let Err(e) = self.net.send(now, msg)
+            && let Some(node) = self.node_mut(i)
+        {
+            // `Network::accepts_later` promised otherwise: not a state to go on from.
+            node.raise(crate::node::FaultKind::Nic(format!(
+                "a message sent ahead at {now} fs was refused: {e}"
+            )));
+            self.note_stop(i);
+        }
+        self.arm_network(sched);
     }
 
     /// A station's timer expires. A running or stalled node fires its own timers between
@@ -708,6 +735,43 @@ impl World {
         }
     }
 
+    /// Whether node `i`'s time is at or past the time limit: single stepping would resume it
+    /// there, in an event that never comes, so running ahead must not go on (nor check the
+    /// budget) either.
+    fn past_until(&self, i: usize) -> bool {
+        let Station::Node(node) = &self.stations[i] else {
+            return false;
+        };
+        self.until.is_some_and(|until| node.time() >= until)
+    }
+
+    /// Performs the `send` at node `i`'s PC ahead of the engine when the node is not at the
+    /// engine's time `now` (`None`: driven from the network's event) and the network is
+    /// sure to take the message at the node's time ([`Node::send_ahead`]), before the time
+    /// limit and the pause: the message waits in `sent_ahead` for an [`Ev::Send`] at that
+    /// time, which takes the place, in the engine's order, of the resume event the node would
+    /// have been given there (same time, same station, scheduled in the same round), so the
+    /// network sees the same calls in the same order. Whether it did (the node runs on).
+    fn send_ahead(&mut self, i: usize, now: Option<Time>, sched: &mut Scheduler<'_, Ev>) -> bool {
+        let engine = sched.now();
+        let pending = self.sent_ahead[i].len();
+        let (until, pause) = (self.until, self.pause);
+        let Station::Node(node) = &mut self.stations[i] else {
+            return false;
+        };
+        let at = node.time();
+        let before = |limit: Option<Time>| limit.is_none_or(|limit| at < limit);
+        if now == Some(at) || at < engine || !before(until) || !before(pause) {
+            return false;
+        }
+        let Some(msg) = node.send_ahead(&mut self.net, engine, pending) else {
+            return false;
+        };
+        self.sent_ahead[i].push_back(msg);
+        sched.schedule(at, target(i), Ev::Send);
+        true
+    }
+
     /// Runs node `i`, whose local time is `now` (`None`: driven from the network's event,
     /// see [`World::synchronise`]), until it needs another event.
     fn drive(&mut self, i: usize, now: Option<Time>, sched: &mut Scheduler<'_, Ev>) {
@@ -774,6 +838,13 @@ impl World {
                     node.raise(kind);
                     break;
                 }
+                Exit::Outside(Opcode::Send) if lend && self.send_ahead(i, now, sched) => {
+                    // As after any NIC instruction: past the time limit the node goes no further.
+                    if self.past_until(i) {
+                        self.resume(i, sched);
+                        break;
+                    }
+                }
                 Exit::Outside(opcode) => {
                     if !self.settled(i, opcode, sched.now()) && !self.synchronise(i, now, sched) {
                         break;
@@ -808,10 +879,6 @@ impl World {
                             .saturating_mul(node.params.period),
                         _ => 0,
                     };
-                    // Single-stepping resumes the node at its own time; past the time limit
-                    // that event never comes, so run-ahead must not go on (and check the
-                    // budget) there either.
-                    let past_until = self.until.is_some_and(|until| node.time() >= until);
                     if schedules_network(opcode) {
                         self.arm_network(sched);
                     }
@@ -819,7 +886,7 @@ impl World {
                         // Still running: the next iteration runs ahead of `now`; an outside
                         // instruction there reschedules the node at its own time.
                         NicOutcome::Continue | NicOutcome::Blocked if running => {
-                            if self.stepping == Stepping::Single || past_until {
+                            if self.stepping == Stepping::Single || self.past_until(i) {
                                 self.resume(i, sched);
                                 break;
                             }

@@ -6,8 +6,9 @@
 //! through a hash map, and a binary heap of the distinct times. Scheduling is an
 //! amortised `O(1)` push onto the bucket of its time (plus one heap push per
 //! distinct time); popping takes a whole bucket at once, which the engine then
-//! orders by `(target, seq)`. Emptied bucket vectors are recycled and neither the
-//! map nor the heap gives back its storage, so a steady state allocates nothing.
+//! orders by `(target, seq)`. Emptied bucket vectors are recycled, each with room for
+//! the most events one time has held, and neither the map nor the heap gives back its
+//! storage, so a steady state allocates nothing.
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
@@ -58,6 +59,9 @@ pub struct BucketQueue<E> {
     times: BinaryHeap<Reverse<Time>>,
     buckets: HashMap<Time, Vec<Scheduled<E>>, BuildHasherDefault<TimeHasher>>,
     spare: Vec<Vec<Scheduled<E>>>,
+    /// The most events one time has held: every bucket, spare or in use, has room for
+    /// at least this many, so a steady state's buckets never grow.
+    widest: usize,
     len: usize,
     next_seq: u64,
 }
@@ -68,6 +72,7 @@ impl<E> Default for BucketQueue<E> {
             times: BinaryHeap::new(),
             buckets: HashMap::default(),
             spare: Vec::new(),
+            widest: 0,
             len: 0,
             next_seq: 0,
         }
@@ -100,17 +105,35 @@ impl<E> BucketQueue<E> {
             seq,
             payload,
         };
-        match self.buckets.get_mut(&time) {
-            Some(bucket) => bucket.push(event),
+        let held = match self.buckets.get_mut(&time) {
+            Some(bucket) => {
+                bucket.push(event);
+                bucket.len()
+            }
             None => {
                 let mut bucket = self.spare.pop().unwrap_or_default();
+                bucket.reserve(self.widest);
                 bucket.push(event);
                 self.buckets.insert(time, bucket);
                 self.times.push(Reverse(time));
+                1
             }
+        };
+        if held > self.widest {
+            self.widen(held);
         }
         self.len += 1;
         seq
+    }
+
+    /// Records `held` as the most events of one time, and gives every spare bucket room
+    /// for that many (those in use get it when they come back): a later time as crowded
+    /// then finds its bucket wide enough, and a steady state's buckets never grow.
+    fn widen(&mut self, held: usize) {
+        self.widest = held;
+        for bucket in &mut self.spare {
+            bucket.reserve(held);
+        }
     }
 
     /// The earliest time with an event waiting.
@@ -125,6 +148,7 @@ impl<E> BucketQueue<E> {
         let mut bucket = self.buckets.remove(&time)?;
         self.len -= bucket.len();
         out.append(&mut bucket);
+        bucket.reserve(self.widest);
         self.spare.push(bucket);
         Some(time)
     }
@@ -161,6 +185,31 @@ mod tests {
     /// Fed the states of splitmix64 seeded with 0 (multiples of its increment
     /// `0x9e3779b97f4a7c15`), the hasher gives that generator's published first four
     /// outputs, whether the state comes as a `u64` or as its big-endian bytes.
+    #[test]
+    fn every_bucket_a_new_time_takes_has_room_for_the_most_one_time_held() {
+        let mut q = BucketQueue::new();
+        for t in 0..3 {
+            q.push(t, 0, ());
+        }
+        for _ in 0..99 {
+            q.push(1, 0, ());
+        }
+        let mut out = Vec::new();
+        q.pop_bucket(&mut out);
+        q.pop_bucket(&mut out);
+        assert_eq!(out.len(), 100);
+        assert_eq!(q.spare.len(), 2);
+        assert!(
+            q.spare.iter().all(|b| b.capacity() >= 100),
+            "spares widened"
+        );
+        q.push(7, 0, ());
+        q.push(8, 0, ());
+        assert!(q.buckets[&7].capacity() >= 100 && q.buckets[&8].capacity() >= 100);
+        q.push(9, 0, ());
+        assert!(q.buckets[&9].capacity() >= 100, "a new bucket too");
+    }
+
     #[test]
     fn the_time_hasher_is_the_splitmix64_finaliser() {
         const GAMMA: u64 = 0x9E37_79B9_7F4A_7C15;

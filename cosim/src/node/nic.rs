@@ -458,6 +458,35 @@ impl Node {
         }
     }
 
+    /// Performs the node's side of the `send` at the PC ahead of the engine's time `now`,
+    /// when the network is sure to accept its message at the node's own time with `pending`
+    /// of the node's messages handed over before it ([`Network::accepts_later`]): the
+    /// arguments popped, the payload read and the cost charged, as [`Node::outside`] does.
+    /// Returns the message to hand over at the node's time (before the charge); `None`,
+    /// with nothing changed, for a `send` that must wait for that time (one that faults,
+    /// might stall, or goes to the node's own ports or to itself).
+    pub fn send_ahead(&mut self, net: &mut Network, now: Time, pending: usize) -> Option<Message> {
+        let [buf, len, msg_type, dst, reply] = self.peek_args().ok()?;
+        check_range(&self.mem, buf, len).ok()?;
+        let addressing = self.addressing();
+        let node = net_id(self.id, addressing).ok()?;
+        let dst_addr = address(dst, addressing);
+        if !net.accepts_later(now, node, dst_addr.node, len as usize, pending) {
+            return None;
+        }
+        let mut payload = net.payload_buffer();
+        self.mem.read_into(buf, len, &mut payload);
+        self.pop_args::<5>().ok()?;
+        self.retire(Opcode::Send, u64::from(len));
+        Some(Message {
+            src: node,
+            dst: dst_addr,
+            reply_to: (reply != NONE).then(|| address(reply, addressing)),
+            msg_type,
+            payload,
+        })
+    }
+
     fn nic_fault(e: impl std::fmt::Display) -> FaultKind {
         FaultKind::Nic(e.to_string())
     }

@@ -1849,3 +1849,146 @@ fn closing_an_inbox_that_holds_mail_takes_an_event() {
         );
     }
 }
+
+/// Counts down 30 turns, then sends its node id to node 2's inbox 0 and halts: two of them
+/// send at the same femtosecond.
+fn id_sender() -> Vec<(Opcode, i64)> {
+    vec![
+        (Push, 30),
+        (AddI, -1), // 1
+        (Dup, 0),
+        (Jnz, 1),
+        (Drop, 0),
+        (NodeId, 0),
+        (StoreI, 10),
+        (Push, 10),
+        (Push, 1),
+        (Push, 7),
+        (Push, 2 << 16),
+        (Push, -1),
+        (Send, 0),
+        (Halt, 0),
+    ]
+}
+
+/// Takes two messages from inbox 0 and logs their first payload words, in the order taken.
+fn two_receiver() -> Vec<(Opcode, i64)> {
+    let mut program = Vec::new();
+    for buf in [100, 110] {
+        program.extend([(Push, -1), (Wait, 0), (Drop, 0), (Push, buf), (Push, 8)]);
+        program.extend([(Push, 0), (Recv, 0), (Drop, 0)]);
+    }
+    program.extend([(LoadI, 104), (LoadI, 114), (Push, 5), (Emit, 2), (Halt, 0)]);
+    program
+}
+
+/// A message sent ahead of the engine enters the network at its send time in the engine's
+/// order, not when the node ran past its `send`: nodes 0 and 1 send to one inbox at the
+/// same femtosecond (their packets arrive together, placed in the order they were sent),
+/// node 1 ahead of the engine (untraced, it runs past its `send` in the engine's first
+/// round) and node 0 at its own time (traced, it stops there). Node 0's message is taken
+/// first, as single stepping takes it.
+#[test]
+fn a_message_sent_ahead_enters_the_network_in_the_engines_order() {
+    let (sender, receiver) = (id_sender(), two_receiver());
+    let programs: &[&[(Opcode, i64)]] = &[&sender, &sender, &receiver];
+    let mut ahead = world(programs, Stepping::RunAhead, None);
+    if let Station::Node(n) = &mut ahead.world.stations[0] {
+        n.trace = Some(Vec::new());
+    }
+    ahead.engine.run_for(&mut ahead.world, None, 2);
+    assert_eq!(
+        ahead.world.sent_ahead[0].len(),
+        0,
+        "the traced node stops at its send"
+    );
+    assert_eq!(
+        ahead.world.sent_ahead[1].len(),
+        1,
+        "node 1 ran past its send"
+    );
+    assert_eq!(node_ref(&ahead, 1).state, NodeState::Halted);
+    let ahead_outcome = ahead.run();
+    let mut single = world(programs, Stepping::Single, None);
+    let single_outcome = single.run();
+    let taken = |sim: &Simulation| node_ref(sim, 2).log[0].values.clone();
+    assert_eq!(taken(&single), vec![0, 1]);
+    assert_eq!(taken(&ahead), vec![0, 1]);
+    assert_eq!(ahead_outcome.end_time, single_outcome.end_time);
+    assert_eq!(
+        (node_ref(&ahead, 1).cycle, node_ref(&ahead, 1).counters),
+        (node_ref(&single, 1).cycle, node_ref(&single, 1).counters)
+    );
+}
+
+/// A `send` that could stall (the transmit queue would be full by the node's time counting
+/// the messages it already sent ahead) waits for its own time: a node sending three
+/// messages back to back with a transmit queue of two runs as single stepping runs it.
+#[test]
+fn a_send_that_could_stall_is_not_sent_ahead() {
+    let mut burst = vec![(Push, 30), (AddI, -1), (Dup, 0), (Jnz, 1), (Drop, 0)];
+    for _ in 0..3 {
+        // `SENDER`'s send of memory word 10 to node 1.
+        burst.extend_from_slice(&SENDER[2..8]);
+    }
+    burst.push((Halt, 0));
+    let config = NetworkConfig {
+        tx_queue: 2,
+        ..NetworkConfig::default()
+    };
+    let run = |stepping| {
+        let stations = vec![
+            node(0, &burst, &NodeParams::default(), 2),
+            node(1, &[(Halt, 0)], &NodeParams::default(), 2),
+        ];
+        let net = Network::new(&config, 2, 1).expect("network");
+        let mut sim = Simulation::new(stations, net, stepping, StopConditions::default());
+        sim.engine.run_for(&mut sim.world, None, 1);
+        let ahead = sim.world.sent_ahead[0].len();
+        let outcome = sim.run();
+        (
+            ahead,
+            digest(&sim, &outcome),
+            sim.world.net.stats().nodes[0].clone(),
+        )
+    };
+    let (ahead, fast, fast_net) = run(Stepping::RunAhead);
+    let (_, slow, slow_net) = run(Stepping::Single);
+    assert_eq!(ahead, 2, "two fit in the queue, the third may find it full");
+    assert_eq!(fast, slow);
+    assert_eq!(format!("{fast_net:?}"), format!("{slow_net:?}"));
+    assert!(fast.contains("state=Halted"));
+}
+
+/// A `send` ahead of the engine whose cycles end past the time limit leaves the node there,
+/// as single stepping does (which would resume it past the limit, in an event that never
+/// comes): no budget check, no fault. Every time limit around the `send` and every faulting
+/// budget around its end.
+#[test]
+fn a_send_ahead_ending_past_the_time_limit_stops_the_node_there() {
+    let mut program = vec![(Push, 30), (AddI, -1), (Dup, 0), (Jnz, 1), (Drop, 0)];
+    program.extend_from_slice(&SENDER[2..8]);
+    program.push((Jmp, 11));
+    let idle: &[(Opcode, i64)] = &[(Halt, 0)];
+    let mut sent_ahead = 0;
+    for budget in 90..=115 {
+        let params = NodeParams {
+            budget: Some(budget),
+            budget_faults: true,
+            ..NodeParams::default()
+        };
+        for until_ns in 85..=120 {
+            let until = Some(until_ns * 1_000_000);
+            let (fast, slow) = both_ways_with(&[&program, idle], until, &params);
+            assert_eq!(fast, slow, "budget {budget}, until {until_ns} ns");
+            let stop = StopConditions {
+                until,
+                ..StopConditions::default()
+            };
+            let mut sim = build_with(&[&program, idle], Stepping::RunAhead, stop, &params);
+            sim.engine.run_for(&mut sim.world, None, 1);
+            sent_ahead += sim.world.sent_ahead[0].len();
+        }
+    }
+    assert!(sent_ahead > 0, "some of these runs send ahead");
+}

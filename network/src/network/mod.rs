@@ -261,6 +261,19 @@ impl Network {
         self.nic(node).map_or(0, |nic| nic.tx_queued(now))
     }
 
+    /// Whether a `send` from `src` to another node `dst` of `len` payload words is sure to
+    /// be accepted at any time from `now` on, after `pending` more of `src`'s messages
+    /// are handed over first: both nodes exist, the payload fits, and the transmit queue,
+    /// which only `src`'s own sends fill, still has room for it then.
+    pub fn accepts_later(&self, now: Time, src: u32, dst: u32, len: usize, pending: usize) -> bool {
+        src != dst
+            && (src as usize) < self.nics.len()
+            && (dst as usize) < self.nics.len()
+            && now >= self.clock
+            && len as u64 <= self.header.max_payload()
+            && self.tx_queued(src, now) + pending < self.tx_capacity
+    }
+
     /// The messages waiting in an inbox, oldest first.
     pub fn messages(
         &self,

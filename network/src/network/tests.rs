@@ -302,6 +302,40 @@ fn full_transmit_queue_refuses_and_says_when_to_retry() {
     net.send(leave, msg(0, 0, 0, None, 0)).expect("self");
 }
 
+/// `accepts_later` promises only what `send` then does: with `pending` messages handed
+/// over first, a send at any later time is taken; it refuses other nodes' and its own
+/// addresses it cannot promise (unknown, itself, too long, a queue that may be full).
+#[test]
+fn accepts_later_promises_what_send_does() {
+    let cfg = NetworkConfig {
+        tx_queue: 2,
+        ..config()
+    };
+    let mut net = Network::new(&cfg, 3, 1).expect("valid");
+    let max = net.header.max_payload() as usize;
+    assert!(net.accepts_later(0, 0, 1, max, 0));
+    assert!(!net.accepts_later(0, 0, 1, max + 1, 0), "too long");
+    assert!(!net.accepts_later(0, 0, 3, 1, 0), "no node 3");
+    assert!(!net.accepts_later(0, 3, 1, 1, 0), "no node 3 to send");
+    assert!(!net.accepts_later(0, 0, 0, 1, 0), "to itself");
+    assert!(net.accepts_later(0, 0, 1, 1, 1));
+    assert!(
+        !net.accepts_later(0, 0, 1, 1, 2),
+        "two handed over first fill the queue"
+    );
+    // Promised with 0 and 1 pending: both sends, later, are taken; the queue is then full.
+    net.send(5, msg(0, 1, 0, None, 1)).expect("promised");
+    net.send(6, msg(0, 2, 0, None, 1)).expect("promised");
+    assert!(!net.accepts_later(6, 0, 1, 1, 0));
+    assert_eq!(net.send(6, msg(0, 1, 0, None, 1)), Err(SendError::Full));
+    // Once the first hops are over the queue has room again.
+    drain(&mut net);
+    let t = net.clock();
+    assert!(net.accepts_later(t, 0, 1, 1, 1));
+    assert!(!net.accepts_later(t - 1, 0, 1, 1, 0), "before the clock");
+    net.send(t, msg(0, 1, 0, None, 1)).expect("promised");
+}
+
 #[test]
 fn bad_calls_are_errors() {
     let mut net = Network::new(&config(), 2, 1).expect("valid");
