@@ -22,7 +22,7 @@ use rand_chacha::rand_core::Rng;
 use super::fault::{FaultKind, Stack};
 use super::memory::Memory;
 use super::nic::{Running, Settling};
-use super::program::Op;
+use super::program::{Block, Op};
 use super::{LogRecord, Node, NodeState};
 use crate::time::Time;
 use aether_isa::Opcode;
@@ -50,6 +50,9 @@ enum Flow {
     Halt,
     /// Stopped at the PC without executing it.
     Stop(Exit),
+    /// A counting loop ([`Op::CountDown`]) with a step of one turned and jumped back to its
+    /// start, the PC, with a top word other than zero.
+    Repeat,
 }
 
 /// The running process's registers and what its instructions reach, held apart from the
@@ -510,6 +513,23 @@ impl Core<'_> {
             Op::PushLt(v) => push_binary!(v, |a, b| u32::from((a as i32) < (b as i32))),
             Op::PushShl(v) => push_binary!(v, |a, b| a.wrapping_shl(b)),
             Op::PushShr(v) => push_binary!(v, |a, b| a.wrapping_shr(b)),
+            // A whole turn unless either of its first two halves faults (as `pair!`).
+            Op::CountDown(v) => {
+                if sp >= 1 && sp < dmax {
+                    let a = top!().wrapping_add(v);
+                    ds[sp - 1] = a;
+                    flow = Flow::Jump;
+                    next = pc + 3;
+                    if a != 0 {
+                        next = pc;
+                        if v == 1 || v == u32::MAX {
+                            flow = Flow::Repeat;
+                        }
+                    }
+                } else {
+                    unary!(|a| a.wrapping_add(v))
+                }
+            }
         }
         self.pc = next;
         self.sp = sp;
@@ -661,6 +681,12 @@ impl Node {
                             match core.execute(fused[pc], || cyc + (before - left) - blocks[pc].cycles) {
                                 Flow::Next => {}
                                 Flow::Jump => continue $block,
+                                Flow::Repeat => {
+                                    let turns = count_down(&mut core.ds[core.sp - 1], fused[pc], blocks[pc], left);
+                                    left -= turns * blocks[pc].cycles;
+                                    retired += turns * blocks[pc].instructions;
+                                    continue $block;
+                                }
                                 Flow::Halt => break $block Some(Exit::Halt),
                                 Flow::Stop(Exit::Outside(opcode))
                                     if settling.is_some() && Settling::may_perform(opcode) =>
@@ -761,6 +787,24 @@ impl Node {
         counters.busy += cyc - start;
         exit
     }
+}
+
+/// Runs at once the turns of the counting loop `op` (an [`Op::CountDown`] with a step of
+/// one) whose block, `block`, starts at the PC and whose counter is `top`: those that
+/// issue before the stop cycle, `left` cycles away, and come before the turn that leaves the
+/// loop. Returns how many it ran.
+#[cold]
+#[inline(never)]
+fn count_down(top: &mut u32, op: Op, block: Block, left: u64) -> u64 {
+    let Op::CountDown(step) = op else {
+        return 0;
+    };
+    // The turns before the one that brings the counter to zero.
+    let more = if step == 1 { top.wrapping_neg() } else { *top } - 1;
+    let fit = (left - 1).checked_div(block.cycles).unwrap_or(u64::MAX);
+    let turns = u64::from(more).min(fit);
+    *top = top.wrapping_add((turns as u32).wrapping_mul(step));
+    turns
 }
 
 /// One instruction-trace line: node, time, pc, source, instruction and data stack.

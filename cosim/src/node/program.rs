@@ -12,6 +12,10 @@
 //! the pair would not run whole (a stack or memory fault in either half) it
 //! executes the first half alone, so the result is the unfused one. The pairs
 //! are the most frequent ones of the shipped decoder firmware and libraries.
+//! One triple is fused too: a counting loop, `addi v; dup; jnz` back to the
+//! `addi` (one entry for the whole turn, three instructions); when its step is
+//! one, the fast loop runs at once as many of its turns as issue before the
+//! stop cycle.
 //!
 //! A third table gives, for every code address, the cycles and instructions
 //! from there to the end of its *basic block*: the straight run that execution
@@ -150,6 +154,9 @@ pub enum Op {
     PushShl(u32),
     /// Fused `push v; shr`.
     PushShr(u32),
+    /// Fused `addi v; dup; jnz` back to the `addi`: a loop that counts the top word down (or
+    /// up) to zero.
+    CountDown(u32),
 }
 
 /// How execution leaves an instruction, for cutting the code into basic blocks.
@@ -244,7 +251,8 @@ impl Op {
             | Op::DupJnz(_)
             | Op::EqJz(_)
             | Op::EqJnz(_)
-            | Op::DropJmp(_) => Leaves::Ends,
+            | Op::DropJmp(_)
+            | Op::CountDown(_) => Leaves::Ends,
             Op::Outside(_) | Op::Illegal(_) | Op::OffEnd => Leaves::Stops,
         }
     }
@@ -289,6 +297,15 @@ fn fuse(a: Op, b: Op, len: u32) -> Option<Op> {
         (Op::Push(v), Op::Shr) => Op::PushShr(v),
         _ => return None,
     })
+}
+
+/// The fused form of the one-word instructions `a; b; c` at code address `pc`, when they
+/// are a fused triple.
+fn fuse_three(a: Op, b: Op, c: Op, pc: usize) -> Option<Op> {
+    match (a, b, c) {
+        (Op::AddI(v), Op::Dup, Op::Jnz(t)) if t as usize == pc => Some(Op::CountDown(v)),
+        _ => None,
+    }
 }
 
 fn internal(instr: Instruction) -> Op {
@@ -404,11 +421,13 @@ impl Program {
             cost: 0,
         });
         let len = code.len() as u32;
-        let fused = ops
-            .iter()
-            .zip(ops.iter().skip(1))
-            .map(|(a, b)| fuse(a.op, b.op, len).unwrap_or(a.op))
-            .chain(ops.last().map(|d| d.op))
+        let op = |pc: usize| ops.get(pc).map_or(Op::OffEnd, |d| d.op);
+        let fused = (0..ops.len())
+            .map(|pc| {
+                fuse_three(op(pc), op(pc + 1), op(pc + 2), pc)
+                    .or_else(|| fuse(op(pc), op(pc + 1), len))
+                    .unwrap_or(op(pc))
+            })
             .collect();
         Program {
             blocks: blocks(&ops),
@@ -529,6 +548,30 @@ mod tests {
                 assert_eq!(program.fused[0], program.ops[0].op, "{a}; {out}");
             }
         }
+    }
+
+    /// `addi v; dup; jnz` back to the `addi` is one fused loop; jumping anywhere else, it is
+    /// the pairs `addi v; dup` and `dup; jnz`.
+    #[test]
+    fn a_counting_loop_is_fused_whole_only_when_it_jumps_back_to_itself() {
+        let i = |op, v| Instruction::new(op, v).unwrap();
+        let code = |t| {
+            let img = image(&[
+                i(Opcode::Push, 9),
+                i(Opcode::AddI, -1),
+                i(Opcode::Dup, 0),
+                i(Opcode::Jnz, t),
+                i(Opcode::Halt, 0),
+            ]);
+            Program::new(img, &TimingProfile::default()).fused
+        };
+        let fused = code(1);
+        assert_eq!(fused[1], Op::CountDown(u32::MAX));
+        assert_eq!(fused[2], Op::DupJnz(1));
+        assert_eq!(fused[3], Op::Jnz(1));
+        let fused = code(0);
+        assert_eq!(fused[1], Op::AddIDup(u32::MAX));
+        assert_eq!(fused[2], Op::DupJnz(0));
     }
 
     #[test]

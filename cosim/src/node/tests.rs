@@ -353,6 +353,66 @@ fn fused_addi_pairs_on_a_short_stack_fault_where_the_plain_ones_do() {
     assert_eq!(n.procs[0].ds, vec![12]);
 }
 
+/// Runs `instrs` on a node of `data_stack` words to `stop`, in `pieces` calls of `run` at
+/// even stop cycles, either fast (per block, fused) or traced (one plain instruction at a
+/// time); returns the node and the last exit.
+fn run_in_pieces(
+    instrs: &[(Opcode, i64)],
+    data_stack: u32,
+    stop: u64,
+    pieces: u64,
+    traced: bool,
+) -> (Node, RunExit) {
+    let params = NodeParams {
+        data_stack,
+        ..NodeParams::default()
+    };
+    let mut n = node_with(instrs, params);
+    if traced {
+        n.trace = Some(Vec::new());
+    }
+    let mut exit = RunExit::Limit;
+    for i in 1..=pieces {
+        exit = n.run(stop * i / pieces);
+        if exit != RunExit::Limit {
+            break;
+        }
+    }
+    (n, exit)
+}
+
+proptest::proptest! {
+    /// A counting loop (`addi v; dup; jnz` back to the `addi`, fused whole, its turns run at
+    /// once when the step is one) ends, stops and faults as its three instructions do one at
+    /// a time: on a stack of any depth (an empty one underflows at the `addi`, a full one
+    /// overflows at the `dup`), with any step and start, a stop cycle anywhere in it, run in
+    /// one or several calls.
+    #[test]
+    fn a_fused_counting_loop_runs_as_its_instructions_do_one_at_a_time(
+        depth in 0u32..6,
+        data_stack in 1u32..6,
+        start in -300i64..300,
+        step in proptest::prop_oneof![proptest::strategy::Just(-1i64), proptest::strategy::Just(1), -4i64..5],
+        stop in 0u64..4_000,
+        pieces in 1u64..4,
+        entered: bool,
+    ) {
+        let mut instrs: Vec<(Opcode, i64)> = (0..depth).map(|i| (Push, start - i64::from(i))).collect();
+        // The loop's first turn charged with the block before it, or on its own.
+        let at = instrs.len() as i64 + i64::from(!entered);
+        if !entered {
+            instrs.push((Jmp, at));
+        }
+        instrs.extend([(AddI, step), (Dup, 0), (Jnz, at), (Halt, 0)]);
+        let (fast, fast_exit) = run_in_pieces(&instrs, data_stack, stop, pieces, false);
+        let (slow, slow_exit) = run_in_pieces(&instrs, data_stack, stop, pieces, true);
+        proptest::prop_assert_eq!(fast.program.fused[at as usize], super::program::Op::CountDown(step as u32));
+        proptest::prop_assert_eq!(fast_exit, slow_exit);
+        proptest::prop_assert_eq!(fast.procs[0].pc, slow.procs[0].pc);
+        assert_same_state(&fast, &slow);
+    }
+}
+
 #[test]
 fn bad_words_fault_as_bad_opcodes() {
     let img = Arc::new(Image {
