@@ -635,7 +635,9 @@ impl Node {
             ..
         } = self;
         let program: &super::Program = program;
-        let (ops, fused, blocks) = (&program.ops[..], &program.fused[..], &program.blocks[..]);
+        let (ops, fused) = (&program.ops[..], &program.fused[..]);
+        // As long as the fused table: a PC checked against one needs no check for the other.
+        let blocks = &program.blocks[..fused.len()];
         let proc = &mut procs[*current];
         let (ds, ds_depth) = proc.ds.room(params.data_stack as usize);
         let (rs, rs_depth) = proc.rs.room(params.return_stack as usize);
