@@ -84,7 +84,7 @@ pub struct World {
     resume_at: Vec<Option<Time>>,
     /// Each station's messages sent ahead of the engine, oldest first, each waiting for its
     /// [`Ev::Send`] at the time it was sent.
-    sent_ahead: Vec<VecDeque<Message>>,
+    sent_ahead: Vec<VecDeque<(Time, Message)>>,
     timer_at: Vec<Option<Time>>,
     /// The network.
     pub net: Network,
@@ -395,7 +395,7 @@ impl World {
     /// The oldest message node `i` sent ahead of the engine enters the network at `now`,
     /// its send time, in the place of the event in which the node would have sent it.
     fn on_send(&mut self, i: usize, now: Time, sched: &mut Scheduler<'_, Ev>) {
-        let Some(msg) = self.sent_ahead[i].pop_front() else {
+        let Some((_, msg)) = self.sent_ahead[i].pop_front() else {
             return;
         };
         self.sync_network(now, sched);
@@ -767,7 +767,7 @@ impl World {
         let Some(msg) = node.send_ahead(&mut self.net, engine, pending) else {
             return false;
         };
-        self.sent_ahead[i].push_back(msg);
+        self.sent_ahead[i].push_back((at, msg));
         sched.schedule(at, target(i), Ev::Send);
         true
     }
@@ -815,16 +815,23 @@ impl World {
             let Station::Node(node) = &mut self.stations[i] else {
                 return;
             };
+            let sent = &mut self.sent_ahead[i];
+            let sent_before = sent.len();
             let mut settling = lend.then(|| Settling {
                 net: &mut self.net,
                 quiet,
                 stop,
                 bound: edges.pause.map_or(firm, |pause| pause.min(firm)),
                 slice: self.slice,
+                sent,
             });
             let exit = node.run_settling(stop, settling.as_mut());
             // Only the progress slice or a pause put the node's last stop cycle there.
             let sliced = settling.map_or(stop, |s| s.stop) < firm;
+            // The sends performed in the loop, each where its resume event would have been.
+            for &(at, _) in self.sent_ahead[i].range(sent_before..) {
+                sched.schedule(at, target(i), Ev::Send);
+            }
             match exit {
                 Exit::Limit => {
                     if node.check_budget() {

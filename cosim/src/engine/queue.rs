@@ -23,7 +23,8 @@ pub struct Scheduled<E> {
     pub time: Time,
     /// The component the event is for (its id is the first tie-break key).
     pub target: u32,
-    /// Scheduling sequence number (the second tie-break key).
+    /// Scheduling sequence number (the second tie-break key); in a round being run, the
+    /// engine's order key instead (see `Engine::run_for`).
     pub seq: u64,
     /// What happens.
     pub payload: E,

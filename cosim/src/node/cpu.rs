@@ -572,7 +572,9 @@ impl Node {
         // need to enter a loop to find it there.
         if let Op::Outside(opcode) = self.program.fused[self.procs[self.current].pc as usize]
             && self.cycle < stop_cycle
-            && (settling.is_none() || !Settling::may_perform(opcode))
+            && settling
+                .as_deref()
+                .is_none_or(|s| !s.may_perform_at(opcode, self.time()))
         {
             return Exit::Outside(opcode);
         }

@@ -15,6 +15,8 @@
 //! `exit` closes every inbox the exiting process owns, as `close` would: messages
 //! still in them go back to their senders.
 
+use std::collections::VecDeque;
+
 use aether_isa::{Addressing, Opcode};
 use aether_network::{Address, Message, Network, SendError};
 
@@ -125,6 +127,34 @@ fn take_message(
 }
 
 /// An inbox id from a stack word (ids are 16 bits).
+/// The message of a `send` with arguments `args` (`buf len type dst reply`) from network node
+/// `node`, when the network is sure to take it at any time from `now` on with `pending` of
+/// the node's messages handed over before it ([`Network::accepts_later`]): its payload read
+/// from `mem` into a reused buffer. `None` for a `send` that must wait for the node's time
+/// (one that faults, might stall, or goes to the node's own ports or to itself).
+fn message_ahead(
+    mem: &Memory,
+    net: &mut Network,
+    [buf, len, msg_type, dst, reply]: [u32; 5],
+    (node, addressing): (u32, Addressing),
+    (now, pending): (Time, usize),
+) -> Option<Message> {
+    check_range(mem, buf, len).ok()?;
+    let dst_addr = address(dst, addressing);
+    if !net.accepts_later(now, node, dst_addr.node, len as usize, pending) {
+        return None;
+    }
+    let mut payload = net.payload_buffer();
+    mem.read_into(buf, len, &mut payload);
+    Some(Message {
+        src: node,
+        dst: dst_addr,
+        reply_to: (reply != NONE).then(|| address(reply, addressing)),
+        msg_type,
+        payload,
+    })
+}
+
 fn inbox_id(word: u32) -> Result<u16, FaultKind> {
     u16::try_from(word).map_err(|_| FaultKind::Nic(format!("inbox {word} does not exist")))
 }
@@ -165,7 +195,10 @@ impl Quiet {
 /// settled (the cases [`Node::settled`] allows: a `wait` of a process with mail, a `peek`
 /// of a non-empty inbox, a `recv` that [`Network::recv_settled`] allows before the next
 /// local input), or a `poll`, `peek`, `recv` or `self` while nothing can reach the node
-/// ([`Quiet`]). Lent only to a node that runs ahead untraced and records no activity.
+/// ([`Quiet`]); and a `send` ahead of the engine's time that the network is sure to take
+/// then, its message kept in `sent` for the simulation to hand over at that time (as
+/// [`Node::send_ahead`]). Lent only to a node that runs ahead untraced and records no
+/// activity.
 /// After each such instruction the loop runs on to the stop cycle the simulation would
 /// give the node there ([`Settling::restart`]: a progress slice starts again from it).
 pub struct Settling<'a> {
@@ -180,6 +213,9 @@ pub struct Settling<'a> {
     pub bound: u64,
     /// The progress slice (cycles a node runs ahead at most per event), if any.
     pub slice: Option<u64>,
+    /// The node's messages sent ahead of the engine, each with its send time, oldest first:
+    /// a `send` performed in the loop adds its own (see [`Node::send_ahead`]).
+    pub sent: &'a mut VecDeque<(Time, Message)>,
 }
 
 /// The running process as the interpreter holds it, for an instruction of [`Settling`].
@@ -207,8 +243,19 @@ impl Settling<'_> {
     pub(super) fn may_perform(opcode: Opcode) -> bool {
         matches!(
             opcode,
-            Opcode::Wait | Opcode::Peek | Opcode::Recv | Opcode::Poll | Opcode::SelfPid
+            Opcode::Wait
+                | Opcode::Peek
+                | Opcode::Recv
+                | Opcode::Poll
+                | Opcode::SelfPid
+                | Opcode::Send
         )
+    }
+
+    /// Whether [`Settling::perform`] may perform `opcode` issuing at time `at`: a `send` only
+    /// ahead of the engine's time.
+    pub(super) fn may_perform_at(&self, opcode: Opcode, at: Time) -> bool {
+        Self::may_perform(opcode) && (opcode != Opcode::Send || at > self.quiet.now)
     }
 
     /// The stop cycle of a node whose next instruction issues at `cycle`, after one performed
@@ -224,7 +271,7 @@ impl Settling<'_> {
     /// Performs the NIC or process instruction `opcode` at the PC of `p`, issuing at time
     /// `at`, when its result is settled or decided alone while nothing can reach the node
     /// (see [`Settling`]) and its cycles (`cost`, plus `nic_word` per payload word a `recv`
-    /// moves) are fewer than `left`, the cycles to the stop cycle: what [`Node::outside`]
+    /// or `send` moves) are fewer than `left`, the cycles to the stop cycle: what [`Node::outside`]
     /// does to the stack and memory; returns the cycles to charge and the new stack depth.
     /// `None` (nothing changed) when the node must leave the loop for it.
     pub(super) fn perform(
@@ -312,6 +359,26 @@ impl Settling<'_> {
                 }
                 p.ds[sp - 3] = len;
                 Some(Ok((cycles, sp - 2)))
+            }
+            Opcode::Send => {
+                // At the engine's time the `send` is the simulation's, in this very event.
+                if at <= self.quiet.now || sp < 5 {
+                    return None;
+                }
+                let args: [u32; 5] = p.ds[sp - 5..sp].try_into().ok()?;
+                let cycles = cost + u64::from(args[1]) * nic_word;
+                if cycles >= left {
+                    return None;
+                }
+                let msg = message_ahead(
+                    p.mem,
+                    self.net,
+                    args,
+                    (node, p.addressing),
+                    (self.quiet.now, self.sent.len()),
+                )?;
+                self.sent.push_back((at, msg));
+                Some(Ok((cycles, sp - 5)))
             }
             _ => None,
         }
@@ -466,25 +533,13 @@ impl Node {
     /// with nothing changed, for a `send` that must wait for that time (one that faults,
     /// might stall, or goes to the node's own ports or to itself).
     pub fn send_ahead(&mut self, net: &mut Network, now: Time, pending: usize) -> Option<Message> {
-        let [buf, len, msg_type, dst, reply] = self.peek_args().ok()?;
-        check_range(&self.mem, buf, len).ok()?;
+        let args = self.peek_args().ok()?;
         let addressing = self.addressing();
         let node = net_id(self.id, addressing).ok()?;
-        let dst_addr = address(dst, addressing);
-        if !net.accepts_later(now, node, dst_addr.node, len as usize, pending) {
-            return None;
-        }
-        let mut payload = net.payload_buffer();
-        self.mem.read_into(buf, len, &mut payload);
+        let msg = message_ahead(&self.mem, net, args, (node, addressing), (now, pending))?;
         self.pop_args::<5>().ok()?;
-        self.retire(Opcode::Send, u64::from(len));
-        Some(Message {
-            src: node,
-            dst: dst_addr,
-            reply_to: (reply != NONE).then(|| address(reply, addressing)),
-            msg_type,
-            payload,
-        })
+        self.retire(Opcode::Send, u64::from(args[1]));
+        Some(msg)
     }
 
     fn nic_fault(e: impl std::fmt::Display) -> FaultKind {

@@ -1,5 +1,6 @@
 //! Unit tests of the node emulator: ISA semantics, timing and faults, without a network.
 
+use std::collections::VecDeque;
 use std::sync::Arc;
 
 use aether_isa::{Image, Instruction, Opcode, TimingProfile};
@@ -842,14 +843,28 @@ fn settled_and_decided_alone_follow_their_definitions() {
 /// Runs `n` to its end with the network lent to the loop under `quiet`, as the simulation
 /// does for a node running ahead with no stop, slice or bound.
 fn run_lent(n: &mut Node, net: &mut aether_network::Network, quiet: Quiet) -> RunExit {
+    run_lent_sending(n, net, quiet).0
+}
+
+/// [`run_lent`], with the messages the loop sent ahead and their send times.
+fn run_lent_sending(
+    n: &mut Node,
+    net: &mut aether_network::Network,
+    quiet: Quiet,
+) -> (
+    RunExit,
+    VecDeque<(crate::time::Time, aether_network::Message)>,
+) {
+    let mut sent = VecDeque::new();
     let mut settling = Settling {
         net,
         quiet,
         stop: u64::MAX,
         bound: u64::MAX,
         slice: None,
+        sent: &mut sent,
     };
-    n.run_settling(u64::MAX, Some(&mut settling))
+    (n.run_settling(u64::MAX, Some(&mut settling)), sent)
 }
 
 /// Asserts that `n` ended with `want`'s data stack, memory, cycle and counters.
@@ -955,6 +970,7 @@ fn a_slice_starts_again_after_an_instruction_performed_in_the_loop() {
             stop: 0,
             bound,
             slice: Some(slice),
+            sent: &mut VecDeque::new(),
         };
         assert_eq!(n.run_settling(first, Some(&mut settling)), RunExit::Limit);
         assert_eq!(settling.stop, stop, "bound {bound}");
@@ -962,4 +978,70 @@ fn a_slice_starts_again_after_an_instruction_performed_in_the_loop() {
         assert_eq!((n.cycle, n.counters), (want.cycle, want.counters));
         assert_eq!(n.procs[0].ds, want.procs[0].ds);
     }
+}
+
+/// A `send` ahead of the engine's time runs inside the loop when the network is sure to take
+/// it then: the same stack, memory, cycles and count as performing it at the node's time
+/// with `Node::outside`, and its message (payload read from memory at the `send`) kept with
+/// the time the `send` issues at, where a run without the network stops for it. At the
+/// engine's time the loop leaves at the `send`, untouched.
+#[test]
+fn a_send_ahead_runs_in_the_loop_as_outside_would_and_keeps_its_message() {
+    let send = |len: i64| {
+        [
+            (Push, 10),
+            (Push, len),
+            (Push, 7),
+            (Push, 1 << 16),
+            (Push, -1),
+        ]
+    };
+    let mut prog = vec![(Push, 42), (StoreI, 10), (Push, 43), (StoreI, 11)];
+    prog.extend(send(1));
+    prog.extend([(Send, 0), (Push, 44), (StoreI, 10)]);
+    prog.extend(send(2));
+    prog.extend([(Send, 0), (Halt, 0)]);
+    // The node 1 µs past the network's clock, where the engine is.
+    let ahead = |prog: &[(Opcode, i64)]| {
+        let (mut n, net) = mail_far_ahead(prog);
+        n.cycle += 1000;
+        (n, net)
+    };
+    let (mut want, mut net) = ahead(&prog);
+    let mut times = Vec::new();
+    while let RunExit::Outside(op) = want.run(u64::MAX) {
+        times.push(want.time());
+        assert_eq!(
+            want.outside(op, want.time(), &mut net),
+            NicOutcome::Continue
+        );
+    }
+    assert_eq!(want.state, NodeState::Halted);
+    assert_eq!(times.len(), 2);
+
+    let (mut n, mut net) = ahead(&prog);
+    let engine = net.clock();
+    let (exit, sent) = run_lent_sending(&mut n, &mut net, loud(engine, None));
+    assert_eq!(exit, RunExit::Halt);
+    assert_same_state(&n, &want);
+    let got: Vec<_> = sent
+        .iter()
+        .map(|(t, m)| (*t, m.src, m.dst, m.msg_type, m.payload.clone()))
+        .collect();
+    let to = aether_network::Address::new(1, 0);
+    assert_eq!(
+        got,
+        vec![
+            (times[0], 0, to, 7, vec![42]),
+            (times[1], 0, to, 7, vec![44, 43])
+        ]
+    );
+
+    let (mut n, mut net) = ahead(&prog);
+    let (exit, sent) = run_lent_sending(&mut n, &mut net, loud(times[0], None));
+    assert_eq!(
+        (exit, n.procs[0].pc, sent.len()),
+        (RunExit::Outside(Send), 9, 0)
+    );
+    assert_eq!(n.procs[0].ds, vec![10, 1, 7, 1 << 16, u32::MAX]);
 }
