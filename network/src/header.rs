@@ -72,7 +72,7 @@ impl HeaderLayout {
 
     /// Size in bits of a packet carrying `payload_words` words.
     pub fn packet_bits(&self, payload_words: usize) -> u64 {
-        self.bits() + 32 * payload_words as u64
+        with_payload(self.bits(), payload_words)
     }
 
     /// Checks that the layout describes a usable header.
@@ -90,6 +90,11 @@ impl HeaderLayout {
         }
         Ok(())
     }
+}
+
+/// Size in bits of a packet of a `header_bits` header carrying `payload_words` words.
+pub fn with_payload(header_bits: u64, payload_words: usize) -> u64 {
+    header_bits + 32 * payload_words as u64
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@ use crate::config::{NetworkConfig, Switching};
 use crate::error::{ConfigError, NicError, SendError};
 use crate::event::{Event, EventQueue};
 use crate::fault::Faults;
-use crate::header::HeaderLayout;
+use crate::header;
 use crate::link::{Crossing, IdHasher, LinkStates};
 use crate::message::{Message, RETURNED};
 use crate::nic::Nic;
@@ -57,7 +57,10 @@ pub struct Hop {
 #[derive(Debug)]
 pub struct Network {
     switching: Switching,
-    header: HeaderLayout,
+    /// Header size in bits, summed once from the layout.
+    header_bits: u64,
+    /// The largest payload (words) the header's length field describes.
+    max_payload: u64,
     nic_latency: Time,
     tx_capacity: usize,
     inbox_capacity: usize,
@@ -102,7 +105,8 @@ impl Network {
         let nodes = plan.nodes;
         Network {
             switching: plan.switching,
-            header: plan.header,
+            header_bits: plan.header.bits(),
+            max_payload: plan.header.max_payload(),
             nic_latency: plan.nic_latency,
             tx_capacity: plan.tx_capacity,
             inbox_capacity: plan.inbox_capacity,
@@ -159,7 +163,7 @@ impl Network {
 
     /// Size in bits of a packet carrying `payload_words` words.
     pub fn packet_bits(&self, payload_words: usize) -> u64 {
-        self.header.packet_bits(payload_words)
+        header::with_payload(self.header_bits, payload_words)
     }
 
     fn check_time(&self, now: Time) -> Result<(), NicError> {
@@ -212,7 +216,7 @@ impl Network {
         if msg.dst.node as usize >= self.nics.len() {
             return Err(SendError::UnknownDestination(msg.dst.node));
         }
-        let max = self.header.max_payload();
+        let max = self.max_payload;
         if msg.payload.len() as u64 > max {
             return Err(SendError::TooLong {
                 len: msg.payload.len(),
@@ -224,7 +228,7 @@ impl Network {
             nic.counters.refused += 1;
             return Err(SendError::Full);
         }
-        let bits = self.header.packet_bits(msg.payload.len());
+        let bits = header::with_payload(self.header_bits, msg.payload.len());
         nic.counters.sent += 1;
         nic.counters.bits_sent += bits;
         let by_type = self.types.entry(msg.msg_type).or_default();
@@ -270,7 +274,7 @@ impl Network {
             && (src as usize) < self.nics.len()
             && (dst as usize) < self.nics.len()
             && now >= self.clock
-            && len as u64 <= self.header.max_payload()
+            && len as u64 <= self.max_payload
             && self.tx_queued(src, now) + pending < self.tx_capacity
     }
 
@@ -408,7 +412,7 @@ impl Network {
             _ => now,
         };
         let key = self.packets.insert(Packet {
-            bits: self.header.packet_bits(msg.payload.len()),
+            bits: self.packet_bits(msg.payload.len()),
             msg,
             in_tx_queue: via_tx && src != dst,
             sent_at: now,
@@ -534,7 +538,7 @@ impl Network {
             ready: time,
             bits: packet.bits,
             serialization: serialization_time(packet.bits, ports.bandwidth()),
-            header_bits: self.header.bits(),
+            header_bits: self.header_bits,
             tail_in: packet.tail_at,
             jitter: 0,
         };
@@ -593,7 +597,7 @@ impl Network {
             ready: time,
             bits: packet.bits,
             serialization: memo.1,
-            header_bits: self.header.bits(),
+            header_bits: self.header_bits,
             tail_in: packet.tail_at,
             jitter: fate.jitter,
         };

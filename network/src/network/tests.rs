@@ -4,6 +4,7 @@
 use super::*;
 use crate::address::Address;
 use crate::config::{GridConfig, LinkClassConfig, TopologyConfig};
+use crate::header::HeaderLayout;
 use crate::link::Window;
 use crate::time::serialization_time;
 use proptest::prelude::*;
@@ -312,7 +313,7 @@ fn accepts_later_promises_what_send_does() {
         ..config()
     };
     let mut net = Network::new(&cfg, 3, 1).expect("valid");
-    let max = net.header.max_payload() as usize;
+    let max = net.max_payload as usize;
     assert!(net.accepts_later(0, 0, 1, max, 0));
     assert!(!net.accepts_later(0, 0, 1, max + 1, 0), "too long");
     assert!(!net.accepts_later(0, 0, 3, 1, 0), "no node 3");
