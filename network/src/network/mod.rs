@@ -1,7 +1,5 @@
 //! The network: NICs, links and the events that move packets between them.
 
-use std::collections::HashMap;
-use std::hash::BuildHasherDefault;
 use std::sync::Arc;
 
 use slotmap::SlotMap;
@@ -13,19 +11,18 @@ use crate::error::{ConfigError, NicError, SendError};
 use crate::event::{Event, EventQueue};
 use crate::fault::Faults;
 use crate::header;
-use crate::link::{Crossing, IdHasher, LinkStates};
+use crate::link::{Crossing, LinkStates};
 use crate::message::{Message, RETURNED};
 use crate::nic::Nic;
 use crate::packet::{Packet, PacketKey};
 use crate::port::{Direction, Ports};
 use crate::routing::NO_ROUTE;
-use crate::stats::{
-    DropStats, LinkStats, NetworkStats, NodeStats, PortStats, TypeStats, mean, utilization,
-};
+use crate::stats::{DropStats, LinkStats, NetworkStats, NodeStats, PortStats, mean, utilization};
 use crate::time::{Time, serialization_time};
 use crate::topology::Topology;
 use plan::ArrivalBound;
 pub use plan::{MAX_NODES, NetworkPlan};
+use types::TypeCounts;
 
 /// A message placed in an inbox: the co-simulator wakes the inbox's owner.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,7 +71,7 @@ pub struct Network {
     faults: Faults,
     clock: Time,
     /// Counters by message type (sorted by type in [`Network::stats`]).
-    types: HashMap<u32, TypeStats, BuildHasherDefault<IdHasher>>,
+    types: TypeCounts,
     drops: DropStats,
     /// Payload vectors of messages received or dropped, reused by [`Network::payload_buffer`].
     spare: Vec<Vec<u32>>,
@@ -119,7 +116,7 @@ impl Network {
             events: EventQueue::default(),
             faults: Faults::new(seed),
             clock: 0,
-            types: HashMap::default(),
+            types: TypeCounts::default(),
             drops: DropStats {
                 auth_failed: plan.auth.map(|_| 0),
                 ..DropStats::default()
@@ -231,7 +228,7 @@ impl Network {
         let bits = header::with_payload(self.header_bits, msg.payload.len());
         nic.counters.sent += 1;
         nic.counters.bits_sent += bits;
-        let by_type = self.types.entry(msg.msg_type).or_default();
+        let by_type = self.types.of(msg.msg_type);
         by_type.sent += 1;
         by_type.bits += bits;
         self.inject(now, msg, true);
@@ -671,7 +668,7 @@ impl Network {
                 if returned {
                     counters.returned += 1;
                 } else {
-                    self.types.entry(msg_type).or_default().delivered += 1;
+                    self.types.of(msg_type).delivered += 1;
                 }
                 delivered.push(Delivery { time, node, inbox });
             }
@@ -685,7 +682,7 @@ impl Network {
         match msg.reply_to {
             Some(to) if (to.node as usize) < self.nics.len() => {
                 self.nics[node as usize].counters.bounced += 1;
-                self.types.entry(msg_type & !RETURNED).or_default().returned += 1;
+                self.types.of(msg_type & !RETURNED).returned += 1;
                 let back = msg.returned(node).expect("a reply-to address");
                 self.inject(time, back, false);
             }
@@ -752,7 +749,7 @@ impl Network {
                     }
                 })
                 .collect(),
-            types: self.types.iter().map(|(&t, s)| (t, s.clone())).collect(),
+            types: self.types.snapshot(),
             drops: self.drops.clone(),
             in_flight: self.packets.len() as u64,
         }
@@ -764,3 +761,4 @@ mod auth_tests;
 mod plan;
 #[cfg(test)]
 mod tests;
+mod types;

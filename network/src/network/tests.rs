@@ -6,6 +6,7 @@ use crate::address::Address;
 use crate::config::{GridConfig, LinkClassConfig, TopologyConfig};
 use crate::header::HeaderLayout;
 use crate::link::Window;
+use crate::stats::TypeStats;
 use crate::time::serialization_time;
 use proptest::prelude::*;
 
