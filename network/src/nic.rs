@@ -5,6 +5,7 @@ use std::collections::{BinaryHeap, VecDeque};
 
 use crate::error::NicError;
 use crate::message::Message;
+use crate::packet::TxQueue;
 use crate::time::Time;
 
 /// One node's traffic counters, kept in its NIC so that a send or a delivery touches one
@@ -133,9 +134,12 @@ impl Nic {
         self.tx_waiting.push(Reverse(ready));
     }
 
-    /// The earliest waiting packet got its first hop, which ends at `end`.
-    pub fn tx_scheduled(&mut self, end: Time) {
-        self.tx_waiting.pop();
+    /// A packet of the transmit queue got its first hop, which ends at `end`: the earliest
+    /// waiting one, or one whose first hop started as it was sent (`queued` says which).
+    pub fn tx_scheduled(&mut self, queued: TxQueue, end: Time) {
+        if queued == TxQueue::Waiting {
+            self.tx_waiting.pop();
+        }
         self.tx_leaving.push(Reverse(end));
     }
 
@@ -195,9 +199,16 @@ mod tests {
         nic.tx_enter(10);
         nic.tx_enter(12);
         assert_eq!(nic.tx_free_at(), Some(10));
-        nic.tx_scheduled(30);
+        nic.tx_scheduled(TxQueue::Waiting, 30);
         assert_eq!(nic.tx_free_at(), Some(12));
         assert_eq!(nic.tx_occupancy(29), 2);
         assert_eq!(nic.tx_occupancy(30), 1);
+        nic.tx_scheduled(TxQueue::Starting, 40);
+        assert_eq!(
+            nic.tx_free_at(),
+            Some(12),
+            "a packet that never waited leaves none"
+        );
+        assert_eq!(nic.tx_occupancy(30), 2);
     }
 }

@@ -14,7 +14,7 @@ use crate::header;
 use crate::link::{Crossing, LinkStates};
 use crate::message::{Message, RETURNED};
 use crate::nic::Nic;
-use crate::packet::{Packet, PacketKey};
+use crate::packet::{Packet, PacketKey, TxQueue};
 use crate::port::{Direction, Ports};
 use crate::routing::NO_ROUTE;
 use crate::stats::{DropStats, LinkStats, NetworkStats, NodeStats, PortStats, mean, utilization};
@@ -402,60 +402,91 @@ impl Network {
     /// Puts a packet for `msg` on the network at node `msg.src` at `now`.
     fn inject(&mut self, now: Time, msg: Message, via_tx: bool) {
         let (src, dst) = (msg.src, msg.dst.node);
-        self.nics[dst as usize].inbound += 1;
         // A packet for another node leaves its NIC once its MAC is computed.
         let signed = match &self.auth {
             Some(auth) if src != dst => now.saturating_add(auth.sign(src)),
             _ => now,
         };
-        let key = self.packets.insert(Packet {
-            bits: self.packet_bits(msg.payload.len()),
-            msg,
-            in_tx_queue: via_tx && src != dst,
-            sent_at: now,
-            tail_at: signed,
-            corrupt: false,
-        });
         if src == dst {
-            let at = now.saturating_add(self.nic_latency);
-            self.schedule_delivery(at, key, dst);
+            let key = self.insert(msg, now, signed, TxQueue::Out);
+            self.schedule_delivery(now.saturating_add(self.nic_latency), key, dst);
             return;
         }
-        let first = if self.ports.is_some() {
-            let event = Event::Port {
-                packet: key,
-                node: src,
-                direction: Direction::Out,
+        if self.ports.is_some() {
+            let tx = if via_tx {
+                self.nics[src as usize].tx_enter(signed);
+                TxQueue::Waiting
+            } else {
+                TxQueue::Out
             };
-            Some((signed, event))
-        } else {
-            self.next_step(key, src, dst, signed, signed)
+            let key = self.insert(msg, now, signed, tx);
+            self.schedule_port(signed, key, src, Direction::Out);
+            return;
+        }
+        let Some((ready, link)) = self.next_link(src, dst, signed) else {
+            self.drops.undeliverable += 1;
+            self.recycle(msg.payload);
+            return;
         };
-        if let Some((ready, event)) = first {
-            if via_tx {
+        let at_once = self.runs_now(ready);
+        let tx = match (via_tx, at_once) {
+            (false, _) => TxQueue::Out,
+            (true, true) => TxQueue::Starting,
+            (true, false) => {
                 self.nics[src as usize].tx_enter(ready);
+                TxQueue::Waiting
             }
-            self.schedule(ready, event);
+        };
+        let key = self.insert(msg, now, signed, tx);
+        if at_once {
+            self.start_hop(ready, key, link);
+        } else {
+            self.events.push(ready, Event::Ready { packet: key, link });
         }
     }
 
-    /// Schedules `event` at `time`, or runs it at once when it is a hop or a port crossing
-    /// due at the clock with no other event due by then: it is the next event either way,
-    /// and no NIC call can come before it (calls before the clock are refused).
-    fn schedule(&mut self, time: Time, event: Event) {
-        let next = time == self.clock && self.events.peek_time().is_none_or(|t| t > time);
-        match event {
-            Event::Ready { packet, link } if next => self.start_hop(time, packet, link),
-            Event::Port {
-                packet,
+    /// Puts the packet of `msg`, sent at `now` and leaving its NIC at `tail`, in flight.
+    fn insert(&mut self, msg: Message, now: Time, tail: Time, tx: TxQueue) -> PacketKey {
+        self.nics[msg.dst.node as usize].inbound += 1;
+        self.packets.insert(Packet {
+            bits: self.packet_bits(msg.payload.len()),
+            msg,
+            tx,
+            sent_at: now,
+            tail_at: tail,
+            corrupt: false,
+        })
+    }
+
+    /// Whether an event due at `time` is the next one: it is due at the clock and no other
+    /// event is due by then. Such a hop or port crossing runs at once instead of being
+    /// scheduled, as no NIC call can come before it (calls before the clock are refused).
+    #[inline]
+    fn runs_now(&self, time: Time) -> bool {
+        time == self.clock && self.events.peek_time().is_none_or(|t| t > time)
+    }
+
+    /// Starts packet `key` on `link` at `time`, or schedules it then ([`Network::runs_now`]).
+    fn schedule_hop(&mut self, time: Time, key: PacketKey, link: u32) {
+        if self.runs_now(time) {
+            self.start_hop(time, key, link);
+        } else {
+            self.events.push(time, Event::Ready { packet: key, link });
+        }
+    }
+
+    /// Passes packet `key` through a port of `node` at `time`, or schedules it then
+    /// ([`Network::runs_now`]).
+    fn schedule_port(&mut self, time: Time, key: PacketKey, node: u32, direction: Direction) {
+        if self.runs_now(time) {
+            self.cross_port(time, key, node, direction);
+        } else {
+            let event = Event::Port {
+                packet: key,
                 node,
                 direction,
-            } if next => self.cross_port(time, packet, node, direction),
-            Event::Deliver { packet } => match self.packets.get(packet) {
-                Some(p) => self.schedule_delivery(time, packet, p.msg.dst.node),
-                None => self.events.push(time, event),
-            },
-            Event::Ready { .. } | Event::Port { .. } => self.events.push(time, event),
+            };
+            self.events.push(time, event);
         }
     }
 
@@ -483,47 +514,30 @@ impl Network {
     /// on towards node `dst`: onto its next link, into the destination NIC's input
     /// port, or into the inbox. Drops and counts it when there is no route.
     fn forward(&mut self, key: PacketKey, at: u32, dst: u32, head: Time, tail: Time) {
-        if let Some((time, event)) = self.next_step(key, at, dst, head, tail) {
-            self.schedule(time, event);
+        if at == dst {
+            if self.ports.is_some() {
+                self.schedule_port(head, key, dst, Direction::In);
+            } else {
+                let at = self.placement(tail, dst);
+                self.schedule_delivery(at, key, dst);
+            }
+            return;
+        }
+        match self.next_link(at, dst, head) {
+            Some((ready, link)) => self.schedule_hop(ready, key, link),
+            None => {
+                self.discard(key);
+                self.drops.undeliverable += 1;
+            }
         }
     }
 
-    /// The next step of a packet whose header is at router `at` at `head` (last bit at
-    /// `tail`) on its way to node `dst`, and when it is due; `None` when there is no route
-    /// (the packet is dropped and counted).
-    fn next_step(
-        &mut self,
-        key: PacketKey,
-        at: u32,
-        dst: u32,
-        head: Time,
-        tail: Time,
-    ) -> Option<(Time, Event)> {
-        if at == dst {
-            let (time, event) = if self.ports.is_some() {
-                let node = dst;
-                let direction = Direction::In;
-                (
-                    head,
-                    Event::Port {
-                        packet: key,
-                        node,
-                        direction,
-                    },
-                )
-            } else {
-                (self.placement(tail, dst), Event::Deliver { packet: key })
-            };
-            return Some((time, event));
-        }
+    /// The link a packet at router `at` takes towards node `dst`, and when it is ready for
+    /// it (its header arrived at `head`, then the router's time); `None` without a route.
+    #[inline]
+    fn next_link(&self, at: u32, dst: u32, head: Time) -> Option<(Time, u32)> {
         let link = self.topology.routes.next(at, dst);
-        if link == NO_ROUTE {
-            self.discard(key);
-            self.drops.undeliverable += 1;
-            return None;
-        }
-        let ready = head.saturating_add(self.router_time(link));
-        Some((ready, Event::Ready { packet: key, link }))
+        (link != NO_ROUTE).then(|| (head.saturating_add(self.router_time(link)), link))
     }
 
     /// The packet is ready at `time` for a NIC port.
@@ -543,9 +557,9 @@ impl Network {
         packet.tail_at = sent.tail;
         match direction {
             Direction::Out => {
-                if packet.in_tx_queue {
-                    packet.in_tx_queue = false;
-                    self.nics[node as usize].tx_scheduled(sent.end);
+                if packet.tx != TxQueue::Out {
+                    self.nics[node as usize].tx_scheduled(packet.tx, sent.end);
+                    packet.tx = TxQueue::Out;
                 }
                 let dst = packet.msg.dst.node;
                 self.forward(key, node, dst, sent.head, sent.tail);
@@ -607,9 +621,9 @@ impl Network {
                 end: sent.end,
             });
         }
-        if packet.in_tx_queue {
-            packet.in_tx_queue = false;
-            self.nics[packet.msg.src as usize].tx_scheduled(sent.end);
+        if packet.tx != TxQueue::Out {
+            self.nics[packet.msg.src as usize].tx_scheduled(packet.tx, sent.end);
+            packet.tx = TxQueue::Out;
         }
         if fate.lost {
             state.lost += 1;
