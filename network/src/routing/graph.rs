@@ -106,7 +106,10 @@ impl GraphRoutes {
         &self.into[self.into_first[r] as usize..self.into_first[r + 1] as usize]
     }
 
-    /// The link a packet at `router` takes towards node `dst`, or [`NO_ROUTE`].
+    /// The link a packet at `router` takes towards node `dst`, or [`NO_ROUTE`]. Kept out of
+    /// line: its lock and search would make [`Routes::next`](super::Routes::next) too large to
+    /// inline for the other topologies.
+    #[inline(never)]
     pub fn next(&self, router: u32, dst: u32) -> u32 {
         if router == dst {
             return NO_ROUTE;

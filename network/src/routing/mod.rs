@@ -29,10 +29,9 @@ pub enum Routes {
     Grid {
         /// The grid.
         grid: Grid,
-        /// Links leaving router `r` are ids `first[r]..first[r + 1]`.
-        first: Vec<u32>,
-        /// The router each link enters, by link id.
-        to: Vec<u32>,
+        /// By router, the link it leaves by in each direction of [`Grid::steps`] ([`NO_ROUTE`]
+        /// where it has none).
+        towards: Vec<[u32; 4]>,
     },
     /// A tree: up to the lowest common ancestor, then down.
     Tree(TreeRoutes),
@@ -49,13 +48,8 @@ impl Routes {
                 crate::topology::direct_link(*nodes, router, dst)
             }
             Routes::Direct { .. } => NO_ROUTE,
-            Routes::Grid { grid, first, to } if router != dst => {
-                let toward = grid.step(router, dst);
-                let links = first[router as usize]..first[router as usize + 1];
-                links
-                    .into_iter()
-                    .find(|&link| to[link as usize] == toward)
-                    .unwrap_or(NO_ROUTE)
+            Routes::Grid { grid, towards } if router != dst => {
+                towards[router as usize][grid.direction(router, dst)]
             }
             Routes::Grid { .. } => NO_ROUTE,
             Routes::Tree(tree) => tree.next(router, dst),
@@ -75,8 +69,18 @@ impl Routes {
         for r in 0..routers as usize {
             first[r + 1] += first[r];
         }
-        let to = links.iter().map(|l| l.to).collect();
-        Routes::Grid { grid, first, to }
+        let link_to = |router: u32, to: u32| {
+            (first[router as usize]..first[router as usize + 1])
+                .find(|&link| links[link as usize].to == to)
+                .unwrap_or(NO_ROUTE)
+        };
+        let towards = (0..routers)
+            .map(|router| {
+                grid.steps(router)
+                    .map(|n| n.map_or(NO_ROUTE, |n| link_to(router, n)))
+            })
+            .collect();
+        Routes::Grid { grid, towards }
     }
 }
 

@@ -26,6 +26,7 @@ pub struct Grid {
 }
 
 impl Grid {
+    #[inline]
     fn coords(&self, router: u32) -> (u32, u32) {
         let (y, x) = StrengthReducedU32::div_rem(router, self.columns);
         (x, y)
@@ -35,62 +36,71 @@ impl Grid {
         y * self.width + x
     }
 
-    /// The neighbours of a router, +x, -x, +y, -y, without duplicates or itself.
-    fn neighbours(&self, router: u32) -> Vec<(u32, u16)> {
+    /// The router one step from `router` in each direction, +x, -x, +y, -y (`None` past
+    /// the edge of a mesh).
+    pub fn steps(&self, router: u32) -> [Option<u32>; 4] {
         let (x, y) = self.coords(router);
         let (w, h) = (self.width, self.height);
-        let mut candidates = Vec::with_capacity(4);
         if self.wrap {
-            candidates.push((self.id((x + 1) % w, y), self.x_class));
-            candidates.push((self.id((x + w - 1) % w, y), self.x_class));
-            candidates.push((self.id(x, (y + 1) % h), self.y_class));
-            candidates.push((self.id(x, (y + h - 1) % h), self.y_class));
+            [
+                Some(self.id((x + 1) % w, y)),
+                Some(self.id((x + w - 1) % w, y)),
+                Some(self.id(x, (y + 1) % h)),
+                Some(self.id(x, (y + h - 1) % h)),
+            ]
         } else {
-            if x + 1 < w {
-                candidates.push((self.id(x + 1, y), self.x_class));
-            }
-            if x > 0 {
-                candidates.push((self.id(x - 1, y), self.x_class));
-            }
-            if y + 1 < h {
-                candidates.push((self.id(x, y + 1), self.y_class));
-            }
-            if y > 0 {
-                candidates.push((self.id(x, y - 1), self.y_class));
-            }
+            [
+                (x + 1 < w).then(|| self.id(x + 1, y)),
+                (x > 0).then(|| self.id(x - 1, y)),
+                (y + 1 < h).then(|| self.id(x, y + 1)),
+                (y > 0).then(|| self.id(x, y - 1)),
+            ]
         }
+    }
+
+    /// The neighbours of a router, +x, -x, +y, -y, without duplicates or itself.
+    fn neighbours(&self, router: u32) -> Vec<(u32, u16)> {
+        let classes = [self.x_class, self.x_class, self.y_class, self.y_class];
         let mut seen = Vec::with_capacity(4);
-        for (n, class) in candidates {
-            if n != router && !seen.iter().any(|&(m, _)| m == n) {
+        for (n, class) in self.steps(router).into_iter().zip(classes) {
+            if let Some(n) = n
+                && n != router
+                && !seen.iter().any(|&(m, _)| m == n)
+            {
                 seen.push((n, class));
             }
         }
         seen
     }
 
-    /// One step along one dimension from `from` towards `to` on a ring of `size`
-    /// (torus) or a line (mesh). On a ring the shorter way wins; a tie goes up (+1).
-    fn step_towards(&self, from: u32, to: u32, size: u32) -> u32 {
+    /// Which way to go along one dimension from `from` towards `to` on a ring of `size`
+    /// (torus) or a line (mesh): 0 up (+1), 1 down. On a ring the shorter way wins; a tie
+    /// goes up.
+    fn way(&self, from: u32, to: u32, size: u32) -> usize {
         if !self.wrap {
-            return if to > from { from + 1 } else { from - 1 };
+            return usize::from(to <= from);
         }
         let up = (to + size - from) % size;
-        if up <= size - up {
-            (from + 1) % size
-        } else {
-            (from + size - 1) % size
-        }
+        usize::from(up > size - up)
     }
 
-    /// Dimension-order routing: correct x first, then y.
-    pub fn step(&self, router: u32, dst: u32) -> u32 {
+    /// Dimension-order routing: correct x first, then y. The direction a packet at
+    /// `router` takes towards `dst`, as an index of [`Grid::steps`].
+    #[inline]
+    pub fn direction(&self, router: u32, dst: u32) -> usize {
         let (x, y) = self.coords(router);
         let (tx, ty) = self.coords(dst);
         if x != tx {
-            self.id(self.step_towards(x, tx, self.width), y)
+            self.way(x, tx, self.width)
         } else {
-            self.id(x, self.step_towards(y, ty, self.height))
+            2 + self.way(y, ty, self.height)
         }
+    }
+
+    /// The router a packet at `router` moves to on its way to `dst`.
+    #[cfg(test)]
+    pub fn step(&self, router: u32, dst: u32) -> u32 {
+        self.steps(router)[self.direction(router, dst)].expect("a neighbour on the way")
     }
 
     /// Lays out the grid for `nodes` nodes (at most `width * height`); routing is
