@@ -9,8 +9,8 @@ use rand_chacha::ChaCha8Rng;
 use crate::link::LinkParams;
 use crate::time::Time;
 
-/// What happened to a packet on one hop.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What happened to a packet on one hop (by default: nothing).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct HopFate {
     /// The packet was lost.
     pub lost: bool,
@@ -32,6 +32,12 @@ impl Faults {
         Self {
             rng: ChaCha8Rng::seed_from_u64(seed),
         }
+    }
+
+    /// Whether a class has a fault to draw: without one, [`Faults::hop`] draws nothing and
+    /// gives the default fate.
+    pub fn any(params: &LinkParams) -> bool {
+        params.drop > 0.0 || params.ber > 0.0 || params.jitter > 0
     }
 
     /// Draws the fate of a packet of `bits` bits on a link of class `params`.
@@ -163,7 +169,15 @@ mod tests {
     fn fault_free_links_draw_nothing() {
         let mut a = Faults::new(5);
         let mut b = Faults::new(5);
-        a.hop(&params(0.0, 0.0, 0), 100);
+        assert!(!Faults::any(&params(0.0, 0.0, 0)));
+        for faulty in [
+            params(0.1, 0.0, 0),
+            params(0.0, 1e-9, 0),
+            params(0.0, 0.0, 1),
+        ] {
+            assert!(Faults::any(&faulty), "{faulty:?}");
+        }
+        assert_eq!(a.hop(&params(0.0, 0.0, 0), 100), HopFate::default());
         assert_eq!(
             a.hop(&params(0.5, 0.0, 0), 1),
             b.hop(&params(0.5, 0.0, 0), 1)

@@ -251,6 +251,7 @@ pub struct Transmission {
 impl LinkState {
     /// Sends a packet over the link as soon as it is free and up (FIFO), updating
     /// the link's counters; the formulas are those of `docs/network.md`.
+    #[inline]
     pub fn transmit(
         &mut self,
         params: &LinkParams,

@@ -9,9 +9,9 @@ use crate::class::LinkClasses;
 use crate::config::{NetworkConfig, Switching};
 use crate::error::{ConfigError, NicError, SendError};
 use crate::event::{Event, EventQueue};
-use crate::fault::Faults;
+use crate::fault::{Faults, HopFate};
 use crate::header;
-use crate::link::{Crossing, LinkStates};
+use crate::link::{Crossing, LinkParams, LinkStates};
 use crate::message::{Message, RETURNED};
 use crate::nic::Nic;
 use crate::packet::{Packet, PacketKey, TxQueue};
@@ -79,11 +79,33 @@ pub struct Network {
     arrivals: Arc<ArrivalBound>,
     /// Every hop so far, when hops are recorded (waveforms).
     hops: Option<Vec<Hop>>,
-    /// By link class, the last packet size serialized and its serialization time: most
-    /// packets of a run have the same size, and this spares a division per hop.
-    serializations: Vec<(u64, Time)>,
+    /// By link class, what a hop on it needs besides the link's state ([`ClassMemo`]).
+    class_memos: Vec<ClassMemo>,
     /// The NICs' time to compute and check MACs, when packets are authenticated.
     auth: Option<Auth>,
+}
+
+/// What a hop on a link of one class needs besides the link's state.
+#[derive(Debug)]
+struct ClassMemo {
+    /// The class has a fault to draw (loss, corruption or jitter): without one, a hop draws
+    /// nothing ([`Faults::hop`]).
+    faulty: bool,
+    /// The last packet size serialized on the class, and its serialization time: most
+    /// packets of a run have the same size, and this spares a division per hop.
+    bits: u64,
+    /// See `bits`.
+    serialization: Time,
+}
+
+impl ClassMemo {
+    fn new(params: &LinkParams) -> Self {
+        Self {
+            faulty: Faults::any(params),
+            bits: 0,
+            serialization: 0,
+        }
+    }
 }
 
 /// Most spare payload vectors kept for reuse.
@@ -124,7 +146,7 @@ impl Network {
             spare: Vec::new(),
             arrivals: plan.arrivals.clone(),
             hops: None,
-            serializations: vec![(0, 0); plan.classes.all().len()],
+            class_memos: plan.classes.all().iter().map(ClassMemo::new).collect(),
             auth: plan.auth.as_ref().map(|config| Auth::new(config, nodes)),
         }
     }
@@ -596,18 +618,20 @@ impl Network {
         let spec = self.topology.links.spec(link);
         let params = self.classes.params(spec.class);
         let state = self.links.get_mut(link);
-        let fate = self.faults.hop(params, packet.bits);
-        let memo = &mut self.serializations[usize::from(spec.class)];
-        if memo.0 != packet.bits {
-            *memo = (
-                packet.bits,
-                serialization_time(packet.bits, params.bandwidth),
-            );
+        let memo = &mut self.class_memos[usize::from(spec.class)];
+        let fate = if memo.faulty {
+            self.faults.hop(params, packet.bits)
+        } else {
+            HopFate::default()
+        };
+        if memo.bits != packet.bits {
+            memo.bits = packet.bits;
+            memo.serialization = serialization_time(packet.bits, params.bandwidth);
         }
         let crossing = Crossing {
             ready: time,
             bits: packet.bits,
-            serialization: memo.1,
+            serialization: memo.serialization,
             header_bits: self.header_bits,
             tail_in: packet.tail_at,
             jitter: fate.jitter,
