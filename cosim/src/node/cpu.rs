@@ -513,6 +513,12 @@ impl Core<'_> {
             Op::PushLt(v) => push_binary!(v, |a, b| u32::from((a as i32) < (b as i32))),
             Op::PushShl(v) => push_binary!(v, |a, b| a.wrapping_shl(b)),
             Op::PushShr(v) => push_binary!(v, |a, b| a.wrapping_shr(b)),
+            // Transfers inside their block, to a target inside the code.
+            Op::Goto(t) => next = t as usize,
+            Op::CallOn(t) => {
+                rpush!(pc as u32 + 1);
+                next = t as usize;
+            }
             // A whole turn unless either of its first two halves faults (as `pair!`).
             Op::CountDown(v) => {
                 if sp >= 1 && sp < dmax {

@@ -18,10 +18,13 @@
 //! stop cycle.
 //!
 //! A third table gives, for every code address, the cycles and instructions
-//! from there to the end of its *basic block*: the straight run that execution
-//! falls through to the first control transfer or `halt` (included), or to the
+//! from there to the end of its *basic block*: the run that execution falls
+//! through to the first control transfer or `halt` (included), or to the
 //! first instruction the fast loop does not execute (a NIC or process
-//! instruction, an illegal word or the end of code, excluded). The fast loop
+//! instruction, an illegal word or the end of code, excluded). A block goes on
+//! at the target of a `jmp` or `call` inside the code ([`Op::Goto`],
+//! [`Op::CallOn`] in the fused table), unless the transfer closes a loop of
+//! such runs or the `jmp` follows a `drop` (fused with it). The fast loop
 //! charges a block once at its start instead of once per instruction.
 
 use std::sync::Arc;
@@ -154,6 +157,10 @@ pub enum Op {
     PushShl(u32),
     /// Fused `push v; shr`.
     PushShr(u32),
+    /// `jmp t` inside a basic block that goes on at the target (see [`Program`]).
+    Goto(u32),
+    /// `call t` inside a basic block that goes on at the target (see [`Program`]).
+    CallOn(u32),
     /// Fused `addi v; dup; jnz` back to the `addi`: a loop that counts the top word down (or
     /// up) to zero.
     CountDown(u32),
@@ -252,6 +259,8 @@ impl Op {
             | Op::EqJz(_)
             | Op::EqJnz(_)
             | Op::DropJmp(_)
+            | Op::Goto(_)
+            | Op::CallOn(_)
             | Op::CountDown(_) => Leaves::Ends,
             Op::Outside(_) | Op::Illegal(_) | Op::OffEnd => Leaves::Stops,
         }
@@ -375,27 +384,82 @@ fn internal(instr: Instruction) -> Op {
     }
 }
 
-/// What is left of the basic block from each entry of `ops`, worked backwards: an
-/// instruction that falls through adds itself to what is left after it.
-fn blocks(ops: &[Decoded]) -> Vec<Block> {
-    let mut blocks = vec![Block::default(); ops.len()];
-    for (pc, d) in ops.iter().enumerate().rev() {
-        let own = Block {
-            cycles: u64::from(d.cost),
-            instructions: 1,
-        };
-        blocks[pc] = match d.op.leaves() {
+/// Where execution goes on in the same basic block after each entry of `ops`: the next
+/// instruction for one that falls through, the target for a `jmp` or `call` inside the code
+/// unless it closes a loop of such transfers (a block runs each address once at most).
+fn goes_on(ops: &[Decoded]) -> Vec<Option<usize>> {
+    let len = ops.len() - 1;
+    let mut next: Vec<Option<usize>> = ops
+        .iter()
+        .enumerate()
+        .map(|(pc, d)| match (d.op.leaves(), d.op) {
             // A two-word instruction at the last word does not decode, so `pc + n` is at
             // most the sentinel's address.
-            Leaves::Through(n) => Block {
-                cycles: own.cycles + blocks[pc + n].cycles,
-                instructions: own.instructions + blocks[pc + n].instructions,
-            },
-            Leaves::Ends => own,
-            Leaves::Stops => Block::default(),
-        };
+            (Leaves::Through(n), _) => Some(pc + n),
+            // A `jmp` after a `drop` ends its block: the two run as one (`Op::DropJmp`).
+            (Leaves::Ends, Op::Jmp(_)) if pc > 0 && ops[pc - 1].op == Op::Drop => None,
+            (Leaves::Ends, Op::Jmp(t) | Op::Call(t)) if (t as usize) < len => Some(t as usize),
+            _ => None,
+        })
+        .collect();
+    // Each address has one way on at most: walk from each, and where a walk comes back onto
+    // itself, end the loop at its last transfer (falling through only goes forward, so a
+    // loop holds one).
+    let mut seen = vec![false; ops.len()];
+    for start in 0..ops.len() {
+        let mut walk = Vec::new();
+        let mut pc = Some(start);
+        while let Some(at) = pc.filter(|&at| !seen[at]) {
+            seen[at] = true;
+            walk.push(at);
+            pc = next[at];
+        }
+        if let Some(back) = pc.and_then(|at| walk.iter().position(|&w| w == at)) {
+            let last = walk[back..]
+                .iter()
+                .rev()
+                .find(|&&w| !matches!(ops[w].op.leaves(), Leaves::Through(_)));
+            if let Some(&w) = last {
+                next[w] = None;
+            }
+        }
     }
-    blocks
+    next
+}
+
+/// What is left of the basic block from each entry of `ops`, given where each goes on in
+/// it (`next`, from [`goes_on`]): an instruction adds itself to what is left after it.
+fn blocks(ops: &[Decoded], next: &[Option<usize>]) -> Vec<Block> {
+    let own = |pc: usize| match ops[pc].op.leaves() {
+        Leaves::Stops => Block::default(),
+        _ => Block {
+            cycles: u64::from(ops[pc].cost),
+            instructions: 1,
+        },
+    };
+    let mut blocks: Vec<Option<Block>> = vec![None; ops.len()];
+    for start in 0..ops.len() {
+        let mut walk = Vec::new();
+        let mut pc = Some(start);
+        let mut rest = Block::default();
+        while let Some(at) = pc {
+            if let Some(done) = blocks[at] {
+                rest = done;
+                break;
+            }
+            walk.push(at);
+            pc = next[at];
+        }
+        for &at in walk.iter().rev() {
+            let mine = own(at);
+            rest = Block {
+                cycles: mine.cycles + rest.cycles,
+                instructions: mine.instructions + rest.instructions,
+            };
+            blocks[at] = Some(rest);
+        }
+    }
+    blocks.into_iter().map(Option::unwrap_or_default).collect()
 }
 
 impl Program {
@@ -421,7 +485,13 @@ impl Program {
             cost: 0,
         });
         let len = code.len() as u32;
-        let op = |pc: usize| ops.get(pc).map_or(Op::OffEnd, |d| d.op);
+        let next = goes_on(&ops);
+        // A transfer that goes on in its block runs as such from the fused table.
+        let op = |pc: usize| match ops.get(pc).map(|d| d.op) {
+            Some(Op::Jmp(t)) if next[pc].is_some() => Op::Goto(t),
+            Some(Op::Call(t)) if next[pc].is_some() => Op::CallOn(t),
+            op => op.unwrap_or(Op::OffEnd),
+        };
         let fused = (0..ops.len())
             .map(|pc| {
                 fuse_three(op(pc), op(pc + 1), op(pc + 2), pc)
@@ -430,7 +500,7 @@ impl Program {
             })
             .collect();
         Program {
-            blocks: blocks(&ops),
+            blocks: blocks(&ops, &next),
             ops,
             fused,
             image,
@@ -616,6 +686,61 @@ mod tests {
                 block(c(Opcode::Halt), 1),
                 block(0, 0),
             ]
+        );
+    }
+
+    /// A block goes on through `jmp` and `call` to a target inside the code (each then runs
+    /// from the fused table as such), and a loop of them ends at its last transfer; a `jmp`
+    /// after a `drop` ends its block (the pair is fused).
+    #[test]
+    fn blocks_go_on_through_jumps_and_calls_inside_the_code() {
+        let i = |op, v| Instruction::new(op, v).unwrap();
+        // 0 push 1; 1 jmp 4; 2 nop; 3 halt; 4 call 7; 5 nop; 6 jmp 8; 7 ret; 8 jmp 8;
+        // 9 jmp 10 (the end of the code); 10 the sentinel.
+        let img = image(&[
+            i(Opcode::Push, 1),
+            i(Opcode::Jmp, 4),
+            i(Opcode::Nop, 0),
+            i(Opcode::Halt, 0),
+            i(Opcode::Call, 7),
+            i(Opcode::Nop, 0),
+            i(Opcode::Jmp, 8),
+            i(Opcode::Ret, 0),
+            i(Opcode::Jmp, 8),
+            i(Opcode::Jmp, 10),
+        ]);
+        let profile = TimingProfile::default();
+        let program = Program::new(img, &profile);
+        let c = |op| u64::from(profile.cost(op));
+        let (push, jmp, call, ret) = (
+            c(Opcode::Push),
+            c(Opcode::Jmp),
+            c(Opcode::Call),
+            c(Opcode::Ret),
+        );
+        let instructions: Vec<u64> = program.blocks.iter().map(|b| b.instructions).collect();
+        assert_eq!(instructions, [4, 3, 2, 1, 2, 3, 2, 1, 1, 1, 0]);
+        assert_eq!(program.blocks[0].cycles, push + jmp + call + ret);
+        assert_eq!(program.blocks[5].cycles, c(Opcode::Nop) + jmp + jmp);
+        let fused = &program.fused;
+        assert_eq!(
+            (fused[1], fused[4], fused[6], fused[8], fused[9]),
+            (
+                Op::Goto(4),
+                Op::CallOn(7),
+                Op::Goto(8),
+                Op::Jmp(8),
+                Op::Jmp(10)
+            )
+        );
+        // Two jumps to each other: the loop ends at the second.
+        let img = image(&[i(Opcode::Jmp, 1), i(Opcode::Jmp, 0)]);
+        let program = Program::new(img, &profile);
+        let instructions: Vec<u64> = program.blocks.iter().map(|b| b.instructions).collect();
+        assert_eq!(instructions, [2, 1, 0]);
+        assert_eq!(
+            (program.fused[0], program.fused[1]),
+            (Op::Goto(1), Op::Jmp(0))
         );
     }
 
