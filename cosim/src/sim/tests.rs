@@ -1992,3 +1992,82 @@ fn a_send_ahead_ending_past_the_time_limit_stops_the_node_there() {
     }
     assert!(sent_ahead > 0, "some of these runs send ahead");
 }
+
+/// A node woken by its timer sends at the engine's own time, beside a node that sends from
+/// ahead of the engine: node 0 pushes its `send`'s arguments, sleeps `n` cycles and sends to
+/// node 2 as it wakes; node 1 counts down and sends to node 2 ahead of the engine. Every `n`
+/// runs as single stepping runs it; for the `n` where both send at the same femtosecond
+/// (the packets arrive together, placed in the order sent) node 1's message is taken first:
+/// the timer makes node 0 a resume event in a later round of that time.
+#[test]
+fn a_node_woken_by_its_timer_sends_as_single_stepping_does() {
+    let mut sleeper = id_sender()[5..13].to_vec();
+    let send = sleeper.pop().expect("the send");
+    let mut ahead = id_sender()[5..13].to_vec();
+    ahead.pop();
+    ahead.extend([
+        (Push, 30),
+        (AddI, -1),
+        (Dup, 0),
+        (Jnz, 8),
+        (Drop, 0),
+        send,
+        (Halt, 0),
+    ]);
+    let receiver = two_receiver();
+    let mut ties = 0;
+    for n in 60..=110 {
+        let mut program = sleeper.clone();
+        program.extend([(Push, n), (Sleep, 0), send, (Halt, 0)]);
+        let programs: &[&[(Opcode, i64)]] = &[&program, &ahead, &receiver];
+        let (fast, slow) = both_ways(programs, None);
+        assert_eq!(fast, slow, "sleep {n}");
+        let mut single = world(programs, Stepping::Single, None);
+        single.run();
+        if node_ref(&single, 0).cycle == node_ref(&single, 1).cycle {
+            ties += 1;
+            assert_eq!(node_ref(&single, 2).log[0].values, vec![1, 0]);
+        }
+    }
+    assert_eq!(ties, 1, "one sleep makes both send at the same time");
+}
+
+/// A `send` that the simulation performs at the engine's own time, in the node's resume
+/// event, is not sent ahead: node 0 sends twice back to back with a transmit queue of one,
+/// so its second `send` stalls until the first packet has left and is retried in a resume
+/// event at its own time; node 1 counts down `n` turns and sends from ahead of the engine.
+/// Both to node 2's inbox. Every `n` runs as single stepping runs it, the `n` where both
+/// messages are sent at the same femtosecond among them.
+#[test]
+fn a_send_retried_at_the_engines_time_keeps_its_place() {
+    let mut twice = id_sender()[5..13].to_vec();
+    twice.extend_from_slice(&id_sender()[7..13]);
+    twice.push((Halt, 0));
+    let receiver = two_receiver();
+    let config = NetworkConfig {
+        tx_queue: 1,
+        ..NetworkConfig::default()
+    };
+    let run = |programs: &[&[(Opcode, i64)]], stepping| {
+        let stations = programs
+            .iter()
+            .enumerate()
+            .map(|(i, p)| node(i as u32, p, &NodeParams::default(), 3))
+            .collect();
+        let net = Network::new(&config, 3, 1).expect("network");
+        let mut sim = Simulation::new(stations, net, stepping, StopConditions::default());
+        let outcome = sim.run();
+        (digest(&sim, &outcome), sim)
+    };
+    let mut ties = 0;
+    for n in 1..=40 {
+        let mut counter = id_sender();
+        counter[0] = (Push, n);
+        let programs: &[&[(Opcode, i64)]] = &[&twice, &counter, &receiver];
+        let (fast, _) = run(programs, Stepping::RunAhead);
+        let (slow, single) = run(programs, Stepping::Single);
+        assert_eq!(fast, slow, "{n} turns");
+        ties += usize::from(node_ref(&single, 0).cycle == node_ref(&single, 1).cycle);
+    }
+    assert!(ties > 0, "some n makes both send at the same time");
+}
