@@ -126,7 +126,6 @@ fn take_message(
     Ok(())
 }
 
-/// An inbox id from a stack word (ids are 16 bits).
 /// The message of a `send` with arguments `args` (`buf len type dst reply`) from network node
 /// `node`, when the network is sure to take it at any time from `now` on with `pending` of
 /// the node's messages handed over before it ([`Network::accepts_later`]): its payload read
@@ -155,6 +154,7 @@ fn message_ahead(
     })
 }
 
+/// An inbox id from a stack word (ids are 16 bits).
 fn inbox_id(word: u32) -> Result<u16, FaultKind> {
     u16::try_from(word).map_err(|_| FaultKind::Nic(format!("inbox {word} does not exist")))
 }
@@ -362,7 +362,7 @@ impl Settling<'_> {
             }
             Opcode::Send => {
                 // At the engine's time the `send` is the simulation's, in this very event.
-                if at <= self.quiet.now || sp < 5 {
+                if !self.may_perform_at(opcode, at) || sp < 5 {
                     return None;
                 }
                 let args: [u32; 5] = p.ds[sp - 5..sp].try_into().ok()?;

@@ -406,8 +406,9 @@ fn goes_on(ops: &[Decoded]) -> Vec<Option<usize>> {
     // itself, end the loop at its last transfer (falling through only goes forward, so a
     // loop holds one).
     let mut seen = vec![false; ops.len()];
+    let mut walk = Vec::new();
     for start in 0..ops.len() {
-        let mut walk = Vec::new();
+        walk.clear();
         let mut pc = Some(start);
         while let Some(at) = pc.filter(|&at| !seen[at]) {
             seen[at] = true;
@@ -438,8 +439,9 @@ fn blocks(ops: &[Decoded], next: &[Option<usize>]) -> Vec<Block> {
         },
     };
     let mut blocks: Vec<Option<Block>> = vec![None; ops.len()];
+    let mut walk = Vec::new();
     for start in 0..ops.len() {
-        let mut walk = Vec::new();
+        walk.clear();
         let mut pc = Some(start);
         let mut rest = Block::default();
         while let Some(at) = pc {
