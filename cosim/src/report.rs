@@ -259,12 +259,8 @@ impl Report {
 
     /// Writes the report as pretty-printed JSON and a newline to `out`, as it goes (a
     /// million nodes' report is about 850 MB, never held whole in memory).
-    pub fn write_json(&self, mut out: impl std::io::Write) -> std::io::Result<()> {
-        self.serialize(&mut serde_json::Serializer::with_formatter(
-            &mut out,
-            pretty::Pretty::default(),
-        ))?;
-        out.write_all(b"\n")
+    pub fn write_json(&self, out: impl std::io::Write) -> std::io::Result<()> {
+        Ok(pretty::write(out, self)?)
     }
 
     /// A human-readable summary.

@@ -1,17 +1,26 @@
 //! The JSON report's layout: serde_json's pretty printer (two spaces per level), byte
-//! for byte, in fewer writes.
+//! for byte, from a serializer of its own.
 //!
-//! serde_json's `PrettyFormatter` writes a line break, then the indentation one level
-//! at a time, then a key's quotes, colon and value each on their own: about eight
-//! writes for a field three levels deep, each a call that copies a few bytes. [`Pretty`]
-//! writes the break and the whole indentation at once and a key's closing quote with
-//! its colon, through serde_json's `Formatter` hooks, so the bytes stay serde_json's.
+//! serde_json's `Serializer` scans every field name for characters to escape and hands
+//! its `PrettyFormatter`'s line breaks, indentation, quotes and colons to the output
+//! one write at a time: some 300 host instructions per field of a 1,024-node report.
+//! [`write`] collects the text in a buffer of its own, a line break with its whole
+//! indentation and a field's name with its quotes and colon in a few copies, and hands
+//! the buffer to the output whenever it holds [`CHUNK`] bytes. Numbers go through
+//! serde_json's own formatting and strings through its escaping whenever they hold a
+//! character to escape, so the bytes stay serde_json's.
 
-use std::io::{self, Write};
+use std::io::Write;
 
-use serde_json::ser::Formatter;
+use serde::Serialize;
+use serde::ser::{self, SerializeMap as _};
+use serde_json::Error;
+use serde_json::ser::{CompactFormatter, Formatter};
 
-/// Indentation written in one piece; deeper levels take more than one write.
+/// The buffer is handed to the output when it holds this many bytes.
+const CHUNK: usize = 1 << 16;
+
+/// Indentation copied in one piece; deeper levels take more than one copy.
 const SPACES: usize = 64;
 
 /// `,` and a newline, then [`SPACES`] spaces: every line break is a slice of it.
@@ -22,104 +31,414 @@ static BREAK: [u8; 2 + SPACES] = {
     line
 };
 
-/// serde_json's `PrettyFormatter::new()` layout with fewer, larger writes.
-#[derive(Debug, Default)]
-pub struct Pretty {
-    /// Levels of arrays and objects open.
-    depth: usize,
-    /// Whether the innermost open array or object has a value yet.
-    has_value: bool,
-    /// Between the start and the end of an object key.
-    in_key: bool,
+/// Writes `value` to `out` as `serde_json::to_writer_pretty` does, then a newline.
+pub fn write(out: impl Write, value: &impl Serialize) -> Result<(), Error> {
+    let mut pretty = Pretty {
+        out,
+        buf: Vec::with_capacity(2 * CHUNK),
+        depth: 0,
+    };
+    value.serialize(&mut pretty)?;
+    pretty.buf.push(b'\n');
+    pretty.out.write_all(&pretty.buf).map_err(Error::io)
 }
 
-impl Pretty {
-    /// Writes a line break (after a comma unless `first`) and the current indentation.
-    fn line<W: ?Sized + Write>(&self, writer: &mut W, first: bool) -> io::Result<()> {
+/// serde_json's pretty layout into a buffer handed to `out` in chunks.
+struct Pretty<W> {
+    out: W,
+    buf: Vec<u8>,
+    /// Arrays and objects open.
+    depth: usize,
+}
+
+/// How far an open array or object has come.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum State {
+    /// Declared empty and closed at once.
+    Empty,
+    /// No value yet.
+    First,
+    /// One value or more.
+    Rest,
+}
+
+impl<W: Write> Pretty<W> {
+    /// A line break (after a comma unless `first`) and the current indentation.
+    fn line(&mut self, first: bool) {
         let mut width = 2 * self.depth;
         let head = width.min(SPACES);
-        writer.write_all(&BREAK[usize::from(first)..2 + head])?;
+        self.buf
+            .extend_from_slice(&BREAK[usize::from(first)..2 + head]);
         width -= head;
         while width > 0 {
             let part = width.min(SPACES);
-            writer.write_all(&BREAK[2..2 + part])?;
+            self.buf.extend_from_slice(&BREAK[2..2 + part]);
             width -= part;
         }
+    }
+
+    /// A string, escaped as serde_json escapes it.
+    fn string(&mut self, text: &str) -> Result<(), Error> {
+        if text.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') {
+            return serde_json::to_writer(&mut self.buf, text);
+        }
+        self.buf.push(b'"');
+        self.buf.extend_from_slice(text.as_bytes());
+        self.buf.push(b'"');
         Ok(())
+    }
+
+    /// Opens an array or object with `open`; one declared empty is closed with `close` at once.
+    fn open(&mut self, open: u8, close: u8, len: Option<usize>) -> State {
+        self.buf.push(open);
+        if len == Some(0) {
+            self.buf.push(close);
+            State::Empty
+        } else {
+            self.depth += 1;
+            State::First
+        }
     }
 
     /// Closes an array or object with `bracket`, on a line of its own if it has values.
-    fn close<W: ?Sized + Write>(&mut self, writer: &mut W, bracket: &[u8]) -> io::Result<()> {
-        self.depth -= 1;
-        if self.has_value {
-            self.line(writer, true)?;
+    fn close(&mut self, state: State, bracket: u8) {
+        if state == State::Empty {
+            return;
         }
-        writer.write_all(bracket)
+        self.depth -= 1;
+        if state == State::Rest {
+            self.line(true);
+        }
+        self.buf.push(bracket);
+    }
+
+    /// Opens the object `{"variant": ...` of an enum variant with data.
+    fn open_variant(&mut self, variant: &str) -> Result<(), Error> {
+        self.buf.push(b'{');
+        self.depth += 1;
+        self.line(true);
+        self.string(variant)?;
+        self.buf.extend_from_slice(b": ");
+        Ok(())
+    }
+
+    /// Closes the object of an enum variant with data.
+    fn close_variant(&mut self) {
+        self.close(State::Rest, b'}');
+    }
+
+    /// Hands the buffer to the output once it holds a chunk.
+    fn spill(&mut self) -> Result<(), Error> {
+        if self.buf.len() >= CHUNK {
+            self.out.write_all(&self.buf).map_err(Error::io)?;
+            self.buf.clear();
+        }
+        Ok(())
+    }
+
+    /// Starts an array or object value.
+    fn compound(
+        &mut self,
+        open: u8,
+        close: u8,
+        len: Option<usize>,
+        variant: bool,
+    ) -> Compound<'_, W> {
+        let state = self.open(open, close, len);
+        Compound {
+            pretty: self,
+            state,
+            variant,
+        }
     }
 }
 
-impl Formatter for Pretty {
-    fn begin_array<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
-        self.depth += 1;
-        self.has_value = false;
-        writer.write_all(b"[")
+/// Writes numbers with serde_json's formatting; `if is_finite` writes the others as
+/// `null`, as serde_json does (JSON has no infinities nor NaN).
+macro_rules! numbers {
+    ($($method:ident($type:ty) => $write:ident $(if $finite:ident)?;)*) => {$(
+        fn $method(self, value: $type) -> Result<(), Error> {
+            $(if !value.$finite() {
+                return self.serialize_unit();
+            })?
+            CompactFormatter.$write(&mut self.buf, value).map_err(Error::io)
+        }
+    )*};
+}
+
+impl<'a, W: Write> ser::Serializer for &'a mut Pretty<W> {
+    type Ok = ();
+    type Error = Error;
+    type SerializeSeq = Compound<'a, W>;
+    type SerializeTuple = Compound<'a, W>;
+    type SerializeTupleStruct = Compound<'a, W>;
+    type SerializeTupleVariant = Compound<'a, W>;
+    type SerializeMap = Compound<'a, W>;
+    type SerializeStruct = Compound<'a, W>;
+    type SerializeStructVariant = Compound<'a, W>;
+
+    numbers! {
+        serialize_i8(i8) => write_i8;
+        serialize_i16(i16) => write_i16;
+        serialize_i32(i32) => write_i32;
+        serialize_i64(i64) => write_i64;
+        serialize_i128(i128) => write_i128;
+        serialize_u8(u8) => write_u8;
+        serialize_u16(u16) => write_u16;
+        serialize_u32(u32) => write_u32;
+        serialize_u64(u64) => write_u64;
+        serialize_u128(u128) => write_u128;
+        serialize_f32(f32) => write_f32 if is_finite;
+        serialize_f64(f64) => write_f64 if is_finite;
     }
 
-    fn end_array<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
-        self.close(writer, b"]")
-    }
-
-    fn begin_array_value<W: ?Sized + Write>(
-        &mut self,
-        writer: &mut W,
-        first: bool,
-    ) -> io::Result<()> {
-        self.line(writer, first)
-    }
-
-    fn end_array_value<W: ?Sized + Write>(&mut self, _writer: &mut W) -> io::Result<()> {
-        self.has_value = true;
+    fn serialize_bool(self, value: bool) -> Result<(), Error> {
+        self.buf
+            .extend_from_slice(if value { b"true" } else { b"false" });
         Ok(())
     }
 
-    fn begin_object<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
-        self.depth += 1;
-        self.has_value = false;
-        writer.write_all(b"{")
+    fn serialize_char(self, value: char) -> Result<(), Error> {
+        self.string(value.encode_utf8(&mut [0; 4]))
     }
 
-    fn end_object<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
-        self.close(writer, b"}")
+    fn serialize_str(self, value: &str) -> Result<(), Error> {
+        self.string(value)
     }
 
-    fn begin_object_key<W: ?Sized + Write>(
-        &mut self,
-        writer: &mut W,
-        first: bool,
-    ) -> io::Result<()> {
-        self.in_key = true;
-        self.line(writer, first)
+    fn serialize_bytes(self, value: &[u8]) -> Result<(), Error> {
+        let mut seq = self.compound(b'[', b']', Some(value.len()), false);
+        for byte in value {
+            ser::SerializeSeq::serialize_element(&mut seq, byte)?;
+        }
+        ser::SerializeSeq::end(seq)
     }
 
-    fn end_object_key<W: ?Sized + Write>(&mut self, _writer: &mut W) -> io::Result<()> {
-        self.in_key = false;
+    fn serialize_none(self) -> Result<(), Error> {
+        self.serialize_unit()
+    }
+
+    fn serialize_some<T: ?Sized + Serialize>(self, value: &T) -> Result<(), Error> {
+        value.serialize(self)
+    }
+
+    fn serialize_unit(self) -> Result<(), Error> {
+        self.buf.extend_from_slice(b"null");
         Ok(())
     }
 
-    fn end_string<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
-        // serde_json writes every key, strings and numbers alike, between one
-        // `begin_string` and one `end_string`: a key's closing quote carries its colon.
-        writer.write_all(if self.in_key { b"\": " } else { b"\"" })
+    fn serialize_unit_struct(self, _name: &'static str) -> Result<(), Error> {
+        self.serialize_unit()
     }
 
-    fn begin_object_value<W: ?Sized + Write>(&mut self, _writer: &mut W) -> io::Result<()> {
+    fn serialize_unit_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+    ) -> Result<(), Error> {
+        self.string(variant)
+    }
+
+    fn serialize_newtype_struct<T: ?Sized + Serialize>(
+        self,
+        _name: &'static str,
+        value: &T,
+    ) -> Result<(), Error> {
+        value.serialize(self)
+    }
+
+    fn serialize_newtype_variant<T: ?Sized + Serialize>(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+        value: &T,
+    ) -> Result<(), Error> {
+        self.open_variant(variant)?;
+        value.serialize(&mut *self)?;
+        self.close_variant();
         Ok(())
     }
 
-    fn end_object_value<W: ?Sized + Write>(&mut self, _writer: &mut W) -> io::Result<()> {
-        self.has_value = true;
+    fn serialize_seq(self, len: Option<usize>) -> Result<Compound<'a, W>, Error> {
+        Ok(self.compound(b'[', b']', len, false))
+    }
+
+    fn serialize_tuple(self, len: usize) -> Result<Compound<'a, W>, Error> {
+        self.serialize_seq(Some(len))
+    }
+
+    fn serialize_tuple_struct(
+        self,
+        _name: &'static str,
+        len: usize,
+    ) -> Result<Compound<'a, W>, Error> {
+        self.serialize_seq(Some(len))
+    }
+
+    fn serialize_tuple_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+        len: usize,
+    ) -> Result<Compound<'a, W>, Error> {
+        self.open_variant(variant)?;
+        Ok(self.compound(b'[', b']', Some(len), true))
+    }
+
+    fn serialize_map(self, len: Option<usize>) -> Result<Compound<'a, W>, Error> {
+        Ok(self.compound(b'{', b'}', len, false))
+    }
+
+    fn serialize_struct(self, _name: &'static str, len: usize) -> Result<Compound<'a, W>, Error> {
+        self.serialize_map(Some(len))
+    }
+
+    fn serialize_struct_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+        len: usize,
+    ) -> Result<Compound<'a, W>, Error> {
+        self.open_variant(variant)?;
+        Ok(self.compound(b'{', b'}', Some(len), true))
+    }
+}
+
+/// An open array or object (inside the object of an enum variant if `variant`).
+pub struct Compound<'a, W> {
+    pretty: &'a mut Pretty<W>,
+    state: State,
+    variant: bool,
+}
+
+impl<W: Write> Compound<'_, W> {
+    /// Starts the next value: a line break after a comma unless it is the first.
+    fn next(&mut self) {
+        self.pretty.line(self.state == State::First);
+        self.state = State::Rest;
+    }
+
+    /// Writes an element's value, then hands the buffer on if it holds a chunk.
+    fn value<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<(), Error> {
+        value.serialize(&mut *self.pretty)?;
+        self.pretty.spill()
+    }
+
+    /// Writes a field name as it is: struct field names are Rust identifiers or
+    /// `rename`s, none with a character to escape.
+    fn field(&mut self, name: &'static str) {
+        debug_assert!(
+            !name.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\'),
+            "field name {name:?} needs escaping"
+        );
+        self.next();
+        let buf = &mut self.pretty.buf;
+        buf.push(b'"');
+        buf.extend_from_slice(name.as_bytes());
+        buf.extend_from_slice(b"\": ");
+    }
+
+    /// Closes with `bracket`, and the variant's object around it.
+    fn close(self, bracket: u8) -> Result<(), Error> {
+        self.pretty.close(self.state, bracket);
+        if self.variant {
+            self.pretty.close_variant();
+        }
         Ok(())
     }
+}
+
+/// Implements serde's array kinds: each element is a value of the array.
+macro_rules! array {
+    ($($kind:ident::$element:ident),*) => {$(
+        impl<W: Write> ser::$kind for Compound<'_, W> {
+            type Ok = ();
+            type Error = Error;
+
+            fn $element<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<(), Error> {
+                self.next();
+                self.value(value)
+            }
+
+            fn end(self) -> Result<(), Error> {
+                self.close(b']')
+            }
+        }
+    )*};
+}
+
+array!(
+    SerializeSeq::serialize_element,
+    SerializeTuple::serialize_element,
+    SerializeTupleStruct::serialize_field,
+    SerializeTupleVariant::serialize_field
+);
+
+/// Implements serde's struct kinds: each field is a name and a value.
+macro_rules! object {
+    ($($kind:ident),*) => {$(
+        impl<W: Write> ser::$kind for Compound<'_, W> {
+            type Ok = ();
+            type Error = Error;
+
+            fn serialize_field<T: ?Sized + Serialize>(
+                &mut self,
+                name: &'static str,
+                value: &T,
+            ) -> Result<(), Error> {
+                self.field(name);
+                self.value(value)
+            }
+
+            fn end(self) -> Result<(), Error> {
+                self.close(b'}')
+            }
+        }
+    )*};
+}
+
+object!(SerializeStruct, SerializeStructVariant);
+
+impl<W: Write> ser::SerializeMap for Compound<'_, W> {
+    type Ok = ();
+    type Error = Error;
+
+    fn serialize_key<T: ?Sized + Serialize>(&mut self, key: &T) -> Result<(), Error> {
+        self.next();
+        map_key(&mut self.pretty.buf, key)
+    }
+
+    fn serialize_value<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<(), Error> {
+        self.pretty.buf.extend_from_slice(b": ");
+        self.value(value)
+    }
+
+    fn end(self) -> Result<(), Error> {
+        self.close(b'}')
+    }
+}
+
+/// Appends a map key as serde_json writes it (quoted, numbers too; an error for a key
+/// JSON cannot have), cut from serde_json's text of the one-entry map `{key: null}`.
+fn map_key<T: ?Sized + Serialize>(buf: &mut Vec<u8>, key: &T) -> Result<(), Error> {
+    /// The map `{key: null}`.
+    struct Entry<'a, T: ?Sized>(&'a T);
+
+    impl<T: ?Sized + Serialize> Serialize for Entry<'_, T> {
+        fn serialize<S: ser::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut map = serializer.serialize_map(Some(1))?;
+            map.serialize_entry(self.0, &())?;
+            map.end()
+        }
+    }
+
+    let text = serde_json::to_vec(&Entry(key))?;
+    buf.extend_from_slice(&text[1..text.len() - b":null}".len()]);
+    Ok(())
 }
 
 #[cfg(test)]
@@ -131,16 +450,75 @@ mod tests {
 
     use super::*;
 
-    /// `value` laid out by [`Pretty`].
+    /// `value` laid out by [`write`], without its closing newline.
     fn pretty(value: &impl Serialize) -> String {
         let mut out = Vec::new();
-        value
-            .serialize(&mut serde_json::Serializer::with_formatter(
-                &mut out,
-                Pretty::default(),
-            ))
-            .expect("serializes");
+        write(&mut out, value).expect("serializes");
+        assert_eq!(out.pop(), Some(b'\n'));
         String::from_utf8(out).expect("UTF-8")
+    }
+
+    /// Every kind of value serde's data model has.
+    #[derive(Serialize)]
+    enum Kinds {
+        Unit,
+        Newtype(u8),
+        Tuple(i32, Vec<u8>),
+        EmptyTuple(),
+        Struct {
+            a: Option<f64>,
+            b: [u8; 0],
+        },
+        #[serde(rename = "renamed")]
+        EmptyStruct {},
+    }
+
+    #[derive(Serialize)]
+    struct Record {
+        id: u32,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        skipped: Option<u32>,
+        unit: (),
+        newtype: Wrapped,
+        kinds: Vec<Kinds>,
+        #[serde(with = "serde_bytes_like")]
+        bytes: Vec<u8>,
+        empty_bytes: EmptyBytes,
+        floats: (f32, f64, f64, f64),
+        chars: [char; 3],
+        text: String,
+        unit_struct: UnitStruct,
+        keys: BTreeMap<i64, BTreeMap<char, bool>>,
+    }
+
+    #[derive(Serialize)]
+    struct Wrapped(u64);
+
+    #[derive(Serialize)]
+    struct UnitStruct;
+
+    #[derive(Serialize)]
+    struct AllSkipped {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        only: Option<u8>,
+    }
+
+    /// Serialized with `serialize_bytes`.
+    struct EmptyBytes;
+
+    impl Serialize for EmptyBytes {
+        fn serialize<S: ser::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            serializer.serialize_bytes(&[])
+        }
+    }
+
+    mod serde_bytes_like {
+        pub fn serialize<S: serde::Serializer>(
+            bytes: &[u8],
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            serializer.serialize_bytes(bytes)
+        }
     }
 
     #[test]
@@ -157,19 +535,74 @@ mod tests {
         // Deeper than the 64 spaces written in one piece.
         let deep = (0..40).fold(json!([1, {"k": []}]), |inner, _| json!([inner]));
         let numbered: BTreeMap<u32, Vec<u8>> = [(3, vec![1]), (10, vec![])].into();
-        let scalars = (7u8, "text", -3i64, 2.25f32, 'c', ());
-        for text in [
+        let scalars = (7u8, "text", -3i64, 2.25f32, 'c', (), u128::MAX, i128::MIN);
+        let record = Record {
+            id: 7,
+            skipped: None,
+            unit: (),
+            newtype: Wrapped(u64::MAX),
+            kinds: vec![
+                Kinds::Unit,
+                Kinds::Newtype(3),
+                Kinds::Tuple(-1, vec![]),
+                Kinds::EmptyTuple(),
+                Kinds::Struct { a: None, b: [] },
+                Kinds::Struct {
+                    a: Some(f64::NAN),
+                    b: [],
+                },
+                Kinds::EmptyStruct {},
+            ],
+            bytes: vec![0, 255],
+            empty_bytes: EmptyBytes,
+            floats: (f32::INFINITY, 1e21, 1234.5, -0.0),
+            chars: ['"', '\u{7}', 'é'],
+            text: "tab\there \u{7f}".into(),
+            unit_struct: UnitStruct,
+            keys: [
+                (-4, [('k', true), ('\n', false)].into()),
+                (9, BTreeMap::new()),
+            ]
+            .into(),
+        };
+        let skipped = AllSkipped { only: None };
+        for (ours, theirs) in [
             (pretty(&nested), serde_json::to_string_pretty(&nested)),
             (pretty(&deep), serde_json::to_string_pretty(&deep)),
             (pretty(&numbered), serde_json::to_string_pretty(&numbered)),
             (pretty(&scalars), serde_json::to_string_pretty(&scalars)),
+            (pretty(&record), serde_json::to_string_pretty(&record)),
+            (pretty(&[&record]), serde_json::to_string_pretty(&[&record])),
+            (pretty(&skipped), serde_json::to_string_pretty(&skipped)),
             (pretty(&json!({})), serde_json::to_string_pretty(&json!({}))),
             (
                 pretty(&json!("top")),
                 serde_json::to_string_pretty(&json!("top")),
             ),
         ] {
-            assert_eq!(text.0, text.1.expect("serializes"));
+            assert_eq!(ours, theirs.expect("serializes"));
         }
+    }
+
+    #[test]
+    fn a_key_json_cannot_have_is_serde_json_s_error() {
+        let map: BTreeMap<Vec<u8>, u8> = [(vec![1], 2)].into();
+        let mut out = Vec::new();
+        let ours = write(&mut out, &map).expect_err("a list as a key");
+        let theirs = serde_json::to_string_pretty(&map).expect_err("a list as a key");
+        assert_eq!(ours.to_string(), theirs.to_string());
+    }
+
+    #[test]
+    fn a_long_report_reaches_the_output_whole() {
+        let rows: Vec<BTreeMap<&str, u64>> = (0..20_000)
+            .map(|i| [("row", i), ("square", i * i)].into())
+            .collect();
+        let ours = pretty(&rows);
+        assert!(ours.len() > 4 * CHUNK);
+        assert_eq!(
+            ours,
+            serde_json::to_string_pretty(&rows).expect("serializes")
+        );
     }
 }
