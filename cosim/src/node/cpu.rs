@@ -105,9 +105,10 @@ impl Core<'_> {
                 }
             };
         }
+        // Room for one more word: `sp < dmax`, the bounds check of the push that follows.
         macro_rules! room {
-            ($n:expr) => {
-                if sp + $n > dmax {
+            (1) => {
+                if sp >= dmax {
                     fault!(FaultKind::StackOverflow(Stack::Data));
                 }
             };
