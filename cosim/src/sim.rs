@@ -28,6 +28,7 @@ use crate::local_io::barrier::{Barrier, Tap};
 use crate::local_io::{InputSource, InputStats};
 use crate::node::{Exit, LogRecord, NicOutcome, Node, NodeState, Quiet, Settling};
 use crate::time::Time;
+use sends::SendTimes;
 use wakes::NetWakes;
 
 /// How many instructions a node executes per event.
@@ -56,8 +57,10 @@ pub enum Ev {
     Resume,
     /// A station's timer.
     Timer,
-    /// Hand the network the oldest message a node sent ahead of the engine (at this time).
-    Send,
+    /// Hand the network the rest of the messages nodes sent ahead of the engine for this time
+    /// (at the highest target: the others went just before the first event of a higher
+    /// target than their sender's).
+    Sends,
 }
 
 /// A node's clock edges at or after the run's time limit and its pause (fixed while the
@@ -83,8 +86,9 @@ pub struct World {
     pub stations: Vec<Station>,
     resume_at: Vec<Option<Time>>,
     /// Each station's messages sent ahead of the engine, oldest first, each waiting for its
-    /// [`Ev::Send`] at the time it was sent.
+    /// send time's turn in [`SendTimes`].
     sent_ahead: Vec<VecDeque<(Time, Message)>>,
+    send_times: SendTimes,
     timer_at: Vec<Option<Time>>,
     /// The network.
     pub net: Network,
@@ -167,6 +171,7 @@ impl Simulation {
             stations,
             resume_at: vec![None; n],
             sent_ahead: (0..n).map(|_| VecDeque::new()).collect(),
+            send_times: SendTimes::default(),
             timer_at: vec![None; n],
             net,
             net_wakes: NetWakes::default(),
@@ -338,6 +343,13 @@ fn target(station: usize) -> u32 {
     station as u32 + 1
 }
 
+/// Notes station `i`'s message sent ahead at `at`, scheduling the [`Ev::Sends`] of a new time.
+fn note_send(sends: &mut SendTimes, i: usize, at: Time, sched: &mut Scheduler<'_, Ev>) {
+    if sends.insert(at, i as u32) {
+        sched.schedule(at, u32::MAX, Ev::Sends);
+    }
+}
+
 /// Whether performing `opcode` can give the network an internal event or change the time of
 /// the next local input: a `send` (a packet, or a barrier contribution), a `close` or an
 /// `exit` (messages returned to sender). The other NIC and process instructions only read
@@ -351,6 +363,9 @@ impl Model for World {
     type Event = Ev;
 
     fn handle(&mut self, now: Time, target: u32, event: Ev, sched: &mut Scheduler<'_, Ev>) {
+        while let Some(sender) = self.send_times.next_before(now, target) {
+            self.on_send(sender as usize, now, sched);
+        }
         let station = target.saturating_sub(1) as usize;
         match event {
             Ev::Network => {
@@ -364,7 +379,7 @@ impl Model for World {
                 self.on_resume(station, now, sched)
             }
             Ev::Timer => self.on_timer(station, now, sched),
-            Ev::Send => self.on_send(station, now, sched),
+            Ev::Sends => {}
         }
     }
 
@@ -745,13 +760,13 @@ impl World {
         self.until.is_some_and(|until| node.time() >= until)
     }
 
-    /// Performs the `send` at node `i`'s PC ahead of the engine when the node is not at the
-    /// engine's time `now` (`None`: driven from the network's event) and the network is
-    /// sure to take the message at the node's time ([`Node::send_ahead`]), before the time
-    /// limit and the pause: the message waits in `sent_ahead` for an [`Ev::Send`] at that
-    /// time, which takes the place, in the engine's order, of the resume event the node would
-    /// have been given there (same time, same station, scheduled in the same round), so the
-    /// network sees the same calls in the same order. Whether it did (the node runs on).
+    /// Performs the `send` at node `i`'s PC ahead of the engine when the node's time is after
+    /// the engine's and the network is sure to take the message then ([`Node::send_ahead`]),
+    /// before the time limit and the pause: the message waits in `sent_ahead` for its turn
+    /// at that time ([`SendTimes`]), the place in the engine's order of the resume event the
+    /// node would have been given there, so the network sees the same calls in the same
+    /// order. Whether it did (the node runs on). `now` is the node's event time (`None`:
+    /// driven from the network's event).
     fn send_ahead(&mut self, i: usize, now: Option<Time>, sched: &mut Scheduler<'_, Ev>) -> bool {
         let engine = sched.now();
         let pending = self.sent_ahead[i].len();
@@ -761,14 +776,14 @@ impl World {
         };
         let at = node.time();
         let before = |limit: Option<Time>| limit.is_none_or(|limit| at < limit);
-        if now == Some(at) || at < engine || !before(until) || !before(pause) {
+        if now == Some(at) || at <= engine || !before(until) || !before(pause) {
             return false;
         }
         let Some(msg) = node.send_ahead(&mut self.net, engine, pending) else {
             return false;
         };
         self.sent_ahead[i].push_back((at, msg));
-        sched.schedule(at, target(i), Ev::Send);
+        note_send(&mut self.send_times, i, at, sched);
         true
     }
 
@@ -830,7 +845,7 @@ impl World {
             let sliced = settling.map_or(stop, |s| s.stop) < firm;
             // The sends performed in the loop, each where its resume event would have been.
             for &(at, _) in self.sent_ahead[i].range(sent_before..) {
-                sched.schedule(at, target(i), Ev::Send);
+                note_send(&mut self.send_times, i, at, sched);
             }
             match exit {
                 Exit::Limit => {
@@ -925,6 +940,7 @@ impl World {
     }
 }
 
+mod sends;
 #[cfg(test)]
 mod tests;
 mod wakes;

@@ -33,7 +33,7 @@ pub struct Scheduled<E> {
 /// Hashes a time with the splitmix64 finaliser: times are multiples of clock periods,
 /// whose low bits are often all zero, and the map needs every bit mixed into the low ones.
 #[derive(Default)]
-struct TimeHasher(u64);
+pub(crate) struct TimeHasher(u64);
 
 impl Hasher for TimeHasher {
     fn finish(&self) -> u64 {

@@ -1884,41 +1884,51 @@ fn two_receiver() -> Vec<(Opcode, i64)> {
 
 /// A message sent ahead of the engine enters the network at its send time in the engine's
 /// order, not when the node ran past its `send`: nodes 0 and 1 send to one inbox at the
-/// same femtosecond (their packets arrive together, placed in the order they were sent),
-/// node 1 ahead of the engine (untraced, it runs past its `send` in the engine's first
-/// round) and node 0 at its own time (traced, it stops there). Node 0's message is taken
-/// first, as single stepping takes it.
+/// same femtosecond (their packets arrive together, placed in the order they were sent), one
+/// ahead of the engine (untraced, it runs past its `send` in the engine's first round) and
+/// the other at its own time (traced, it stops there). Node 0's message is taken first, as
+/// single stepping takes it, whether it was the one sent ahead (it goes before node 1's
+/// event) or not (node 1's goes after node 0's event).
 #[test]
 fn a_message_sent_ahead_enters_the_network_in_the_engines_order() {
     let (sender, receiver) = (id_sender(), two_receiver());
     let programs: &[&[(Opcode, i64)]] = &[&sender, &sender, &receiver];
-    let mut ahead = world(programs, Stepping::RunAhead, None);
-    if let Station::Node(n) = &mut ahead.world.stations[0] {
-        n.trace = Some(Vec::new());
-    }
-    ahead.engine.run_for(&mut ahead.world, None, 2);
-    assert_eq!(
-        ahead.world.sent_ahead[0].len(),
-        0,
-        "the traced node stops at its send"
-    );
-    assert_eq!(
-        ahead.world.sent_ahead[1].len(),
-        1,
-        "node 1 ran past its send"
-    );
-    assert_eq!(node_ref(&ahead, 1).state, NodeState::Halted);
-    let ahead_outcome = ahead.run();
     let mut single = world(programs, Stepping::Single, None);
     let single_outcome = single.run();
     let taken = |sim: &Simulation| node_ref(sim, 2).log[0].values.clone();
     assert_eq!(taken(&single), vec![0, 1]);
-    assert_eq!(taken(&ahead), vec![0, 1]);
-    assert_eq!(ahead_outcome.end_time, single_outcome.end_time);
-    assert_eq!(
-        (node_ref(&ahead, 1).cycle, node_ref(&ahead, 1).counters),
-        (node_ref(&single, 1).cycle, node_ref(&single, 1).counters)
-    );
+    for traced in [0, 1] {
+        let runs_ahead = 1 - traced;
+        let mut ahead = world(programs, Stepping::RunAhead, None);
+        if let Station::Node(n) = &mut ahead.world.stations[traced] {
+            n.trace = Some(Vec::new());
+        }
+        ahead.engine.run_for(&mut ahead.world, None, 2);
+        assert_eq!(
+            ahead.world.sent_ahead[traced].len(),
+            0,
+            "the traced node stops at its send"
+        );
+        assert_eq!(
+            ahead.world.sent_ahead[runs_ahead].len(),
+            1,
+            "node {runs_ahead} ran past its send"
+        );
+        assert_eq!(node_ref(&ahead, runs_ahead).state, NodeState::Halted);
+        let ahead_outcome = ahead.run();
+        assert_eq!(taken(&ahead), vec![0, 1], "node {traced} traced");
+        assert_eq!(ahead_outcome.end_time, single_outcome.end_time);
+        assert_eq!(
+            (
+                node_ref(&ahead, runs_ahead).cycle,
+                node_ref(&ahead, runs_ahead).counters
+            ),
+            (
+                node_ref(&single, runs_ahead).cycle,
+                node_ref(&single, runs_ahead).counters
+            )
+        );
+    }
 }
 
 /// A `send` that could stall (the transmit queue would be full by the node's time counting
