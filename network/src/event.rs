@@ -3,24 +3,27 @@
 use std::cmp::Ordering;
 use std::collections::{BinaryHeap, VecDeque};
 
-use crate::packet::PacketKey;
+use slotmap::{DefaultKey, SlotMap};
+
+use crate::packet::Packet;
 use crate::port::Direction;
 use crate::time::Time;
 
-/// Something the network does at a given time.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Something the network does at a given time, with the packet it moves: every packet in
+/// flight is held by the one event that moves it next.
+#[derive(Debug, Clone)]
 pub enum Event {
     /// The packet is ready at a router to start on this link.
     Ready {
         /// The packet.
-        packet: PacketKey,
+        packet: Packet,
         /// The link id it takes next.
         link: u32,
     },
     /// The packet is ready for a NIC port.
     Port {
         /// The packet.
-        packet: PacketKey,
+        packet: Packet,
         /// The node whose NIC it is.
         node: u32,
         /// Out of the sender or into the receiver.
@@ -29,85 +32,122 @@ pub enum Event {
     /// The packet's last bit has reached its destination NIC (plus NIC latency).
     Deliver {
         /// The packet.
-        packet: PacketKey,
+        packet: Packet,
     },
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Entry {
+/// An item of the sorted run, due at `time`, scheduled `seq`-th.
+#[derive(Debug)]
+struct Entry<T> {
     time: Time,
     seq: u64,
-    event: Event,
+    item: T,
 }
 
-impl Ord for Entry {
+/// A heap entry: the item itself waits in [`EventQueue::parked`], so that the heap moves
+/// only these few bytes whatever the item's size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Parked {
+    time: Time,
+    seq: u64,
+    key: DefaultKey,
+}
+
+impl Ord for Parked {
     fn cmp(&self, other: &Self) -> Ordering {
         // BinaryHeap is a max-heap: the earliest (time, seq) must compare greatest.
         (other.time, other.seq).cmp(&(self.time, self.seq))
     }
 }
 
-impl PartialOrd for Entry {
+impl PartialOrd for Parked {
     fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
         Some(self.cmp(other))
     }
 }
 
-/// Pending events; equal times come out in the order they were scheduled.
+/// Pending items (the network's [`Event`]s); equal times come out in the order they were
+/// scheduled.
 ///
 /// Most events are scheduled in time order (a delivery a fixed time after its send, the
 /// sends in the engine's order), so those that come no earlier than the last one in `run`
 /// are appended there, a ring buffer sorted by construction (a later push has a larger
 /// sequence number), at the cost of one comparison; only the others go into the heap. The
 /// earliest event is the earlier of the two fronts.
-#[derive(Debug, Default)]
-pub struct EventQueue {
-    run: VecDeque<Entry>,
-    heap: BinaryHeap<Entry>,
+#[derive(Debug)]
+pub struct EventQueue<T> {
+    run: VecDeque<Entry<T>>,
+    heap: BinaryHeap<Parked>,
+    /// The items of the heap's entries.
+    parked: SlotMap<DefaultKey, T>,
     seq: u64,
 }
 
-impl EventQueue {
-    /// Schedules `event` at `time`.
-    pub fn push(&mut self, time: Time, event: Event) {
-        let entry = Entry {
-            time,
-            seq: self.seq,
-            event,
-        };
+impl<T> Default for EventQueue<T> {
+    fn default() -> Self {
+        Self {
+            run: VecDeque::new(),
+            heap: BinaryHeap::new(),
+            parked: SlotMap::new(),
+            seq: 0,
+        }
+    }
+}
+
+impl<T> EventQueue<T> {
+    /// Schedules `item` at `time`.
+    #[inline(always)]
+    pub fn push(&mut self, time: Time, item: T) {
+        let seq = self.seq;
         self.seq += 1;
         match self.run.back() {
-            Some(last) if last.time > time => self.heap.push(entry),
-            _ => self.run.push_back(entry),
+            Some(last) if last.time > time => self.park(time, seq, item),
+            _ => self.run.push_back(Entry { time, seq, item }),
         }
     }
 
-    /// The earliest event, and whether it is the front of `run` (else the top of `heap`).
-    fn first(&self) -> Option<(&Entry, bool)> {
+    /// Puts `item`, due before the last one of the run, in the heap.
+    #[inline(never)]
+    fn park(&mut self, time: Time, seq: u64, item: T) {
+        let key = self.parked.insert(item);
+        self.heap.push(Parked { time, seq, key });
+    }
+
+    /// The time of the earliest item, and whether it is the front of `run` (else the top
+    /// of `heap`).
+    #[inline]
+    fn first(&self) -> Option<(Time, bool)> {
         match (self.run.front(), self.heap.peek()) {
-            (Some(a), Some(b)) if b > a => Some((b, false)),
-            (Some(a), _) => Some((a, true)),
-            (None, b) => b.map(|b| (b, false)),
+            (Some(a), Some(b)) if (b.time, b.seq) < (a.time, a.seq) => Some((b.time, false)),
+            (Some(a), _) => Some((a.time, true)),
+            (None, b) => b.map(|b| (b.time, false)),
         }
     }
 
-    /// The time of the earliest event.
+    /// The time of the earliest item.
+    #[inline]
     pub fn peek_time(&self) -> Option<Time> {
-        self.first().map(|(e, _)| e.time)
+        self.first().map(|(time, _)| time)
     }
 
-    /// Removes and returns the earliest event if it is due at or before `until`.
-    pub fn pop_until(&mut self, until: Time) -> Option<(Time, Event)> {
-        let (first, in_run) = self.first()?;
-        if first.time > until {
+    /// Removes and returns the earliest item if it is due at or before `until`.
+    #[inline]
+    pub fn pop_until(&mut self, until: Time) -> Option<(Time, T)> {
+        let (time, in_run) = self.first()?;
+        if time > until {
             return None;
         }
-        let entry = if in_run {
-            self.run.pop_front()
+        if in_run {
+            self.run.pop_front().map(|e| (e.time, e.item))
         } else {
-            self.heap.pop()
-        };
-        entry.map(|e| (e.time, e.event))
+            let top = self.heap.pop()?;
+            self.parked.remove(top.key).map(|item| (top.time, item))
+        }
+    }
+
+    /// Number of items scheduled.
+    pub fn len(&self) -> usize {
+        self.run.len() + self.heap.len()
     }
 }
 
@@ -115,32 +155,19 @@ impl EventQueue {
 mod tests {
     use super::*;
     use proptest::prelude::*;
-    use slotmap::KeyData;
-
-    fn deliver(n: u64) -> Event {
-        Event::Deliver {
-            packet: KeyData::from_ffi(n).into(),
-        }
-    }
 
     #[test]
     fn earliest_first_then_fifo() {
         let mut q = EventQueue::default();
-        q.push(5, deliver(1));
-        q.push(3, deliver(2));
-        q.push(5, deliver(3));
-        q.push(3, deliver(4));
+        q.push(5, 1);
+        q.push(3, 2);
+        q.push(5, 3);
+        q.push(3, 4);
         assert_eq!(q.peek_time(), Some(3));
+        assert_eq!(q.len(), 4);
         let order: Vec<_> = std::iter::from_fn(|| q.pop_until(10)).collect();
-        assert_eq!(
-            order,
-            vec![
-                (3, deliver(2)),
-                (3, deliver(4)),
-                (5, deliver(1)),
-                (5, deliver(3))
-            ]
-        );
+        assert_eq!(order, vec![(3, 2), (3, 4), (5, 1), (5, 3)]);
+        assert_eq!(q.len(), 0);
     }
 
     proptest! {
@@ -151,14 +178,13 @@ mod tests {
             let mut reference = std::collections::BTreeSet::new();
             let mut now = 0;
             for (seq, (delta, pops)) in (0u64..).zip(steps) {
-                q.push(now + delta, deliver(seq));
+                q.push(now + delta, seq);
                 reference.insert((now + delta, seq));
                 for _ in 0..pops {
                     let until = now + 10;
                     let expected = reference.first().copied().filter(|&(t, _)| t <= until);
                     prop_assert_eq!(q.peek_time(), reference.first().map(|&(t, _)| t));
-                    let got = q.pop_until(until);
-                    prop_assert_eq!(got, expected.map(|(t, n)| (t, deliver(n))));
+                    prop_assert_eq!(q.pop_until(until), expected);
                     if let Some(first) = expected {
                         reference.remove(&first);
                         now = first.0;
@@ -166,6 +192,7 @@ mod tests {
                         now = until;
                     }
                 }
+                prop_assert_eq!(q.len(), reference.len());
             }
         }
     }
@@ -177,23 +204,23 @@ mod tests {
     fn events_in_time_order_stay_out_of_the_heap() {
         let mut q = EventQueue::default();
         for (n, t) in [(1, 3), (2, 3), (3, 5), (4, 9)] {
-            q.push(t, deliver(n));
+            q.push(t, n);
         }
         assert_eq!((q.run.len(), q.heap.len()), (4, 0));
-        q.push(4, deliver(5));
-        assert_eq!((q.run.len(), q.heap.len()), (4, 1));
-        q.push(9, deliver(6));
+        q.push(4, 5);
+        assert_eq!((q.run.len(), q.heap.len(), q.parked.len()), (4, 1, 1));
+        q.push(9, 6);
         assert_eq!((q.run.len(), q.heap.len()), (5, 1));
         let order: Vec<_> = std::iter::from_fn(|| q.pop_until(9)).collect();
-        let expected = [(3, 1), (3, 2), (4, 5), (5, 3), (9, 4), (9, 6)];
-        assert_eq!(order, expected.map(|(t, n)| (t, deliver(n))));
+        assert_eq!(order, [(3, 1), (3, 2), (4, 5), (5, 3), (9, 4), (9, 6)]);
+        assert!(q.parked.is_empty());
     }
 
     #[test]
     fn pop_until_respects_bound() {
         let mut q = EventQueue::default();
-        q.push(7, deliver(1));
+        q.push(7, 1);
         assert_eq!(q.pop_until(6), None);
-        assert_eq!(q.pop_until(7), Some((7, deliver(1))));
+        assert_eq!(q.pop_until(7), Some((7, 1)));
     }
 }

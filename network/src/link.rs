@@ -185,8 +185,17 @@ impl LinkStates {
     }
 
     /// The state of link `id`.
-    #[inline]
+    #[inline(always)]
     pub fn get_mut(&mut self, id: u32) -> &mut LinkState {
+        match self {
+            LinkStates::Dense(states) => &mut states[id as usize],
+            LinkStates::Used { .. } => self.used_mut(id),
+        }
+    }
+
+    /// [`LinkStates::get_mut`] of a `Used` set: the link's entry, made on its first use.
+    #[inline(never)]
+    fn used_mut(&mut self, id: u32) -> &mut LinkState {
         match self {
             LinkStates::Dense(states) => &mut states[id as usize],
             LinkStates::Used { slots, states } => {

@@ -1,14 +1,7 @@
 //! Packets in flight: a message plus where it is and what it costs.
 
-use slotmap::new_key_type;
-
 use crate::message::Message;
 use crate::time::Time;
-
-new_key_type! {
-    /// Handle of a packet in flight.
-    pub struct PacketKey;
-}
 
 /// A message travelling through the network.
 #[derive(Debug, Clone)]

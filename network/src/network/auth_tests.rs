@@ -7,6 +7,7 @@ use super::*;
 use crate::auth::AuthConfig;
 use crate::fault::Faults;
 use crate::link::LinkParams;
+use crate::time::serialization_time;
 
 const MAC: u64 = 128;
 const SIGN: u64 = 20;

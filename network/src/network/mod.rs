@@ -2,24 +2,23 @@
 
 use std::sync::Arc;
 
-use slotmap::SlotMap;
-
 use crate::auth::Auth;
 use crate::class::LinkClasses;
 use crate::config::{NetworkConfig, Switching};
 use crate::error::{ConfigError, NicError, SendError};
 use crate::event::{Event, EventQueue};
-use crate::fault::{Faults, HopFate};
+use crate::fault::Faults;
 use crate::header;
-use crate::link::{Crossing, LinkParams, LinkStates};
+use crate::link::{LinkParams, LinkStates};
 use crate::message::{Message, RETURNED};
 use crate::nic::Nic;
-use crate::packet::{Packet, PacketKey, TxQueue};
+use crate::packet::{Packet, TxQueue};
 use crate::port::{Direction, Ports};
 use crate::routing::NO_ROUTE;
 use crate::stats::{DropStats, LinkStats, NetworkStats, NodeStats, PortStats, mean, utilization};
-use crate::time::{Time, serialization_time};
+use crate::time::Time;
 use crate::topology::Topology;
+use hop::Next;
 use plan::ArrivalBound;
 pub use plan::{MAX_NODES, NetworkPlan};
 use types::TypeCounts;
@@ -66,8 +65,8 @@ pub struct Network {
     links: LinkStates,
     ports: Option<Ports>,
     nics: Vec<Nic>,
-    packets: SlotMap<PacketKey, Packet>,
-    events: EventQueue,
+    /// Every packet in flight, held by the event that moves it next.
+    events: EventQueue<Event>,
     faults: Faults,
     clock: Time,
     /// Counters by message type (sorted by type in [`Network::stats`]).
@@ -96,6 +95,8 @@ struct ClassMemo {
     bits: u64,
     /// See `bits`.
     serialization: Time,
+    /// The class's router time.
+    router: Time,
 }
 
 impl ClassMemo {
@@ -104,6 +105,7 @@ impl ClassMemo {
             faulty: Faults::any(params),
             bits: 0,
             serialization: 0,
+            router: params.router,
         }
     }
 }
@@ -134,7 +136,6 @@ impl Network {
             topology: plan.topology.clone(),
             classes: plan.classes.clone(),
             nics: (0..nodes).map(|n| Nic::new(n as u32)).collect(),
-            packets: SlotMap::with_key(),
             events: EventQueue::default(),
             faults: Faults::new(seed),
             clock: 0,
@@ -359,12 +360,10 @@ impl Network {
         }
     }
 
-    /// Drops the packet `key` in flight, keeping its payload vector for reuse.
-    fn discard(&mut self, key: PacketKey) {
-        if let Some(packet) = self.packets.remove(key) {
-            self.nics[packet.msg.dst.node as usize].inbound -= 1;
-            self.recycle(packet.msg.payload);
-        }
+    /// Drops `packet` in flight, keeping its payload vector for reuse.
+    fn discard(&mut self, packet: Packet) {
+        self.nics[packet.msg.dst.node as usize].inbound -= 1;
+        self.recycle(packet.msg.payload);
     }
 
     /// True when `inbox` on `node` exists and is open.
@@ -430,8 +429,8 @@ impl Network {
             _ => now,
         };
         if src == dst {
-            let key = self.insert(msg, now, signed, TxQueue::Out);
-            self.schedule_delivery(now.saturating_add(self.nic_latency), key, dst);
+            let packet = self.packet(msg, now, signed, TxQueue::Out);
+            self.schedule_delivery(now.saturating_add(self.nic_latency), packet, dst);
             return;
         }
         if self.ports.is_some() {
@@ -441,11 +440,11 @@ impl Network {
             } else {
                 TxQueue::Out
             };
-            let key = self.insert(msg, now, signed, tx);
-            self.schedule_port(signed, key, src, Direction::Out);
+            let packet = self.packet(msg, now, signed, tx);
+            self.schedule_port(signed, packet, src, Direction::Out);
             return;
         }
-        let Some((ready, link)) = self.next_link(src, dst, signed) else {
+        let Some((ready, link, spec)) = self.next_link(src, dst, signed) else {
             self.drops.undeliverable += 1;
             self.recycle(msg.payload);
             return;
@@ -459,63 +458,34 @@ impl Network {
                 TxQueue::Waiting
             }
         };
-        let key = self.insert(msg, now, signed, tx);
-        if at_once {
-            self.start_hop(ready, key, link);
-        } else {
-            self.events.push(ready, Event::Ready { packet: key, link });
+        let mut packet = self.packet(msg, now, signed, tx);
+        if !at_once {
+            self.events.push(ready, Event::Ready { packet, link });
+            return;
+        }
+        // The first hop of `start_hop`, with the common next step, a delivery, inline.
+        match self.cross(ready, &mut packet, link, spec) {
+            None => self.discard(packet),
+            Some((at, head)) => match self.next(at, dst, head, packet.tail_at) {
+                Next::Deliver { at } => self.schedule_delivery(at, packet, dst),
+                next => self.follow(packet, next),
+            },
         }
     }
 
-    /// Puts the packet of `msg`, sent at `now` and leaving its NIC at `tail`, in flight.
-    fn insert(&mut self, msg: Message, now: Time, tail: Time, tx: TxQueue) -> PacketKey {
+    /// The packet of `msg`, sent at `now` and leaving its NIC at `tail`, counted in flight
+    /// to its destination.
+    #[inline]
+    fn packet(&mut self, msg: Message, now: Time, tail: Time, tx: TxQueue) -> Packet {
         self.nics[msg.dst.node as usize].inbound += 1;
-        self.packets.insert(Packet {
+        Packet {
             bits: self.packet_bits(msg.payload.len()),
             msg,
             tx,
             sent_at: now,
             tail_at: tail,
             corrupt: false,
-        })
-    }
-
-    /// Whether an event due at `time` is the next one: it is due at the clock and no other
-    /// event is due by then. Such a hop or port crossing runs at once instead of being
-    /// scheduled, as no NIC call can come before it (calls before the clock are refused).
-    #[inline]
-    fn runs_now(&self, time: Time) -> bool {
-        time == self.clock && self.events.peek_time().is_none_or(|t| t > time)
-    }
-
-    /// Starts packet `key` on `link` at `time`, or schedules it then ([`Network::runs_now`]).
-    fn schedule_hop(&mut self, time: Time, key: PacketKey, link: u32) {
-        if self.runs_now(time) {
-            self.start_hop(time, key, link);
-        } else {
-            self.events.push(time, Event::Ready { packet: key, link });
         }
-    }
-
-    /// Passes packet `key` through a port of `node` at `time`, or schedules it then
-    /// ([`Network::runs_now`]).
-    fn schedule_port(&mut self, time: Time, key: PacketKey, node: u32, direction: Direction) {
-        if self.runs_now(time) {
-            self.cross_port(time, key, node, direction);
-        } else {
-            let event = Event::Port {
-                packet: key,
-                node,
-                direction,
-            };
-            self.events.push(time, event);
-        }
-    }
-
-    /// Schedules the delivery of packet `key` to node `dst` at `time`.
-    fn schedule_delivery(&mut self, time: Time, key: PacketKey, dst: u32) {
-        self.nics[dst as usize].arrival_scheduled(time);
-        self.events.push(time, Event::Deliver { packet: key });
     }
 
     /// A time before which no message can be placed in an inbox of `node`, given that
@@ -532,150 +502,8 @@ impl Network {
             .map_or(reach, |t| t.min(reach))
     }
 
-    /// Moves a packet whose header is at router `at` at `head` (last bit at `tail`)
-    /// on towards node `dst`: onto its next link, into the destination NIC's input
-    /// port, or into the inbox. Drops and counts it when there is no route.
-    fn forward(&mut self, key: PacketKey, at: u32, dst: u32, head: Time, tail: Time) {
-        if at == dst {
-            if self.ports.is_some() {
-                self.schedule_port(head, key, dst, Direction::In);
-            } else {
-                let at = self.placement(tail, dst);
-                self.schedule_delivery(at, key, dst);
-            }
-            return;
-        }
-        match self.next_link(at, dst, head) {
-            Some((ready, link)) => self.schedule_hop(ready, key, link),
-            None => {
-                self.discard(key);
-                self.drops.undeliverable += 1;
-            }
-        }
-    }
-
-    /// The link a packet at router `at` takes towards node `dst`, and when it is ready for
-    /// it (its header arrived at `head`, then the router's time); `None` without a route.
-    #[inline]
-    fn next_link(&self, at: u32, dst: u32, head: Time) -> Option<(Time, u32)> {
-        let link = self.topology.routes.next(at, dst);
-        (link != NO_ROUTE).then(|| (head.saturating_add(self.router_time(link)), link))
-    }
-
-    /// The packet is ready at `time` for a NIC port.
-    fn cross_port(&mut self, time: Time, key: PacketKey, node: u32, direction: Direction) {
-        let (Some(packet), Some(ports)) = (self.packets.get_mut(key), self.ports.as_mut()) else {
-            return;
-        };
-        let crossing = Crossing {
-            ready: time,
-            bits: packet.bits,
-            serialization: serialization_time(packet.bits, ports.bandwidth()),
-            header_bits: self.header_bits,
-            tail_in: packet.tail_at,
-            jitter: 0,
-        };
-        let sent = ports.transmit(node, direction, self.switching, crossing);
-        packet.tail_at = sent.tail;
-        match direction {
-            Direction::Out => {
-                if packet.tx != TxQueue::Out {
-                    self.nics[node as usize].tx_scheduled(packet.tx, sent.end);
-                    packet.tx = TxQueue::Out;
-                }
-                let dst = packet.msg.dst.node;
-                self.forward(key, node, dst, sent.head, sent.tail);
-            }
-            Direction::In => {
-                let at = self.placement(sent.tail, node);
-                self.schedule_delivery(at, key, node);
-            }
-        }
-    }
-
-    /// When a packet whose last bit reached the NIC of `node` at `tail` is placed in its
-    /// inbox (or, failing its MAC check, discarded): after the NIC latency and the check.
-    fn placement(&self, tail: Time, node: u32) -> Time {
-        let at = tail.saturating_add(self.nic_latency);
-        match &self.auth {
-            Some(auth) => at.saturating_add(auth.verify(node)),
-            None => at,
-        }
-    }
-
-    fn router_time(&self, link: u32) -> Time {
-        let class = self.topology.links.spec(link).class;
-        self.classes.params(class).router
-    }
-
-    /// The packet is ready at `time` for `link`: it waits for the link (and for the
-    /// end of any down window), crosses it, meets its faults, and is scheduled at the
-    /// next router or at its destination NIC.
-    fn start_hop(&mut self, time: Time, key: PacketKey, link: u32) {
-        let Some(packet) = self.packets.get_mut(key) else {
-            return;
-        };
-        let spec = self.topology.links.spec(link);
-        let params = self.classes.params(spec.class);
-        let state = self.links.get_mut(link);
-        let memo = &mut self.class_memos[usize::from(spec.class)];
-        let fate = if memo.faulty {
-            self.faults.hop(params, packet.bits)
-        } else {
-            HopFate::default()
-        };
-        if memo.bits != packet.bits {
-            memo.bits = packet.bits;
-            memo.serialization = serialization_time(packet.bits, params.bandwidth);
-        }
-        let crossing = Crossing {
-            ready: time,
-            bits: packet.bits,
-            serialization: memo.serialization,
-            header_bits: self.header_bits,
-            tail_in: packet.tail_at,
-            jitter: fate.jitter,
-        };
-        let sent = state.transmit(params, self.switching, crossing);
-        if let Some(hops) = self.hops.as_mut() {
-            hops.push(Hop {
-                link,
-                ready: time,
-                start: sent.start,
-                end: sent.end,
-            });
-        }
-        if packet.tx != TxQueue::Out {
-            self.nics[packet.msg.src as usize].tx_scheduled(packet.tx, sent.end);
-            packet.tx = TxQueue::Out;
-        }
-        if fate.lost {
-            state.lost += 1;
-            self.drops.lost += 1;
-            self.discard(key);
-            return;
-        }
-        if fate.corrupted {
-            state.corrupted += 1;
-            if self.switching == Switching::StoreAndForward && self.auth.is_none() {
-                // The next router checks the CRC before forwarding; with a MAC, the
-                // receiving NIC's check rejects the packet instead.
-                self.drops.corrupted += 1;
-                self.discard(key);
-                return;
-            }
-            packet.corrupt = true;
-        }
-        packet.tail_at = sent.tail;
-        let dst = packet.msg.dst.node;
-        self.forward(key, spec.to, dst, sent.head, sent.tail);
-    }
-
     /// The packet has fully arrived at its destination NIC at `time`.
-    fn deliver(&mut self, time: Time, key: PacketKey, delivered: &mut Vec<Delivery>) {
-        let Some(packet) = self.packets.remove(key) else {
-            return;
-        };
+    fn deliver(&mut self, time: Time, packet: Packet, delivered: &mut Vec<Delivery>) {
         let nic = &mut self.nics[packet.msg.dst.node as usize];
         nic.inbound -= 1;
         nic.arrived();
@@ -789,13 +617,14 @@ impl Network {
                 .collect(),
             types: self.types.snapshot(),
             drops: self.drops.clone(),
-            in_flight: self.packets.len() as u64,
+            in_flight: self.events.len() as u64,
         }
     }
 }
 
 #[cfg(test)]
 mod auth_tests;
+mod hop;
 mod plan;
 #[cfg(test)]
 mod tests;

@@ -41,17 +41,24 @@ pub enum Routes {
 
 impl Routes {
     /// The link a packet at `router` takes towards node `dst`, or [`NO_ROUTE`].
-    #[inline]
+    #[inline(always)]
     pub fn next(&self, router: u32, dst: u32) -> u32 {
         match self {
             Routes::Direct { nodes } if router != dst => {
                 crate::topology::direct_link(*nodes, router, dst)
             }
-            Routes::Direct { .. } => NO_ROUTE,
             Routes::Grid { grid, towards } if router != dst => {
                 towards[router as usize][grid.direction(router, dst)]
             }
-            Routes::Grid { .. } => NO_ROUTE,
+            _ => self.next_otherwise(router, dst),
+        }
+    }
+
+    /// [`Routes::next`] of a tree or a graph, or at the destination.
+    #[inline(never)]
+    fn next_otherwise(&self, router: u32, dst: u32) -> u32 {
+        match self {
+            Routes::Direct { .. } | Routes::Grid { .. } => NO_ROUTE,
             Routes::Tree(tree) => tree.next(router, dst),
             Routes::Graph(graph) => graph.next(router, dst),
         }
