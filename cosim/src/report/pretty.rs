@@ -4,11 +4,13 @@
 //! serde_json's `Serializer` scans every field name for characters to escape and hands
 //! its `PrettyFormatter`'s line breaks, indentation, quotes and colons to the output
 //! one write at a time: some 300 host instructions per field of a 1,024-node report.
-//! [`write`] collects the text in a buffer of its own, a line break with its whole
-//! indentation and a field's name with its quotes and colon in a few copies, and hands
-//! the buffer to the output whenever it holds [`CHUNK`] bytes. Numbers go through
-//! serde_json's own formatting and strings through its escaping whenever they hold a
-//! character to escape, so the bytes stay serde_json's.
+//! [`write`] collects the text in a buffer of its own and hands it to the output
+//! whenever it holds [`CHUNK`] bytes. A field's line (comma, line break, indentation,
+//! quoted name, colon) is built at its first use and kept, by the name's address and
+//! the depth, to be copied in one piece at the next; whole numbers and whole floats
+//! are written in decimal here, other floats by serde_json's own formatting, and
+//! strings through its escaping whenever they hold a character to escape, so the
+//! bytes stay serde_json's.
 
 use std::io::Write;
 
@@ -22,6 +24,33 @@ const CHUNK: usize = 1 << 16;
 
 /// Indentation copied in one piece; deeper levels take more than one copy.
 const SPACES: usize = 64;
+
+/// Field lines kept ([`FieldLine`]), one per slot: a name's slot is its address (field
+/// names lie side by side in the binary, so a struct's fields take different slots)
+/// and a step per depth.
+const LINES: usize = 512;
+
+/// The longest field line kept, in bytes.
+const LINE: usize = 64;
+
+/// Digits of the largest `u64`.
+const DIGITS: usize = 20;
+
+/// Whole floats below this are written as a whole number and `.0`: serde_json writes
+/// them so (larger ones may take an exponent).
+const WHOLE_FLOATS: f64 = 1e15;
+
+/// The numbers 00 to 99, two digits each.
+static PAIRS: [u8; 200] = {
+    let mut pairs = [0; 200];
+    let mut i = 0;
+    while i < 100 {
+        pairs[2 * i] = b'0' + (i / 10) as u8;
+        pairs[2 * i + 1] = b'0' + (i % 10) as u8;
+        i += 1;
+    }
+    pairs
+};
 
 /// `,` and a newline, then [`SPACES`] spaces: every line break is a slice of it.
 static BREAK: [u8; 2 + SPACES] = {
@@ -37,6 +66,7 @@ pub fn write(out: impl Write, value: &impl Serialize) -> Result<(), Error> {
         out,
         buf: Vec::with_capacity(2 * CHUNK),
         depth: 0,
+        lines: vec![FieldLine::default(); LINES],
     };
     value.serialize(&mut pretty)?;
     pretty.buf.push(b'\n');
@@ -49,6 +79,30 @@ struct Pretty<W> {
     buf: Vec<u8>,
     /// Arrays and objects open.
     depth: usize,
+    /// Field lines kept, by the name's address and the depth.
+    lines: Vec<FieldLine>,
+}
+
+/// The text before a field's value: `,`, a line break, the indentation, the quoted
+/// name, `: `; copied [`LINE`] bytes at a time and cut to its width.
+#[derive(Clone, Copy)]
+struct FieldLine {
+    /// The name's address and length (0 for no name).
+    name: (usize, usize),
+    depth: usize,
+    width: usize,
+    text: [u8; LINE],
+}
+
+impl Default for FieldLine {
+    fn default() -> Self {
+        FieldLine {
+            name: (0, 0),
+            depth: 0,
+            width: 0,
+            text: [0; LINE],
+        }
+    }
 }
 
 /// How far an open array or object has come.
@@ -65,16 +119,106 @@ enum State {
 impl<W: Write> Pretty<W> {
     /// A line break (after a comma unless `first`) and the current indentation.
     fn line(&mut self, first: bool) {
+        let skip = usize::from(first);
         let mut width = 2 * self.depth;
+        if 2 - skip + width <= SPACES {
+            // One copy of a fixed length, cut to the line's.
+            let end = self.buf.len() + 2 - skip + width;
+            self.buf.extend_from_slice(&BREAK[skip..][..SPACES]);
+            self.buf.truncate(end);
+            return;
+        }
         let head = width.min(SPACES);
-        self.buf
-            .extend_from_slice(&BREAK[usize::from(first)..2 + head]);
+        self.buf.extend_from_slice(&BREAK[skip..2 + head]);
         width -= head;
         while width > 0 {
             let part = width.min(SPACES);
             self.buf.extend_from_slice(&BREAK[2..2 + part]);
             width -= part;
         }
+    }
+
+    /// A field's line break, indentation and quoted name with its colon, from the
+    /// kept line when it is there.
+    #[inline]
+    fn field(&mut self, name: &'static str, first: bool) {
+        let key = (name.as_ptr() as usize, name.len());
+        let slot = (key.0 + 97 * self.depth) % LINES;
+        let kept = &self.lines[slot];
+        if (kept.name != key || kept.depth != self.depth) && !self.keep(slot, name) {
+            self.line(first);
+            self.buf.push(b'"');
+            self.buf.extend_from_slice(name.as_bytes());
+            self.buf.extend_from_slice(b"\": ");
+            return;
+        }
+        let kept = &self.lines[slot];
+        let skip = usize::from(first);
+        let end = self.buf.len() + kept.width - skip;
+        self.buf.extend_from_slice(&kept.text[skip..][..LINE - 1]);
+        self.buf.truncate(end);
+    }
+
+    /// Keeps the line of field `name` at the current depth in `slot`, unless it is
+    /// longer than [`LINE`].
+    #[cold]
+    fn keep(&mut self, slot: usize, name: &'static str) -> bool {
+        let width = 2 + 2 * self.depth + name.len() + 4;
+        if width > LINE {
+            return false;
+        }
+        let mut text = [b' '; LINE];
+        text[..2].copy_from_slice(b",\n");
+        let quote = 2 + 2 * self.depth;
+        text[quote] = b'"';
+        text[quote + 1..width - 3].copy_from_slice(name.as_bytes());
+        text[width - 3..width].copy_from_slice(b"\": ");
+        self.lines[slot] = FieldLine {
+            name: (name.as_ptr() as usize, name.len()),
+            depth: self.depth,
+            width,
+            text,
+        };
+        true
+    }
+
+    /// A float by serde_json's `write`, or `null` if it is not `finite`: JSON has no
+    /// infinities nor NaN.
+    fn float(
+        &mut self,
+        finite: bool,
+        write: impl FnOnce(&mut Vec<u8>) -> std::io::Result<()>,
+    ) -> Result<(), Error> {
+        if !finite {
+            self.buf.extend_from_slice(b"null");
+            return Ok(());
+        }
+        write(&mut self.buf).map_err(Error::io)
+    }
+
+    /// A whole number in decimal, `-` first if `negative`.
+    fn whole(&mut self, negative: bool, mut value: u64) {
+        let mut digits = [b'-'; 2 * DIGITS];
+        let mut start = DIGITS;
+        while value >= 100 {
+            let pair = 2 * (value % 100) as usize;
+            value /= 100;
+            start -= 2;
+            digits[start..start + 2].copy_from_slice(&PAIRS[pair..pair + 2]);
+        }
+        if value >= 10 {
+            let pair = 2 * value as usize;
+            start -= 2;
+            digits[start..start + 2].copy_from_slice(&PAIRS[pair..pair + 2]);
+        } else {
+            start -= 1;
+            digits[start] = b'0' + value as u8;
+        }
+        // The `-` before the first digit is in place already.
+        start -= usize::from(negative);
+        let end = self.buf.len() + DIGITS - start;
+        self.buf.extend_from_slice(&digits[start..][..DIGITS]);
+        self.buf.truncate(end);
     }
 
     /// A string, escaped as serde_json escapes it.
@@ -153,17 +297,25 @@ impl<W: Write> Pretty<W> {
     }
 }
 
-/// Writes numbers with serde_json's formatting; `if is_finite` writes the others as
-/// `null`, as serde_json does (JSON has no infinities nor NaN).
+/// Writes numbers: whole ones of 64 bits at most in decimal, the others with
+/// serde_json's formatting.
 macro_rules! numbers {
-    ($($method:ident($type:ty) => $write:ident $(if $finite:ident)?;)*) => {$(
+    ($($method:ident($type:ty) => $how:ident;)*) => {$(
         fn $method(self, value: $type) -> Result<(), Error> {
-            $(if !value.$finite() {
-                return self.serialize_unit();
-            })?
-            CompactFormatter.$write(&mut self.buf, value).map_err(Error::io)
+            numbers!(@$how self, value)
         }
     )*};
+    (@unsigned $pretty:ident, $value:ident) => {{
+        $pretty.whole(false, u64::from($value));
+        Ok(())
+    }};
+    (@signed $pretty:ident, $value:ident) => {{
+        $pretty.whole($value < 0, i64::from($value).unsigned_abs());
+        Ok(())
+    }};
+    (@$write:ident $pretty:ident, $value:ident) => {
+        CompactFormatter.$write(&mut $pretty.buf, $value).map_err(Error::io)
+    };
 }
 
 impl<'a, W: Write> ser::Serializer for &'a mut Pretty<W> {
@@ -178,18 +330,33 @@ impl<'a, W: Write> ser::Serializer for &'a mut Pretty<W> {
     type SerializeStructVariant = Compound<'a, W>;
 
     numbers! {
-        serialize_i8(i8) => write_i8;
-        serialize_i16(i16) => write_i16;
-        serialize_i32(i32) => write_i32;
-        serialize_i64(i64) => write_i64;
+        serialize_i8(i8) => signed;
+        serialize_i16(i16) => signed;
+        serialize_i32(i32) => signed;
+        serialize_i64(i64) => signed;
         serialize_i128(i128) => write_i128;
-        serialize_u8(u8) => write_u8;
-        serialize_u16(u16) => write_u16;
-        serialize_u32(u32) => write_u32;
-        serialize_u64(u64) => write_u64;
+        serialize_u8(u8) => unsigned;
+        serialize_u16(u16) => unsigned;
+        serialize_u32(u32) => unsigned;
+        serialize_u64(u64) => unsigned;
         serialize_u128(u128) => write_u128;
-        serialize_f32(f32) => write_f32 if is_finite;
-        serialize_f64(f64) => write_f64 if is_finite;
+    }
+
+    fn serialize_f32(self, value: f32) -> Result<(), Error> {
+        self.float(value.is_finite(), |buf| {
+            CompactFormatter.write_f32(buf, value)
+        })
+    }
+
+    fn serialize_f64(self, value: f64) -> Result<(), Error> {
+        if value.fract() == 0.0 && value.abs() < WHOLE_FLOATS {
+            self.whole(value.is_sign_negative(), value.abs() as u64);
+            self.buf.extend_from_slice(b".0");
+            return Ok(());
+        }
+        self.float(value.is_finite(), |buf| {
+            CompactFormatter.write_f64(buf, value)
+        })
     }
 
     fn serialize_bool(self, value: bool) -> Result<(), Error> {
@@ -335,11 +502,8 @@ impl<W: Write> Compound<'_, W> {
             !name.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\'),
             "field name {name:?} needs escaping"
         );
-        self.next();
-        let buf = &mut self.pretty.buf;
-        buf.push(b'"');
-        buf.extend_from_slice(name.as_bytes());
-        buf.extend_from_slice(b"\": ");
+        self.pretty.field(name, self.state == State::First);
+        self.state = State::Rest;
     }
 
     /// Closes with `bracket`, and the variant's object around it.
@@ -581,6 +745,65 @@ mod tests {
             ),
         ] {
             assert_eq!(ours, theirs.expect("serializes"));
+        }
+    }
+
+    #[test]
+    fn whole_numbers_and_floats_are_written_as_serde_json_writes_them() {
+        let mut floats = vec![0.0, -0.0, 0.5, -1.0, 1e-300, f64::MAX, f64::MIN_POSITIVE];
+        for exponent in 0..=22 {
+            let power = 10f64.powi(exponent);
+            floats.extend([power, -power, power - 1.0, power + 1.0, 2.5 * power]);
+        }
+        floats.extend((0..2000).map(|i| f64::from(i) * 1234.567_f64.powi(i % 5)));
+        let whole: Vec<i64> = (0..63)
+            .flat_map(|bit| [1i64 << bit, (1i64 << bit) - 1, -(1i64 << bit)])
+            .chain([i64::MIN, i64::MAX, -1, 0, 9, 10, 99, 100])
+            .collect();
+        let unsigned = [u64::MAX, u64::MAX / 10, 10_000_000_000_000_000_000];
+        assert_eq!(
+            pretty(&floats),
+            serde_json::to_string_pretty(&floats).expect("JSON")
+        );
+        assert_eq!(
+            pretty(&whole),
+            serde_json::to_string_pretty(&whole).expect("JSON")
+        );
+        assert_eq!(
+            pretty(&unsigned),
+            serde_json::to_string_pretty(&unsigned).expect("JSON")
+        );
+    }
+
+    #[test]
+    fn field_lines_are_kept_apart_by_name_and_depth() {
+        #[derive(Serialize)]
+        struct Inner {
+            id: u8,
+            a_name_long_enough_that_its_line_is_never_kept_whole_at_any_depth: u8,
+        }
+        #[derive(Serialize)]
+        struct Outer {
+            id: u8,
+            inner: Vec<Inner>,
+        }
+        let inner = || Inner {
+            id: 1,
+            a_name_long_enough_that_its_line_is_never_kept_whole_at_any_depth: 2,
+        };
+        let deep = (0..40).fold(json!([]), |inner, _| json!([inner, {"id": 3}]));
+        let value = (
+            vec![Outer {
+                id: 0,
+                inner: vec![inner(), inner()],
+            }],
+            deep,
+        );
+        for _ in 0..2 {
+            assert_eq!(
+                pretty(&value),
+                serde_json::to_string_pretty(&value).expect("JSON")
+            );
         }
     }
 
