@@ -21,7 +21,7 @@ use rand_chacha::rand_core::Rng;
 
 use super::fault::{FaultKind, Stack};
 use super::memory::Memory;
-use super::nic::{Running, Settling};
+use super::nic::{Leave, Running, Settling};
 use super::program::{Block, Op};
 use super::{LogRecord, Node, NodeState};
 use crate::time::Time;
@@ -705,7 +705,7 @@ impl Node {
                                     // A NIC or process instruction ends its block: it issues at
                                     // the block's end, `left` cycles before the stop cycle.
                                     let at = (cyc + (before - left)).saturating_mul(core.period);
-                                    let running = Running {
+                                    let mut running = Running {
                                         ds: &mut *core.ds,
                                         sp: core.sp,
                                         data_stack: params.data_stack as usize,
@@ -714,11 +714,15 @@ impl Node {
                                         pid: *current,
                                         id: core.id,
                                         addressing: program.image.addressing,
+                                        opcode,
+                                        cost: u64::from(ops[pc].cost),
+                                        nic_word: u64::from(params.profile.nic_word),
+                                        at,
+                                        left,
                                     };
-                                    let costs = (u64::from(ops[pc].cost), u64::from(params.profile.nic_word));
-                                    match settling.as_deref_mut().and_then(|s| s.perform(running, opcode, costs, at, left)) {
-                                        Some(Ok((cycles, sp))) => {
-                                            core.sp = sp;
+                                    match settling.as_deref_mut().map_or(Err(Leave::Outside), |s| s.perform(&mut running)) {
+                                        Ok(cycles) => {
+                                            core.sp = running.sp;
                                             left -= cycles;
                                             retired += 1;
                                             core.pc = pc + 1;
@@ -732,8 +736,8 @@ impl Node {
                                             }
                                             continue $block;
                                         }
-                                        Some(Err(kind)) => break $block Some(Exit::Fault(kind)),
-                                        None => break $block Some(Exit::Outside(opcode)),
+                                        Err(Leave::Fault(kind)) => break $block Some(Exit::Fault(*kind)),
+                                        Err(Leave::Outside) => break $block Some(Exit::Outside(opcode)),
                                     }
                                 }
                                 Flow::Stop(exit) => {

@@ -80,8 +80,20 @@ impl Memory {
     }
 
     /// Words `start..start + len` (which must lie inside the memory) appended to `out`.
+    #[inline(always)]
     pub fn read_into(&self, start: u32, len: u32, out: &mut Vec<u32>) {
         let (start, end) = (start as usize, start as usize + len as usize);
+        match self.words.get(start..end) {
+            // Most messages carry one word: no call to `memcpy` for it.
+            Some(&[word]) => out.push(word),
+            Some(words) => out.extend_from_slice(words),
+            None => self.read_past_prefix(start, end, out),
+        }
+    }
+
+    /// [`Memory::read_into`] of words `start..end` that end past the allocated prefix.
+    #[cold]
+    fn read_past_prefix(&self, start: usize, end: usize, out: &mut Vec<u32>) {
         debug_assert!(end <= self.size as usize);
         let held = end.min(self.words.len()).max(start);
         out.extend_from_slice(self.words.get(start..held).unwrap_or_default());
@@ -115,6 +127,16 @@ impl Memory {
             .map_err(|_| HostMemory { words: len })?;
         self.words.resize(len, 0);
         Ok(())
+    }
+}
+
+/// Copies `from` into `to` (of the same length); one word, what most messages carry, with
+/// no call to `memcpy`.
+#[inline]
+pub fn copy_words(to: &mut [u32], from: &[u32]) {
+    match (to, from) {
+        ([to], [from]) => *to = *from,
+        (to, from) => to.copy_from_slice(from),
     }
 }
 

@@ -22,7 +22,7 @@ use aether_network::{Address, Message, Network, SendError};
 
 use super::cpu::trace_line;
 use super::fault::{FaultKind, Stack};
-use super::memory::Memory;
+use super::memory::{Memory, copy_words};
 use super::{Node, NodeState, ProcState};
 use crate::local_io::barrier::{Contribution, Tap};
 use crate::local_io::{Output, barrier_port, output_port};
@@ -48,13 +48,17 @@ const NONE: u32 = u32::MAX;
 /// name (from 65,536 up in a narrow run) have no network address (docs/isa.md, "Addresses
 /// and inboxes"), so their NIC instructions fault.
 fn net_id(id: u32, addressing: Addressing) -> Result<u32, FaultKind> {
-    if u64::from(id) < addressing.max_nodes() {
-        return Ok(id);
-    }
-    Err(FaultKind::Nic(format!(
-        "node {id} has no network address (a {addressing} address word names nodes 0 to {})",
-        addressing.max_nodes() - 1
-    )))
+    on_network(id, addressing).ok_or_else(|| {
+        FaultKind::Nic(format!(
+            "node {id} has no network address (a {addressing} address word names nodes 0 to {})",
+            addressing.max_nodes() - 1
+        ))
+    })
+}
+
+/// Node `id`'s id on the network, if it has one (see [`net_id`]).
+fn on_network(id: u32, addressing: Addressing) -> Option<u32> {
+    (u64::from(id) < addressing.max_nodes()).then_some(id)
 }
 
 /// The address `word` names under `addressing`.
@@ -95,6 +99,7 @@ fn has_mail(owners: &[u32], pid: usize, node: u32, net: &Network) -> bool {
 /// have a payload of at least `copied` words: the message taken from the inbox and written
 /// to `mem` at `buf` as type, source, reply-to and payload length, then its first `copied`
 /// payload words. Faults (changing nothing) when those words leave the memory.
+#[inline]
 fn take_message(
     net: &mut Network,
     mem: &mut Memory,
@@ -107,12 +112,7 @@ fn take_message(
     let Ok(Some(msg)) = net.recv(node, inbox) else {
         return Err(FaultKind::Nic(format!("inbox {inbox} lost its message")));
     };
-    let out = mem
-        .slice_mut(buf, 4 + copied)
-        .map_err(FaultKind::HostMemory)?;
-    out[0] = msg.msg_type;
-    out[1] = msg.src;
-    out[2] = match msg.reply_to {
+    let reply_to = match msg.reply_to {
         None => NONE,
         Some(to) => word(to, addressing).ok_or_else(|| {
             FaultKind::Nic(format!(
@@ -120,8 +120,12 @@ fn take_message(
             ))
         })?,
     };
-    out[3] = msg.payload.len() as u32;
-    out[4..].copy_from_slice(&msg.payload[..copied as usize]);
+    let out = mem
+        .slice_mut(buf, 4 + copied)
+        .map_err(FaultKind::HostMemory)?;
+    let (head, payload) = out.split_at_mut(4);
+    head.copy_from_slice(&[msg.msg_type, msg.src, reply_to, msg.payload.len() as u32]);
+    copy_words(payload, &msg.payload[..copied as usize]);
     net.recycle(msg.payload);
     Ok(())
 }
@@ -131,6 +135,7 @@ fn take_message(
 /// the node's messages handed over before it ([`Network::accepts_later`]): its payload read
 /// from `mem` into a reused buffer. `None` for a `send` that must wait for the node's time
 /// (one that faults, might stall, or goes to the node's own ports or to itself).
+#[inline(always)]
 fn message_ahead(
     mem: &Memory,
     net: &mut Network,
@@ -218,11 +223,12 @@ pub struct Settling<'a> {
     pub sent: &'a mut VecDeque<(Time, Message)>,
 }
 
-/// The running process as the interpreter holds it, for an instruction of [`Settling`].
+/// The running process as the interpreter holds it and the NIC or process instruction at its
+/// PC, for [`Settling::perform`].
 pub(super) struct Running<'a> {
     /// The data stack's buffer.
     pub ds: &'a mut [u32],
-    /// The data stack's depth.
+    /// The data stack's depth (the depth after the instruction once it is performed).
     pub sp: usize,
     /// The configured data stack depth (a push beyond it overflows).
     pub data_stack: usize,
@@ -236,6 +242,30 @@ pub(super) struct Running<'a> {
     pub id: u32,
     /// The run's addressing.
     pub addressing: Addressing,
+    /// The instruction.
+    pub opcode: Opcode,
+    /// Its cost in cycles.
+    pub cost: u64,
+    /// The cycles per payload word a `recv` or `send` moves.
+    pub nic_word: u64,
+    /// The time it issues at.
+    pub at: Time,
+    /// The cycles to the stop cycle: the instruction is performed only if it takes fewer.
+    pub left: u64,
+}
+
+/// Why [`Settling::perform`] did not perform an instruction.
+pub(super) enum Leave {
+    /// The node leaves the loop for it; nothing changed.
+    Outside,
+    /// It faulted (boxed: the cycles of a performed instruction come back in registers).
+    Fault(Box<FaultKind>),
+}
+
+impl From<FaultKind> for Leave {
+    fn from(kind: FaultKind) -> Leave {
+        Leave::Fault(Box::new(kind))
+    }
 }
 
 impl Settling<'_> {
@@ -255,7 +285,12 @@ impl Settling<'_> {
     /// Whether [`Settling::perform`] may perform `opcode` issuing at time `at`: a `send` only
     /// ahead of the engine's time.
     pub(super) fn may_perform_at(&self, opcode: Opcode, at: Time) -> bool {
-        Self::may_perform(opcode) && (opcode != Opcode::Send || at > self.quiet.now)
+        Self::may_perform(opcode) && (opcode != Opcode::Send || self.ahead(at))
+    }
+
+    /// Whether `at` is ahead of the engine's time (where the loop may perform a `send`).
+    fn ahead(&self, at: Time) -> bool {
+        at > self.quiet.now
     }
 
     /// The stop cycle of a node whose next instruction issues at `cycle`, after one performed
@@ -268,120 +303,142 @@ impl Settling<'_> {
         self.stop
     }
 
-    /// Performs the NIC or process instruction `opcode` at the PC of `p`, issuing at time
-    /// `at`, when its result is settled or decided alone while nothing can reach the node
-    /// (see [`Settling`]) and its cycles (`cost`, plus `nic_word` per payload word a `recv`
-    /// or `send` moves) are fewer than `left`, the cycles to the stop cycle: what [`Node::outside`]
-    /// does to the stack and memory; returns the cycles to charge and the new stack depth.
-    /// `None` (nothing changed) when the node must leave the loop for it.
-    pub(super) fn perform(
-        &mut self,
-        p: Running<'_>,
-        opcode: Opcode,
-        (cost, nic_word): (u64, u64),
-        at: Time,
-        left: u64,
-    ) -> Option<Result<(u64, usize), FaultKind>> {
-        let node = net_id(p.id, p.addressing).ok()?;
-        let sp = p.sp;
-        let top = sp.checked_sub(1).map(|i| p.ds[i]);
-        let quiet = || self.quiet.holds(self.net, node, at);
-        match opcode {
-            Opcode::Wait => {
-                if !has_mail(p.owners, p.pid, node, self.net) || cost >= left {
-                    return None;
-                }
-                let Some(i) = sp.checked_sub(1) else {
-                    return Some(Err(FaultKind::StackUnderflow(Stack::Data)));
-                };
-                // The timeout gives way to the flag: mail is there.
-                p.ds[i] = 1;
-                Some(Ok((cost, sp)))
-            }
-            Opcode::Peek | Opcode::Poll => {
-                let inbox = inbox_id(top?).ok()?;
-                let value = if opcode == Opcode::Poll {
-                    let held = self.net.poll(node, inbox).ok()?;
-                    (cost < left && quiet()).then_some(held as u32)?
-                } else {
-                    match self.net.peek(node, inbox).ok()? {
-                        Some(msg) => msg.msg_type,
-                        None if quiet() => NONE,
-                        None => return None,
-                    }
-                };
-                if cost >= left {
-                    return None;
-                }
-                p.ds[sp - 1] = value;
-                Some(Ok((cost, sp)))
-            }
-            Opcode::SelfPid => {
-                if cost >= left || sp >= p.data_stack.min(p.ds.len()) || !quiet() {
-                    return None;
-                }
-                p.ds[sp] = p.pid as u32;
-                Some(Ok((cost, sp + 1)))
-            }
-            Opcode::Recv => {
-                let inbox = inbox_id(top?).ok()?;
-                let settled = self.net.recv_settled(node, inbox, self.quiet.now, at)
-                    && self.quiet.next_input.is_none_or(|t| t > at);
-                if !settled && !quiet() {
-                    return None;
-                }
-                if sp < 3 {
-                    return Some(Err(FaultKind::StackUnderflow(Stack::Data)));
-                }
-                let (buf, max) = (p.ds[sp - 3], p.ds[sp - 2]);
-                let Some(len) = self
-                    .net
-                    .peek(node, inbox)
-                    .ok()?
-                    .map(|m| m.payload.len() as u32)
-                else {
-                    // An empty inbox (only while quiet): no message, nothing moved.
-                    if cost >= left {
-                        return None;
-                    }
-                    p.ds[sp - 3] = NONE;
-                    return Some(Ok((cost, sp - 2)));
-                };
-                let copied = len.min(max);
-                let cycles = cost + u64::from(copied) * nic_word;
-                if cycles >= left {
-                    return None;
-                }
-                if let Err(kind) =
-                    take_message(self.net, p.mem, (node, inbox), buf, copied, p.addressing)
-                {
-                    return Some(Err(kind));
-                }
-                p.ds[sp - 3] = len;
-                Some(Ok((cycles, sp - 2)))
-            }
-            Opcode::Send => {
-                // At the engine's time the `send` is the simulation's, in this very event.
-                if !self.may_perform_at(opcode, at) || sp < 5 {
-                    return None;
-                }
-                let args: [u32; 5] = p.ds[sp - 5..sp].try_into().ok()?;
-                let cycles = cost + u64::from(args[1]) * nic_word;
-                if cycles >= left {
-                    return None;
-                }
-                let msg = message_ahead(
-                    p.mem,
-                    self.net,
-                    args,
-                    (node, p.addressing),
-                    (self.quiet.now, self.sent.len()),
-                )?;
-                self.sent.push_back((at, msg));
-                Some(Ok((cycles, sp - 5)))
-            }
-            _ => None,
+    /// Performs the NIC or process instruction of `p` when its result is settled or decided
+    /// alone while nothing can reach the node (see [`Settling`]) and its cycles (its cost,
+    /// plus `nic_word` per payload word a `recv` or `send` moves) are fewer than `p.left`:
+    /// what [`Node::outside`] does to the stack and memory, the new stack depth left in
+    /// `p.sp`; returns the cycles to charge. Each instruction has a function of its own, so
+    /// that this one only dispatches.
+    #[inline(never)]
+    pub(super) fn perform(&mut self, p: &mut Running<'_>) -> Result<u64, Leave> {
+        match p.opcode {
+            Opcode::Wait => self.wait(p),
+            Opcode::Recv => self.recv(p),
+            Opcode::Send => self.send(p),
+            Opcode::Peek | Opcode::Poll => self.peek_or_poll(p),
+            Opcode::SelfPid => self.self_pid(p),
+            _ => Err(Leave::Outside),
         }
+    }
+
+    /// Whether nothing can reach network node `node` up to the time `p` issues at.
+    fn quiet(&self, node: u32, p: &Running<'_>) -> bool {
+        self.quiet.holds(self.net, node, p.at)
+    }
+
+    /// A `wait` of a process with mail: the flag.
+    #[inline(never)]
+    fn wait(&mut self, p: &mut Running<'_>) -> Result<u64, Leave> {
+        let node = on_network(p.id, p.addressing).ok_or(Leave::Outside)?;
+        if p.cost >= p.left || !has_mail(p.owners, p.pid, node, self.net) {
+            return Err(Leave::Outside);
+        }
+        let top = p.sp.checked_sub(1);
+        let top = top.ok_or(FaultKind::StackUnderflow(Stack::Data))?;
+        // The timeout gives way to the flag: mail is there.
+        p.ds[top] = 1;
+        Ok(p.cost)
+    }
+
+    /// A `peek` of a non-empty inbox, or a `peek` or `poll` while nothing can reach the node.
+    #[inline(never)]
+    fn peek_or_poll(&mut self, p: &mut Running<'_>) -> Result<u64, Leave> {
+        let node = on_network(p.id, p.addressing).ok_or(Leave::Outside)?;
+        let top = p.sp.checked_sub(1).ok_or(Leave::Outside)?;
+        let inbox = u16::try_from(p.ds[top]).map_err(|_| Leave::Outside)?;
+        let queue = self.net.messages(node, inbox).map_err(|_| Leave::Outside)?;
+        let value = match (p.opcode, queue.front()) {
+            (Opcode::Peek, Some(msg)) => msg.msg_type,
+            (Opcode::Peek, None) if self.quiet(node, p) => NONE,
+            (Opcode::Poll, _) if self.quiet(node, p) => queue.len() as u32,
+            _ => return Err(Leave::Outside),
+        };
+        if p.cost >= p.left {
+            return Err(Leave::Outside);
+        }
+        p.ds[top] = value;
+        Ok(p.cost)
+    }
+
+    /// A `self` while nothing can reach the node.
+    #[inline(never)]
+    fn self_pid(&mut self, p: &mut Running<'_>) -> Result<u64, Leave> {
+        let node = on_network(p.id, p.addressing).ok_or(Leave::Outside)?;
+        let sp = p.sp;
+        if p.cost >= p.left || sp >= p.data_stack.min(p.ds.len()) || !self.quiet(node, p) {
+            return Err(Leave::Outside);
+        }
+        p.ds[sp] = p.pid as u32;
+        p.sp = sp + 1;
+        Ok(p.cost)
+    }
+
+    /// A `recv` that [`Network::recv_settled`] allows before the next local input, or any
+    /// `recv` while nothing can reach the node.
+    #[inline(never)]
+    fn recv(&mut self, p: &mut Running<'_>) -> Result<u64, Leave> {
+        let node = on_network(p.id, p.addressing).ok_or(Leave::Outside)?;
+        let sp = p.sp;
+        let top = sp.checked_sub(1).ok_or(Leave::Outside)?;
+        let inbox = u16::try_from(p.ds[top]).map_err(|_| Leave::Outside)?;
+        let settled = self.net.recv_settled(node, inbox, self.quiet.now, p.at)
+            && self.quiet.next_input.is_none_or(|t| t > p.at);
+        if !settled && !self.quiet(node, p) {
+            return Err(Leave::Outside);
+        }
+        if sp < 3 {
+            return Err(FaultKind::StackUnderflow(Stack::Data).into());
+        }
+        let (buf, max) = (p.ds[sp - 3], p.ds[sp - 2]);
+        let queue = self.net.messages(node, inbox).map_err(|_| Leave::Outside)?;
+        let Some(len) = queue.front().map(|m| m.payload.len() as u32) else {
+            // An empty inbox (only while quiet): no message, nothing moved.
+            if p.cost >= p.left {
+                return Err(Leave::Outside);
+            }
+            p.ds[sp - 3] = NONE;
+            p.sp = sp - 2;
+            return Ok(p.cost);
+        };
+        let copied = len.min(max);
+        let cycles = p.cost + u64::from(copied) * p.nic_word;
+        if cycles >= p.left {
+            return Err(Leave::Outside);
+        }
+        take_message(self.net, p.mem, (node, inbox), buf, copied, p.addressing)?;
+        p.ds[sp - 3] = len;
+        p.sp = sp - 2;
+        Ok(cycles)
+    }
+
+    /// A `send` ahead of the engine's time that the network is sure to take then: its
+    /// message kept in `sent`.
+    #[inline(never)]
+    fn send(&mut self, p: &mut Running<'_>) -> Result<u64, Leave> {
+        // At the engine's time the `send` is the simulation's, in this very event.
+        let sp = p.sp;
+        if !self.ahead(p.at) || sp < 5 {
+            return Err(Leave::Outside);
+        }
+        let node = on_network(p.id, p.addressing).ok_or(Leave::Outside)?;
+        let Some(&[buf, len, msg_type, dst, reply]) = p.ds.get(sp - 5..sp) else {
+            return Err(Leave::Outside);
+        };
+        let cycles = p.cost + u64::from(len) * p.nic_word;
+        if cycles >= p.left {
+            return Err(Leave::Outside);
+        }
+        let msg = message_ahead(
+            p.mem,
+            self.net,
+            [buf, len, msg_type, dst, reply],
+            (node, p.addressing),
+            (self.quiet.now, self.sent.len()),
+        )
+        .ok_or(Leave::Outside)?;
+        self.sent.push_back((p.at, msg));
+        p.sp = sp - 5;
+        Ok(cycles)
     }
 }
 
