@@ -363,8 +363,12 @@ impl Model for World {
     type Event = Ev;
 
     fn handle(&mut self, now: Time, target: u32, event: Ev, sched: &mut Scheduler<'_, Ev>) {
-        while let Some(sender) = self.send_times.next_before(now, target) {
-            self.on_send(sender as usize, now, sched);
+        if let Some(first) = self.send_times.next_before(now, target) {
+            self.on_send(first as usize, now, sched);
+            while let Some(sender) = self.send_times.next_before(now, target) {
+                self.on_send(sender as usize, now, sched);
+            }
+            self.arm_network(sched);
         }
         let station = target.saturating_sub(1) as usize;
         match event {
@@ -408,7 +412,8 @@ impl World {
     }
 
     /// The oldest message node `i` sent ahead of the engine enters the network at `now`,
-    /// its send time, in the place of the event in which the node would have sent it.
+    /// its send time, in the place of the event in which the node would have sent it. The
+    /// caller arms the network's wake-up after the last of the sends it hands over.
     fn on_send(&mut self, i: usize, now: Time, sched: &mut Scheduler<'_, Ev>) {
         let Some((_, msg)) = self.sent_ahead[i].pop_front() else {
             return;
@@ -423,7 +428,6 @@ impl World {
             )));
             self.note_stop(i);
         }
-        self.arm_network(sched);
     }
 
     /// A station's timer expires. A running or stalled node fires its own timers between
