@@ -132,12 +132,13 @@ impl Core<'_> {
                 ds[sp - 1] = $e;
             }};
         }
+        // The two top words as one slice: one bounds check (`sp <= dmax`) instead of one per word.
         macro_rules! binary {
             (|$a:ident, $b:ident| $e:expr) => {{
                 need!(2);
-                let $a = ds[sp - 2];
-                let $b = ds[sp - 1];
-                ds[sp - 2] = $e;
+                let words = &mut ds[sp - 2..sp];
+                let ($a, $b) = (words[0], words[1]);
+                words[0] = $e;
                 sp -= 1;
             }};
         }
