@@ -172,7 +172,7 @@ impl Report {
         outcome: &Outcome,
         label: &dyn Fn(u32) -> NodeLabel,
     ) -> Report {
-        let mut nodes = Vec::new();
+        let mut nodes = Vec::with_capacity(sim.world.stations.len());
         let mut components = Vec::new();
         let mut faults = Vec::new();
         let mut log: Vec<&LogRecord> = sim.world.component_log.iter().collect();

@@ -198,6 +198,10 @@ impl<W: Write> Pretty<W> {
 
     /// A whole number in decimal, `-` first if `negative`.
     fn whole(&mut self, negative: bool, mut value: u64) {
+        if value < 10 && !negative {
+            self.buf.push(b'0' + value as u8);
+            return;
+        }
         let mut digits = [b'-'; 2 * DIGITS];
         let mut start = DIGITS;
         while value >= 100 {
