@@ -115,7 +115,7 @@ impl<T> EventQueue<T> {
 
     /// The time of the earliest item, and whether it is the front of `run` (else the top
     /// of `heap`).
-    #[inline]
+    #[inline(always)]
     fn first(&self) -> Option<(Time, bool)> {
         match (self.run.front(), self.heap.peek()) {
             (Some(a), Some(b)) if (b.time, b.seq) < (a.time, a.seq) => Some((b.time, false)),
@@ -125,7 +125,7 @@ impl<T> EventQueue<T> {
     }
 
     /// The time of the earliest item.
-    #[inline]
+    #[inline(always)]
     pub fn peek_time(&self) -> Option<Time> {
         self.first().map(|(time, _)| time)
     }

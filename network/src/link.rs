@@ -260,7 +260,7 @@ pub struct Transmission {
 impl LinkState {
     /// Sends a packet over the link as soon as it is free and up (FIFO), updating
     /// the link's counters; the formulas are those of `docs/network.md`.
-    #[inline]
+    #[inline(always)]
     pub fn transmit(
         &mut self,
         params: &LinkParams,

@@ -254,7 +254,11 @@ impl Network {
         let by_type = self.types.of(msg.msg_type);
         by_type.sent += 1;
         by_type.bits += bits;
-        self.inject(now, msg, true);
+        if msg.dst.node != src && self.auth.is_none() && self.ports.is_none() {
+            self.launch(now, now, msg, true);
+        } else {
+            self.inject(now, msg, true);
+        }
         Ok(())
     }
 
@@ -444,6 +448,15 @@ impl Network {
             self.schedule_port(signed, packet, src, Direction::Out);
             return;
         }
+        self.launch(now, signed, msg, via_tx);
+    }
+
+    /// [`Network::inject`] of a packet for another node without NIC ports, leaving its NIC
+    /// at `signed`: routed onto its first link, which it crosses at once when nothing can
+    /// come before (then, most often, its delivery is scheduled).
+    #[inline(always)]
+    fn launch(&mut self, now: Time, signed: Time, msg: Message, via_tx: bool) {
+        let (src, dst) = (msg.src, msg.dst.node);
         let Some((ready, link, spec)) = self.next_link(src, dst, signed) else {
             self.drops.undeliverable += 1;
             self.recycle(msg.payload);
@@ -475,7 +488,7 @@ impl Network {
 
     /// The packet of `msg`, sent at `now` and leaving its NIC at `tail`, counted in flight
     /// to its destination.
-    #[inline]
+    #[inline(always)]
     fn packet(&mut self, msg: Message, now: Time, tail: Time, tx: TxQueue) -> Packet {
         self.nics[msg.dst.node as usize].inbound += 1;
         Packet {

@@ -26,7 +26,7 @@ pub struct Grid {
 }
 
 impl Grid {
-    #[inline]
+    #[inline(always)]
     fn coords(&self, router: u32) -> (u32, u32) {
         let (y, x) = StrengthReducedU32::div_rem(router, self.columns);
         (x, y)
@@ -86,7 +86,7 @@ impl Grid {
 
     /// Dimension-order routing: correct x first, then y. The direction a packet at
     /// `router` takes towards `dst`, as an index of [`Grid::steps`].
-    #[inline]
+    #[inline(always)]
     pub fn direction(&self, router: u32, dst: u32) -> usize {
         let (x, y) = self.coords(router);
         let (tx, ty) = self.coords(dst);

@@ -32,7 +32,7 @@ impl Links {
     }
 
     /// The link with id `id` (which must be below `len`).
-    #[inline]
+    #[inline(always)]
     pub fn spec(&self, id: u32) -> LinkSpec {
         match self {
             Links::Complete {
