@@ -8,7 +8,7 @@
 //! whenever it holds [`CHUNK`] bytes. A field's line (comma, line break, indentation,
 //! quoted name, colon) is built at its first use and kept, by the name's address and
 //! the depth, to be copied in one piece at the next; whole numbers and whole floats
-//! are written in decimal here, other floats by serde_json's own formatting, and
+//! are written by `itoa` (as serde_json writes them), other floats by serde_json's own formatting, and
 //! strings through its escaping whenever they hold a character to escape, so the
 //! bytes stay serde_json's.
 
@@ -33,24 +33,9 @@ const LINES: usize = 512;
 /// The longest field line kept, in bytes.
 const LINE: usize = 64;
 
-/// Digits of the largest `u64`.
-const DIGITS: usize = 20;
-
 /// Whole floats below this are written as a whole number and `.0`: serde_json writes
 /// them so (larger ones may take an exponent).
 const WHOLE_FLOATS: f64 = 1e15;
-
-/// The numbers 00 to 99, two digits each.
-static PAIRS: [u8; 200] = {
-    let mut pairs = [0; 200];
-    let mut i = 0;
-    while i < 100 {
-        pairs[2 * i] = b'0' + (i / 10) as u8;
-        pairs[2 * i + 1] = b'0' + (i % 10) as u8;
-        i += 1;
-    }
-    pairs
-};
 
 /// `,` and a newline, then [`SPACES`] spaces: every line break is a slice of it.
 static BREAK: [u8; 2 + SPACES] = {
@@ -197,32 +182,16 @@ impl<W: Write> Pretty<W> {
     }
 
     /// A whole number in decimal, `-` first if `negative`.
-    fn whole(&mut self, negative: bool, mut value: u64) {
+    fn whole(&mut self, negative: bool, value: u64) {
         if value < 10 && !negative {
             self.buf.push(b'0' + value as u8);
             return;
         }
-        let mut digits = [b'-'; 2 * DIGITS];
-        let mut start = DIGITS;
-        while value >= 100 {
-            let pair = 2 * (value % 100) as usize;
-            value /= 100;
-            start -= 2;
-            digits[start..start + 2].copy_from_slice(&PAIRS[pair..pair + 2]);
+        if negative {
+            self.buf.push(b'-');
         }
-        if value >= 10 {
-            let pair = 2 * value as usize;
-            start -= 2;
-            digits[start..start + 2].copy_from_slice(&PAIRS[pair..pair + 2]);
-        } else {
-            start -= 1;
-            digits[start] = b'0' + value as u8;
-        }
-        // The `-` before the first digit is in place already.
-        start -= usize::from(negative);
-        let end = self.buf.len() + DIGITS - start;
-        self.buf.extend_from_slice(&digits[start..][..DIGITS]);
-        self.buf.truncate(end);
+        self.buf
+            .extend_from_slice(itoa::Buffer::new().format(value).as_bytes());
     }
 
     /// A string, escaped as serde_json escapes it.
