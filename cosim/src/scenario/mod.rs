@@ -1083,13 +1083,15 @@ mod tests {
         Ok(image)
     }
 
-    fn parse_data(text: &str, file: &str) -> Result<Scenario, ScenarioError> {
-        let dir = std::env::temp_dir().join(format!("aether-node-data-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).expect("temp dir");
-        std::fs::write(dir.join("p.s"), "halt\n").expect("source");
-        std::fs::write(dir.join("n.data"), file).expect("data file");
+    /// The scenario `text` with a program `p` and the node data file `file`, in a directory
+    /// of its own (tests run side by side), removed when the returned guard drops.
+    fn parse_data(text: &str, file: &str) -> (tempfile::TempDir, Result<Scenario, ScenarioError>) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::write(dir.path().join("p.s"), "halt\n").expect("source");
+        std::fs::write(dir.path().join("n.data"), file).expect("data file");
         let text = format!("node_data = [\"n.data\"]\n[programs.p]\nsources = [\"p.s\"]\n{text}");
-        Scenario::parse(&text, "t.toml", &dir, &data_image)
+        let scenario = Scenario::parse(&text, "t.toml", dir.path(), &data_image);
+        (dir, scenario)
     }
 
     fn mem(sim: &Simulation, node: usize) -> Vec<u32> {
@@ -1101,11 +1103,11 @@ mod tests {
 
     #[test]
     fn per_node_data_lands_at_its_label_over_the_image_data() {
-        let mut s = parse_data(
+        let (_dir, s) = parse_data(
             "[[nodes]]\ncount = 2\nprogram = \"p\"\nmemory = 16\ndata = { b = [-1, 2] }\n",
             "# node 1 only\n1 a: 1 2 3 0x10\n",
-        )
-        .expect("loads");
+        );
+        let mut s = s.expect("loads");
         s.set_data(0, "a", vec![9]).expect("fits");
         let sim = s.build(1, None, Stepping::RunAhead).expect("builds");
         assert_eq!(mem(&sim, 0), vec![9, 7, 7, 7, u32::MAX, 2, 0, 0]);
@@ -1149,6 +1151,7 @@ mod tests {
             ("", "0 a 1\n", "n.data: line 1: expected"),
         ] {
             let err = parse_data(&format!("{node}{text}"), file)
+                .1
                 .err()
                 .unwrap_or_else(|| panic!("accepted: {text} / {file}"));
             let message = err.to_string();
