@@ -363,11 +363,12 @@ impl Model for World {
     type Event = Ev;
 
     fn handle(&mut self, now: Time, target: u32, event: Ev, sched: &mut Scheduler<'_, Ev>) {
-        if let Some(first) = self.send_times.next_before(now, target) {
-            self.on_send(first as usize, now, sched);
-            while let Some(sender) = self.send_times.next_before(now, target) {
-                self.on_send(sender as usize, now, sched);
-            }
+        let mut sent = false;
+        while let Some(sender) = self.send_times.next_before(now, target) {
+            self.on_send(sender as usize, now, sched);
+            sent = true;
+        }
+        if sent {
             self.arm_network(sched);
         }
         let station = target.saturating_sub(1) as usize;
