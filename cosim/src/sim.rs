@@ -416,10 +416,10 @@ impl World {
     /// its send time, in the place of the event in which the node would have sent it. The
     /// caller arms the network's wake-up after the last of the sends it hands over.
     fn on_send(&mut self, i: usize, now: Time, sched: &mut Scheduler<'_, Ev>) {
+        self.sync_network(now, sched);
         let Some((_, msg)) = self.sent_ahead[i].pop_front() else {
             return;
         };
-        self.sync_network(now, sched);
         if let Err(e) = self.net.send(now, msg)
             && let Some(node) = self.node_mut(i)
         {
@@ -550,13 +550,20 @@ impl World {
 
     /// Runs the network up to `now`, placing the local inputs due on the way, and wakes
     /// the owners of delivered messages.
+    #[inline]
     fn sync_network(&mut self, now: Time, sched: &mut Scheduler<'_, Ev>) {
         let due = |t: Option<Time>| t.is_some_and(|t| t <= now);
-        if !due(self.net.next_event_time()) && !due(self.next_input()) {
+        if due(self.net.next_event_time()) || due(self.next_input()) {
+            self.run_network(now, sched);
+        } else if self.net.clock() < now {
             // Nothing to run or place: only the clock moves, and what is armed stays armed.
             self.net.advance(now, &mut self.deliveries);
-            return;
         }
+    }
+
+    /// [`World::sync_network`] when a network event or a local input is due by `now`.
+    #[inline(never)]
+    fn run_network(&mut self, now: Time, sched: &mut Scheduler<'_, Ev>) {
         let mut deliveries = std::mem::take(&mut self.deliveries);
         while let Some(t) = self.next_input().filter(|&t| t <= now) {
             self.net.advance(t, &mut deliveries);
