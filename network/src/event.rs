@@ -1,12 +1,13 @@
 //! The queue of internal events, ordered by time then by scheduling order.
 
 use std::cmp::Ordering;
-use std::collections::{BinaryHeap, VecDeque};
+use std::collections::BinaryHeap;
 
 use slotmap::{DefaultKey, SlotMap};
 
 use crate::packet::Packet;
 use crate::port::Direction;
+use crate::ring::Ring;
 use crate::time::Time;
 
 /// Something the network does at a given time, with the packet it moves: every packet in
@@ -76,7 +77,9 @@ impl PartialOrd for Parked {
 /// earliest event is the earlier of the two fronts.
 #[derive(Debug)]
 pub struct EventQueue<T> {
-    run: VecDeque<Entry<T>>,
+    run: Ring<Entry<T>>,
+    /// The time of the last item appended to `run` (its back while it has one).
+    last: Time,
     heap: BinaryHeap<Parked>,
     /// The items of the heap's entries.
     parked: SlotMap<DefaultKey, T>,
@@ -86,7 +89,8 @@ pub struct EventQueue<T> {
 impl<T> Default for EventQueue<T> {
     fn default() -> Self {
         Self {
-            run: VecDeque::new(),
+            run: Ring::default(),
+            last: 0,
             heap: BinaryHeap::new(),
             parked: SlotMap::new(),
             seq: 0,
@@ -100,9 +104,11 @@ impl<T> EventQueue<T> {
     pub fn push(&mut self, time: Time, item: T) {
         let seq = self.seq;
         self.seq += 1;
-        match self.run.back() {
-            Some(last) if last.time > time => self.park(time, seq, item),
-            _ => self.run.push_back(Entry { time, seq, item }),
+        if time >= self.last || self.run.len() == 0 {
+            self.last = time;
+            self.run.push_back(Entry { time, seq, item });
+        } else {
+            self.park(time, seq, item);
         }
     }
 

@@ -44,6 +44,7 @@ mod network;
 mod nic;
 mod packet;
 mod port;
+mod ring;
 mod routing;
 mod stats;
 mod time;
