@@ -48,6 +48,7 @@ mod ring;
 mod routing;
 mod stats;
 mod time;
+mod times;
 mod topology;
 mod units;
 

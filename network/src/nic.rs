@@ -7,6 +7,7 @@ use crate::error::NicError;
 use crate::message::Message;
 use crate::packet::TxQueue;
 use crate::time::Time;
+use crate::times::Times;
 
 /// One node's traffic counters, kept in its NIC so that a send or a delivery touches one
 /// record of the node instead of one per counter array.
@@ -47,7 +48,7 @@ pub struct Nic {
     /// Ready times of queued packets whose first hop is not yet scheduled.
     tx_waiting: BinaryHeap<Reverse<Time>>,
     /// End times of first hops already scheduled.
-    tx_leaving: BinaryHeap<Reverse<Time>>,
+    tx_leaving: Times,
     /// Times of the deliveries to this node already scheduled.
     arriving: BinaryHeap<Reverse<Time>>,
 }
@@ -61,7 +62,7 @@ impl Nic {
             counters: NicCounters::default(),
             inboxes: vec![Some(VecDeque::new())],
             tx_waiting: BinaryHeap::new(),
-            tx_leaving: BinaryHeap::new(),
+            tx_leaving: Times::default(),
             arriving: BinaryHeap::new(),
         }
     }
@@ -117,16 +118,16 @@ impl Nic {
     }
 
     /// Packets in the transmit queue at `now` (forgetting those that left by then).
+    #[inline(always)]
     pub fn tx_occupancy(&mut self, now: Time) -> usize {
-        while self.tx_leaving.peek().is_some_and(|t| t.0 <= now) {
-            self.tx_leaving.pop();
-        }
+        self.tx_leaving.drop_until(now);
         self.tx_waiting.len() + self.tx_leaving.len()
     }
 
     /// Packets in the transmit queue at `now`, as [`Nic::tx_occupancy`] counts them.
+    #[inline(always)]
     pub fn tx_queued(&self, now: Time) -> usize {
-        self.tx_waiting.len() + self.tx_leaving.iter().filter(|t| t.0 > now).count()
+        self.tx_waiting.len() + self.tx_leaving.after(now)
     }
 
     /// A packet entered the transmit queue; its first hop is due at `ready`.
@@ -136,11 +137,12 @@ impl Nic {
 
     /// A packet of the transmit queue got its first hop, which ends at `end`: the earliest
     /// waiting one, or one whose first hop started as it was sent (`queued` says which).
+    #[inline(always)]
     pub fn tx_scheduled(&mut self, queued: TxQueue, end: Time) {
         if queued == TxQueue::Waiting {
             self.tx_waiting.pop();
         }
-        self.tx_leaving.push(Reverse(end));
+        self.tx_leaving.push(end);
     }
 
     /// A delivery to this node is scheduled at `at`.
@@ -161,7 +163,7 @@ impl Nic {
     /// The earliest time the transmit queue's occupancy is known to change.
     pub fn tx_free_at(&self) -> Option<Time> {
         let waiting = self.tx_waiting.peek().map(|t| t.0);
-        let leaving = self.tx_leaving.peek().map(|t| t.0);
+        let leaving = self.tx_leaving.first();
         match (waiting, leaving) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
