@@ -51,6 +51,10 @@ pub struct Nic {
     tx_leaving: Times,
     /// Times of the deliveries to this node already scheduled.
     arriving: BinaryHeap<Reverse<Time>>,
+    /// The buffers of inboxes closed empty, for the next ones opened (never more than were
+    /// open at once): a node that opens an inbox per request (an RPC's replies) then
+    /// allocates none after its first requests.
+    spare: Vec<VecDeque<Message>>,
 }
 
 impl Nic {
@@ -64,6 +68,7 @@ impl Nic {
             tx_waiting: BinaryHeap::new(),
             tx_leaving: Times::default(),
             arriving: BinaryHeap::new(),
+            spare: Vec::new(),
         }
     }
 
@@ -71,14 +76,22 @@ impl Nic {
     pub fn open(&mut self) -> Result<u16, NicError> {
         let id =
             u16::try_from(self.inboxes.len()).map_err(|_| NicError::InboxesExhausted(self.node))?;
-        self.inboxes.push(Some(VecDeque::new()));
+        self.inboxes
+            .push(Some(self.spare.pop().unwrap_or_default()));
         Ok(id)
     }
 
     /// Closes an inbox and hands back the messages it still held, oldest first.
     pub fn close(&mut self, inbox: u16) -> Result<VecDeque<Message>, NicError> {
         self.inbox(inbox)?;
-        Ok(self.inboxes[usize::from(inbox)].take().unwrap_or_default())
+        let left = self.inboxes[usize::from(inbox)].take().unwrap_or_default();
+        if !left.is_empty() {
+            return Ok(left);
+        }
+        if left.capacity() > 0 {
+            self.spare.push(left);
+        }
+        Ok(VecDeque::new())
     }
 
     /// True when `inbox` is open.
@@ -192,6 +205,39 @@ mod tests {
         assert_eq!(
             nic.inbox(9).err(),
             Some(NicError::NotOpened { node: 0, inbox: 9 })
+        );
+    }
+
+    #[test]
+    fn inboxes_closed_empty_lend_their_buffers_to_the_next_ones_opened() {
+        let mut nic = Nic::new(0);
+        let message = |inbox| Message {
+            src: 1,
+            dst: crate::address::Address { node: 0, inbox },
+            reply_to: None,
+            msg_type: 1,
+            payload: vec![7],
+        };
+        let (a, b) = (nic.open().expect("room"), nic.open().expect("room"));
+        for inbox in [a, b] {
+            nic.inbox_mut(inbox)
+                .expect("open")
+                .push_back(message(inbox));
+        }
+        let capacity = nic.inbox(a).expect("open").capacity();
+        nic.inbox_mut(a).expect("open").pop_front();
+        assert!(nic.close(a).expect("open").is_empty());
+        let left = nic.close(b).expect("open");
+        assert_eq!(
+            left.len(),
+            1,
+            "a message left is handed back with its buffer"
+        );
+        let c = nic.open().expect("room");
+        assert_eq!(nic.inbox(c).expect("open").capacity(), capacity);
+        assert_eq!(
+            nic.open().map(|d| nic.inbox(d).map(VecDeque::capacity)),
+            Ok(Ok(0))
         );
     }
 
