@@ -415,9 +415,13 @@ impl Node {
             return Err(FaultKind::CodeRange(addr));
         }
         let pid = self.procs.len();
+        // The buffer at its configured depth at once: the interpreter's first
+        // `StackWords::room` then fills it without moving it.
+        let mut ds = Vec::with_capacity(self.params.data_stack as usize);
+        ds.push(arg);
         self.procs.push(Process {
             pc: addr,
-            ds: StackWords::from(vec![arg]),
+            ds: StackWords::from(ds),
             rs: StackWords::default(),
             state: ProcState::Ready,
         });
