@@ -21,7 +21,7 @@ use crate::topology::Topology;
 use hop::Next;
 use plan::ArrivalBound;
 pub use plan::{MAX_NODES, NetworkPlan};
-use types::TypeCounts;
+use types::{Totals, TypeCounts};
 
 /// A message placed in an inbox: the co-simulator wakes the inbox's owner.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -251,9 +251,7 @@ impl Network {
         let bits = header::with_payload(self.header_bits, msg.payload.len());
         nic.counters.sent += 1;
         nic.counters.bits_sent += bits;
-        let by_type = self.types.of(msg.msg_type);
-        by_type.sent += 1;
-        by_type.bits += bits;
+        self.types.sent(msg.msg_type, bits);
         if msg.dst.node != src && self.auth.is_none() && self.ports.is_none() {
             self.launch(now, now, msg, true);
         } else {
@@ -547,7 +545,7 @@ impl Network {
                 if returned {
                     counters.returned += 1;
                 } else {
-                    self.types.of(msg_type).delivered += 1;
+                    self.types.delivered(msg_type);
                 }
                 delivered.push(Delivery { time, node, inbox });
             }
@@ -561,7 +559,7 @@ impl Network {
         match msg.reply_to {
             Some(to) if (to.node as usize) < self.nics.len() => {
                 self.nics[node as usize].counters.bounced += 1;
-                self.types.of(msg_type & !RETURNED).returned += 1;
+                self.types.returned(msg_type & !RETURNED);
                 let back = msg.returned(node).expect("a reply-to address");
                 self.inject(time, back, false);
             }
@@ -570,6 +568,18 @@ impl Network {
                 self.recycle(msg.payload);
             }
         }
+    }
+
+    /// The nodes' counters summed, for the first message type's counters.
+    fn totals(&self) -> Totals {
+        let mut totals = Totals::default();
+        for nic in &self.nics {
+            let n = &nic.counters;
+            totals.sent += n.sent;
+            totals.bits += n.bits_sent;
+            totals.delivered += n.received - n.returned;
+        }
+        totals
     }
 
     fn port_stats(&self, node: u32, direction: Direction) -> Option<PortStats> {
@@ -628,7 +638,7 @@ impl Network {
                     }
                 })
                 .collect(),
-            types: self.types.snapshot(),
+            types: self.types.snapshot(&self.totals()),
             drops: self.drops.clone(),
             in_flight: self.events.len() as u64,
         }

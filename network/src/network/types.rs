@@ -1,5 +1,7 @@
-//! Counters by message type: the first type counted is kept apart from the hash map, so a
-//! run of one message type (the common case) counts every send and delivery without hashing.
+//! Counters by message type: the first type counted is kept apart from the hash map, and its
+//! sends, bits and deliveries are not counted at all but found from the nodes' totals less
+//! the other types' counts, so a run of one message type (the common case) counts every
+//! send and delivery with one comparison.
 
 use std::collections::{BTreeMap, HashMap};
 use std::hash::BuildHasherDefault;
@@ -7,42 +9,100 @@ use std::hash::BuildHasherDefault;
 use crate::link::IdHasher;
 use crate::stats::TypeStats;
 
+/// No type counted yet (message types are 32-bit).
+const NONE: u64 = u64::MAX;
+
 /// The counters of every message type counted so far.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(super) struct TypeCounts {
-    /// The first type counted.
-    first: Option<u32>,
-    /// Its counters.
-    first_stats: TypeStats,
+    /// The first type counted, or [`NONE`].
+    first: u64,
+    /// Its messages returned to sender (its other counters come from the totals).
+    first_returned: u64,
     /// The counters of every other type.
     others: HashMap<u32, TypeStats, BuildHasherDefault<IdHasher>>,
 }
 
+impl Default for TypeCounts {
+    fn default() -> Self {
+        Self {
+            first: NONE,
+            first_returned: 0,
+            others: HashMap::default(),
+        }
+    }
+}
+
+/// What the nodes counted, summed over all types: messages sent and their bits, and those
+/// placed in an inbox that were not returned ones.
+#[derive(Debug, Default)]
+pub(super) struct Totals {
+    pub(super) sent: u64,
+    pub(super) bits: u64,
+    pub(super) delivered: u64,
+}
+
 impl TypeCounts {
-    /// The counters of `msg_type`, zero when it is first counted.
-    #[inline]
-    pub(super) fn of(&mut self, msg_type: u32) -> &mut TypeStats {
-        if self.first == Some(msg_type) {
-            return &mut self.first_stats;
+    /// A message of `msg_type` and `bits` bits was sent.
+    #[inline(always)]
+    pub(super) fn sent(&mut self, msg_type: u32, bits: u64) {
+        if u64::from(msg_type) != self.first {
+            self.sent_other(msg_type, bits);
         }
-        self.of_other(msg_type)
     }
 
-    /// [`TypeCounts::of`] for a type that is not the first one counted (or for the first).
+    /// [`TypeCounts::sent`] of a type other than the first (or of the first type itself).
     #[cold]
-    fn of_other(&mut self, msg_type: u32) -> &mut TypeStats {
-        if self.first.is_none() {
-            self.first = Some(msg_type);
-            return &mut self.first_stats;
+    #[inline(never)]
+    fn sent_other(&mut self, msg_type: u32, bits: u64) {
+        if self.first == NONE {
+            self.first = u64::from(msg_type);
+            return;
         }
-        self.others.entry(msg_type).or_default()
+        let stats = self.others.entry(msg_type).or_default();
+        stats.sent += 1;
+        stats.bits += bits;
     }
 
-    /// Every type's counters, by type.
-    pub(super) fn snapshot(&self) -> BTreeMap<u32, TypeStats> {
-        let first = self.first.map(|t| (t, self.first_stats.clone()));
-        let others = self.others.iter().map(|(&t, s)| (t, s.clone()));
-        first.into_iter().chain(others).collect()
+    /// A message of `msg_type`, not a returned one, was placed in an inbox.
+    #[inline(always)]
+    pub(super) fn delivered(&mut self, msg_type: u32) {
+        if u64::from(msg_type) != self.first {
+            self.delivered_other(msg_type);
+        }
+    }
+
+    /// [`TypeCounts::delivered`] of a type other than the first.
+    #[cold]
+    #[inline(never)]
+    fn delivered_other(&mut self, msg_type: u32) {
+        self.others.entry(msg_type).or_default().delivered += 1;
+    }
+
+    /// A message of `msg_type` was returned to its sender.
+    pub(super) fn returned(&mut self, msg_type: u32) {
+        if u64::from(msg_type) == self.first {
+            self.first_returned += 1;
+        } else {
+            self.others.entry(msg_type).or_default().returned += 1;
+        }
+    }
+
+    /// Every type's counters, by type, the first type's from the nodes' `totals`.
+    pub(super) fn snapshot(&self, totals: &Totals) -> BTreeMap<u32, TypeStats> {
+        let mut types: BTreeMap<u32, TypeStats> =
+            self.others.iter().map(|(&t, s)| (t, s.clone())).collect();
+        if let Ok(first) = u32::try_from(self.first) {
+            let others = |count: fn(&TypeStats) -> u64| types.values().map(count).sum::<u64>();
+            let stats = TypeStats {
+                sent: totals.sent - others(|s| s.sent),
+                bits: totals.bits - others(|s| s.bits),
+                delivered: totals.delivered - others(|s| s.delivered),
+                returned: self.first_returned,
+            };
+            types.insert(first, stats);
+        }
+        types
     }
 }
 
@@ -50,19 +110,31 @@ impl TypeCounts {
 mod tests {
     use super::*;
 
-    /// The first type and the others count alike and come out sorted by type.
+    /// The first type and the others count alike and come out sorted by type, the first
+    /// type's sends, bits and deliveries being the totals less the others'.
     #[test]
     fn every_type_counts_apart_and_comes_out_sorted() {
         let mut counts = TypeCounts::default();
+        let mut totals = Totals::default();
         for t in [7, 3, 7, 9, 3, 7] {
-            counts.of(t).sent += 1;
+            counts.sent(t, u64::from(t));
+            totals.sent += 1;
+            totals.bits += u64::from(t);
         }
-        counts.of(9).returned += 1;
+        for t in [7, 9, 7] {
+            counts.delivered(t);
+            totals.delivered += 1;
+        }
+        counts.returned(9);
+        counts.returned(7);
         let snapshot: Vec<_> = counts
-            .snapshot()
+            .snapshot(&totals)
             .into_iter()
-            .map(|(t, s)| (t, s.sent, s.returned))
+            .map(|(t, s)| (t, s.sent, s.bits, s.delivered, s.returned))
             .collect();
-        assert_eq!(snapshot, vec![(3, 2, 0), (7, 3, 0), (9, 1, 1)]);
+        assert_eq!(
+            snapshot,
+            vec![(3, 2, 6, 0, 0), (7, 3, 21, 2, 1), (9, 1, 9, 1, 1)]
+        );
     }
 }
