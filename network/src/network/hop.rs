@@ -4,7 +4,6 @@
 use super::{Hop, Network};
 use crate::config::Switching;
 use crate::event::Event;
-use crate::fault::HopFate;
 use crate::link::{Crossing, LinkSpec};
 use crate::packet::{Packet, TxQueue};
 use crate::port::Direction;
@@ -204,11 +203,7 @@ impl Network {
         let params = self.classes.params(spec.class);
         let state = self.links.get_mut(link);
         let memo = &mut self.class_memos[usize::from(spec.class)];
-        let fate = if memo.faulty {
-            self.faults.hop(params, packet.bits)
-        } else {
-            HopFate::default()
-        };
+        let fate = memo.faulty.then(|| self.faults.hop(params, packet.bits));
         if memo.bits != packet.bits {
             memo.bits = packet.bits;
             memo.serialization = serialization_time(packet.bits, params.bandwidth);
@@ -219,7 +214,7 @@ impl Network {
             serialization: memo.serialization,
             header_bits: self.header_bits,
             tail_in: packet.tail_at,
-            jitter: fate.jitter,
+            jitter: fate.map_or(0, |f| f.jitter),
         };
         let sent = state.transmit(params, self.switching, crossing);
         if let Some(hops) = self.hops.as_mut() {
@@ -234,20 +229,22 @@ impl Network {
             self.nics[packet.msg.src as usize].tx_scheduled(packet.tx, sent.end);
             packet.tx = TxQueue::Out;
         }
-        if fate.lost {
-            state.lost += 1;
-            self.drops.lost += 1;
-            return None;
-        }
-        if fate.corrupted {
-            state.corrupted += 1;
-            if self.switching == Switching::StoreAndForward && self.auth.is_none() {
-                // The next router checks the CRC before forwarding; with a MAC, the
-                // receiving NIC's check rejects the packet instead.
-                self.drops.corrupted += 1;
+        if let Some(fate) = fate {
+            if fate.lost {
+                state.lost += 1;
+                self.drops.lost += 1;
                 return None;
             }
-            packet.corrupt = true;
+            if fate.corrupted {
+                state.corrupted += 1;
+                if self.switching == Switching::StoreAndForward && self.auth.is_none() {
+                    // The next router checks the CRC before forwarding; with a MAC, the
+                    // receiving NIC's check rejects the packet instead.
+                    self.drops.corrupted += 1;
+                    return None;
+                }
+                packet.corrupt = true;
+            }
         }
         packet.tail_at = sent.tail;
         Some((spec.to, sent.head))
