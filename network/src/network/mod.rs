@@ -469,26 +469,41 @@ impl Network {
                 TxQueue::Waiting
             }
         };
-        let mut packet = self.packet(msg, now, signed, tx);
+        let mut packet = self.uncounted_packet(msg, now, signed, tx);
         if !at_once {
+            self.nics[dst as usize].inbound += 1;
             self.events.push(ready, Event::Ready { packet, link });
             return;
         }
-        // The first hop of `start_hop`, with the common next step, a delivery, inline.
+        // The first hop of `start_hop`, with the common next step, a delivery, inline. The
+        // packet is counted in flight to `dst` once it has crossed, with its delivery.
         match self.cross(ready, &mut packet, link, spec) {
-            None => self.discard(packet),
-            Some((at, head)) => match self.next(at, dst, head, packet.tail_at) {
-                Next::Deliver { at } => self.schedule_delivery(at, packet, dst),
-                next => self.follow(packet, next),
-            },
+            None => self.recycle(packet.msg.payload),
+            Some((at, head)) => {
+                let next = self.next(at, dst, head, packet.tail_at);
+                let nic = &mut self.nics[dst as usize];
+                nic.inbound += 1;
+                match next {
+                    Next::Deliver { at } => {
+                        nic.arrival_scheduled(at);
+                        self.events.push(at, Event::Deliver { packet });
+                    }
+                    next => self.follow(packet, next),
+                }
+            }
         }
     }
 
     /// The packet of `msg`, sent at `now` and leaving its NIC at `tail`, counted in flight
     /// to its destination.
-    #[inline(always)]
     fn packet(&mut self, msg: Message, now: Time, tail: Time, tx: TxQueue) -> Packet {
         self.nics[msg.dst.node as usize].inbound += 1;
+        self.uncounted_packet(msg, now, tail, tx)
+    }
+
+    /// [`Network::packet`] without counting it in flight.
+    #[inline(always)]
+    fn uncounted_packet(&self, msg: Message, now: Time, tail: Time, tx: TxQueue) -> Packet {
         Packet {
             bits: self.packet_bits(msg.payload.len()),
             msg,
