@@ -21,7 +21,7 @@ use rand_chacha::rand_core::Rng;
 
 use super::fault::{FaultKind, Stack};
 use super::memory::Memory;
-use super::nic::{Leave, Running, Settling};
+use super::nic::{Leave, Process, Running, Settling};
 use super::program::{Block, Op};
 use super::{LogRecord, Node, NodeState};
 use crate::time::Time;
@@ -670,6 +670,13 @@ impl Node {
         let mut retired = 0u64;
 
         let exit = if MODE == BLOCKS {
+            let process = Process::new(
+                owners,
+                *current,
+                (*id, program.image.addressing),
+                params.data_stack as usize,
+                u64::from(params.profile.nic_word),
+            );
             let mut stop = stop;
             'restart: loop {
                 // The cycles from the issue cycle to the stop cycle: a block fits when its cycles
@@ -707,17 +714,12 @@ impl Node {
                                     // the block's end, `left` cycles before the stop cycle.
                                     let at = (cyc + (before - left)).saturating_mul(core.period);
                                     let mut running = Running {
+                                        process: &process,
                                         ds: &mut *core.ds,
                                         sp: core.sp,
-                                        data_stack: params.data_stack as usize,
                                         mem: &mut *core.mem,
-                                        owners,
-                                        pid: *current,
-                                        id: core.id,
-                                        addressing: program.image.addressing,
                                         opcode,
                                         cost: u64::from(ops[pc].cost),
-                                        nic_word: u64::from(params.profile.nic_word),
                                         at,
                                         left,
                                     };

@@ -223,31 +223,58 @@ pub struct Settling<'a> {
     pub sent: &'a mut VecDeque<(Time, Message)>,
 }
 
-/// The running process as the interpreter holds it and the NIC or process instruction at its
-/// PC, for [`Settling::perform`].
-pub(super) struct Running<'a> {
-    /// The data stack's buffer.
-    pub ds: &'a mut [u32],
-    /// The data stack's depth (the depth after the instruction once it is performed).
-    pub sp: usize,
-    /// The configured data stack depth (a push beyond it overflows).
-    pub data_stack: usize,
-    /// Data memory.
-    pub mem: &'a mut Memory,
+/// What the NIC and process instructions of one run of the per-block loop share: the
+/// running process and its node, for [`Settling::perform`].
+pub(super) struct Process<'a> {
     /// The owner pid of each inbox id.
     pub owners: &'a [u32],
     /// The running process.
     pub pid: usize,
-    /// The node.
-    pub id: u32,
+    /// The node's id on the network, if it has one (see [`net_id`]).
+    pub node: Option<u32>,
     /// The run's addressing.
     pub addressing: Addressing,
+    /// The configured data stack depth (a push beyond it overflows).
+    pub data_stack: usize,
+    /// The cycles per payload word a `recv` or `send` moves.
+    pub nic_word: u64,
+}
+
+impl<'a> Process<'a> {
+    /// Process `pid` of node `id`, whose inboxes' owners are `owners`.
+    pub fn new(
+        owners: &'a [u32],
+        pid: usize,
+        (id, addressing): (u32, Addressing),
+        data_stack: usize,
+        nic_word: u64,
+    ) -> Self {
+        Process {
+            owners,
+            pid,
+            node: on_network(id, addressing),
+            addressing,
+            data_stack,
+            nic_word,
+        }
+    }
+}
+
+/// The running process as the interpreter holds it and the NIC or process instruction at its
+/// PC, for [`Settling::perform`].
+pub(super) struct Running<'a> {
+    /// What every NIC instruction of the loop's run shares.
+    pub process: &'a Process<'a>,
+    /// The data stack's buffer.
+    pub ds: &'a mut [u32],
+    /// The data stack's depth (the depth after the instruction once it is performed).
+    pub sp: usize,
+    /// Data memory.
+    pub mem: &'a mut Memory,
     /// The instruction.
     pub opcode: Opcode,
     /// Its cost in cycles.
     pub cost: u64,
-    /// The cycles per payload word a `recv` or `send` moves.
-    pub nic_word: u64,
     /// The time it issues at.
     pub at: Time,
     /// The cycles to the stop cycle: the instruction is performed only if it takes fewer.
@@ -329,8 +356,8 @@ impl Settling<'_> {
     /// A `wait` of a process with mail: the flag.
     #[inline(never)]
     fn wait(&mut self, p: &mut Running<'_>) -> Result<u64, Leave> {
-        let node = on_network(p.id, p.addressing).ok_or(Leave::Outside)?;
-        if p.cost >= p.left || !has_mail(p.owners, p.pid, node, self.net) {
+        let node = p.process.node.ok_or(Leave::Outside)?;
+        if p.cost >= p.left || !has_mail(p.process.owners, p.process.pid, node, self.net) {
             return Err(Leave::Outside);
         }
         let top = p.sp.checked_sub(1);
@@ -343,7 +370,7 @@ impl Settling<'_> {
     /// A `peek` of a non-empty inbox, or a `peek` or `poll` while nothing can reach the node.
     #[inline(never)]
     fn peek_or_poll(&mut self, p: &mut Running<'_>) -> Result<u64, Leave> {
-        let node = on_network(p.id, p.addressing).ok_or(Leave::Outside)?;
+        let node = p.process.node.ok_or(Leave::Outside)?;
         let top = p.sp.checked_sub(1).ok_or(Leave::Outside)?;
         let inbox = u16::try_from(p.ds[top]).map_err(|_| Leave::Outside)?;
         let queue = self.net.messages(node, inbox).map_err(|_| Leave::Outside)?;
@@ -363,12 +390,12 @@ impl Settling<'_> {
     /// A `self` while nothing can reach the node.
     #[inline(never)]
     fn self_pid(&mut self, p: &mut Running<'_>) -> Result<u64, Leave> {
-        let node = on_network(p.id, p.addressing).ok_or(Leave::Outside)?;
+        let node = p.process.node.ok_or(Leave::Outside)?;
         let sp = p.sp;
-        if p.cost >= p.left || sp >= p.data_stack.min(p.ds.len()) || !self.quiet(node, p) {
+        if p.cost >= p.left || sp >= p.process.data_stack.min(p.ds.len()) || !self.quiet(node, p) {
             return Err(Leave::Outside);
         }
-        p.ds[sp] = p.pid as u32;
+        p.ds[sp] = p.process.pid as u32;
         p.sp = sp + 1;
         Ok(p.cost)
     }
@@ -377,7 +404,7 @@ impl Settling<'_> {
     /// `recv` while nothing can reach the node.
     #[inline(never)]
     fn recv(&mut self, p: &mut Running<'_>) -> Result<u64, Leave> {
-        let node = on_network(p.id, p.addressing).ok_or(Leave::Outside)?;
+        let node = p.process.node.ok_or(Leave::Outside)?;
         let sp = p.sp;
         let top = sp.checked_sub(1).ok_or(Leave::Outside)?;
         let inbox = u16::try_from(p.ds[top]).map_err(|_| Leave::Outside)?;
@@ -401,11 +428,11 @@ impl Settling<'_> {
             return Ok(p.cost);
         };
         let copied = len.min(max);
-        let cycles = p.cost + u64::from(copied) * p.nic_word;
+        let cycles = p.cost + u64::from(copied) * p.process.nic_word;
         if cycles >= p.left {
             return Err(Leave::Outside);
         }
-        take_message(self.net, p.mem, (node, inbox), buf, copied, p.addressing)?;
+        take_message(self.net, p.mem, (node, inbox), buf, copied, p.process.addressing)?;
         p.ds[sp - 3] = len;
         p.sp = sp - 2;
         Ok(cycles)
@@ -420,11 +447,11 @@ impl Settling<'_> {
         if !self.ahead(p.at) || sp < 5 {
             return Err(Leave::Outside);
         }
-        let node = on_network(p.id, p.addressing).ok_or(Leave::Outside)?;
+        let node = p.process.node.ok_or(Leave::Outside)?;
         let Some(&[buf, len, msg_type, dst, reply]) = p.ds.get(sp - 5..sp) else {
             return Err(Leave::Outside);
         };
-        let cycles = p.cost + u64::from(len) * p.nic_word;
+        let cycles = p.cost + u64::from(len) * p.process.nic_word;
         if cycles >= p.left {
             return Err(Leave::Outside);
         }
@@ -432,7 +459,7 @@ impl Settling<'_> {
             p.mem,
             self.net,
             [buf, len, msg_type, dst, reply],
-            (node, p.addressing),
+            (node, p.process.addressing),
             (self.quiet.now, self.sent.len()),
         )
         .ok_or(Leave::Outside)?;
