@@ -4,8 +4,8 @@
 Usage: bench/message_path.py CALLGRIND_OUT MESSAGES [FUNCTIONS]
 
 Splits the profile's instructions (Ir) into the interpreter (the self cost of
-`Node::run_loop`, with what is inlined into it, and its callees other than
-`Settling::perform`), the message path (everything else under `Engine::run_for`:
+`Node::run_loop`, with what is inlined into it, and its callees other than the
+`Settling` methods, the NIC instructions it performs), the message path (everything else under `Engine::run_for`:
 the engine, `World::drive` and `handle`, the NIC instructions in and out of the loop,
 the network) and the rest of the process (setup and report), and prints each per
 message, then the process's largest functions besides `run_loop` (self cost per
@@ -63,7 +63,7 @@ def main():
     inclusive = {f: self_cost[f] + callee_cost[f] for f in set(self_cost) | set(callee_cost)}
     run_for = next(f for f in inclusive if f.startswith("aether_cosim::engine::Engine<E>::run_for"))
     run_loop = next(f for f in self_cost if f.endswith("Node>::run_loop"))
-    beside = sum(c for (a, b), c in edges.items() if a == run_loop and "Settling::perform" not in b)
+    beside = sum(c for (a, b), c in edges.items() if a == run_loop and "nic::Settling::" not in b)
     interpreter = self_cost[run_loop] + beside
     total = sum(self_cost.values())
     path_cost = inclusive[run_for] - interpreter
