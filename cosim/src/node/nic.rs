@@ -95,22 +95,25 @@ fn has_mail(owners: &[u32], pid: usize, node: u32, net: &Network) -> bool {
     })
 }
 
-/// `recv`'s transfer once the oldest message of `inbox` on network node `node` is known to
-/// have a payload of at least `copied` words: the message taken from the inbox and written
-/// to `mem` at `buf` as type, source, reply-to and payload length, then its first `copied`
-/// payload words. Faults (changing nothing) when those words leave the memory.
+/// `recv`'s transfer: the oldest message of `inbox` on network node `node` taken and written
+/// to `mem` at `buf` as type, source, reply-to and payload length, then its first payload
+/// words, at most `max`; returns the payload length, `None` for an empty inbox. The caller
+/// has checked that the words written lie inside `mem`; an inbox that is not open leaves
+/// the loop ([`Leave::Outside`]), changing nothing.
 #[inline]
 fn take_message(
     net: &mut Network,
     mem: &mut Memory,
     (node, inbox): (u32, u16),
     buf: u32,
-    copied: u32,
+    max: u32,
     addressing: Addressing,
-) -> Result<(), FaultKind> {
-    check_range(mem, buf, 4 + copied)?;
-    let Ok(Some(msg)) = net.recv(node, inbox) else {
-        return Err(FaultKind::Nic(format!("inbox {inbox} lost its message")));
+) -> Result<Option<u32>, Leave> {
+    let Ok(taken) = net.recv(node, inbox) else {
+        return Err(Leave::Outside);
+    };
+    let Some(msg) = taken else {
+        return Ok(None);
     };
     let reply_to = match msg.reply_to {
         None => NONE,
@@ -120,14 +123,16 @@ fn take_message(
             ))
         })?,
     };
+    let len = msg.payload.len() as u32;
+    let copied = len.min(max);
     let out = mem
         .slice_mut(buf, 4 + copied)
         .map_err(FaultKind::HostMemory)?;
     let (head, payload) = out.split_at_mut(4);
-    head.copy_from_slice(&[msg.msg_type, msg.src, reply_to, msg.payload.len() as u32]);
+    head.copy_from_slice(&[msg.msg_type, msg.src, reply_to, len]);
     copy_words(payload, &msg.payload[..copied as usize]);
     net.recycle(msg.payload);
-    Ok(())
+    Ok(Some(len))
 }
 
 /// The message of a `send` with arguments `args` (`buf len type dst reply`) from network node
@@ -157,6 +162,11 @@ fn message_ahead(
         msg_type,
         payload,
     })
+}
+
+/// The fault of a `recv` whose inbox lost the message it held (a broken invariant).
+fn lost(inbox: u16) -> FaultKind {
+    FaultKind::Nic(format!("inbox {inbox} lost its message"))
 }
 
 /// An inbox id from a stack word (ids are 16 bits).
@@ -417,25 +427,39 @@ impl Settling<'_> {
             return Err(FaultKind::StackUnderflow(Stack::Data).into());
         }
         let (buf, max) = (p.ds[sp - 3], p.ds[sp - 2]);
-        let queue = self.net.messages(node, inbox).map_err(|_| Leave::Outside)?;
-        let Some(len) = queue.front().map(|m| m.payload.len() as u32) else {
-            // An empty inbox (only while quiet): no message, nothing moved.
-            if p.cost >= p.left {
-                return Err(Leave::Outside);
+        let nic_word = p.process.nic_word;
+        // When a transfer of `max` words fits both the cycles and the memory left, the
+        // message is taken without a look at it first (an empty inbox, only while quiet,
+        // gives no message).
+        let addressing = p.process.addressing;
+        let len = if p.cost + u64::from(max) * nic_word < p.left
+            && check_range(p.mem, buf, 4u32.saturating_add(max)).is_ok()
+        {
+            take_message(self.net, p.mem, (node, inbox), buf, max, addressing)?
+        } else {
+            let queue = self.net.messages(node, inbox).map_err(|_| Leave::Outside)?;
+            match queue.front().map(|m| m.payload.len() as u32) {
+                None if p.cost < p.left => None,
+                None => return Err(Leave::Outside),
+                Some(len) => {
+                    let copied = len.min(max);
+                    if p.cost + u64::from(copied) * nic_word >= p.left {
+                        return Err(Leave::Outside);
+                    }
+                    check_range(p.mem, buf, 4 + copied)?;
+                    let taken =
+                        take_message(self.net, p.mem, (node, inbox), buf, copied, addressing);
+                    Some(taken?.ok_or_else(|| lost(inbox))?)
+                }
             }
+        };
+        p.sp = sp - 2;
+        let Some(len) = len else {
             p.ds[sp - 3] = NONE;
-            p.sp = sp - 2;
             return Ok(p.cost);
         };
-        let copied = len.min(max);
-        let cycles = p.cost + u64::from(copied) * p.process.nic_word;
-        if cycles >= p.left {
-            return Err(Leave::Outside);
-        }
-        take_message(self.net, p.mem, (node, inbox), buf, copied, p.process.addressing)?;
         p.ds[sp - 3] = len;
-        p.sp = sp - 2;
-        Ok(cycles)
+        Ok(p.cost + u64::from(len.min(max)) * nic_word)
     }
 
     /// A `send` ahead of the engine's time that the network is sure to take then: its
@@ -727,7 +751,14 @@ impl Node {
                     return Ok(NicOutcome::Continue);
                 };
                 let copied = len.min(max);
-                take_message(net, &mut self.mem, (node, inbox16), buf, copied, addressing)?;
+                check_range(&self.mem, buf, 4 + copied)?;
+                let taken =
+                    take_message(net, &mut self.mem, (node, inbox16), buf, copied, addressing);
+                match taken {
+                    Ok(Some(_)) => {}
+                    Ok(None) | Err(Leave::Outside) => return Err(lost(inbox16)),
+                    Err(Leave::Fault(kind)) => return Err(*kind),
+                }
                 self.pop_args::<3>()?;
                 self.push_result(len)?;
                 self.retire(opcode, u64::from(copied));
