@@ -684,6 +684,9 @@ impl Node {
                 // block takes its cycles from `left`; they are added to `cyc` on the way out.
                 let before = stop.saturating_sub(cyc);
                 let mut left = before;
+                // From this cycle on, an instruction performed in the loop leaves the stop
+                // cycle where it is.
+                let kept = settling.as_deref().map_or(u64::MAX, |s| s.kept_from(stop));
                 let exit = 'block: loop {
                     let block = blocks[core.pc];
                     if block.cycles >= left {
@@ -733,7 +736,7 @@ impl Node {
                                             // stop cycle after the instruction (a progress slice
                                             // starts again), the loop starts again with it.
                                             let after = cyc + (before - left);
-                                            if let Some(moved) = settling.as_deref_mut().map(|s| s.restart(after)).filter(|&s| s != stop) {
+                                            if after < kept && let Some(moved) = settling.as_deref_mut().map(|s| s.restart(after)).filter(|&s| s != stop) {
                                                 (cyc, stop) = (after, moved);
                                                 continue $restart;
                                             }

@@ -340,6 +340,16 @@ impl Settling<'_> {
         self.stop
     }
 
+    /// The cycle from which [`Settling::restart`] leaves the stop cycle `stop` where it is (the
+    /// bound, which a slice counted from there reaches); `u64::MAX` when it may move it.
+    pub(super) fn kept_from(&self, stop: u64) -> u64 {
+        if stop != self.bound {
+            return u64::MAX;
+        }
+        self.slice
+            .map_or(0, |slice| self.bound.saturating_sub(slice))
+    }
+
     /// Performs the NIC or process instruction of `p` when its result is settled or decided
     /// alone while nothing can reach the node (see [`Settling`]) and its cycles (its cost,
     /// plus `nic_word` per payload word a `recv` or `send` moves) are fewer than `p.left`:
