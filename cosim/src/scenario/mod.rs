@@ -1,7 +1,7 @@
 //! Scenario files (TOML): programs, node placement, network, components, seed and stop
 //! conditions, turned into a ready [`Simulation`]. The format is documented in `docs/scenario.md`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -25,6 +25,7 @@ mod number;
 use number::{Quantity, Whole};
 
 pub use node_data::DataBlock;
+use node_data::DataLabels;
 
 /// Largest data memory of a node, in words (the reach of a 24-bit address operand).
 pub const MAX_MEMORY: u32 = 1 << 24;
@@ -237,8 +238,25 @@ struct PendingData {
     node: u32,
     label: String,
     words: Vec<u32>,
-    /// Where it was given, for errors: the key or the file and line.
-    origin: String,
+    /// Where it was given, for errors.
+    origin: DataOrigin,
+}
+
+/// Where per-node data was given, written out only for an error.
+enum DataOrigin {
+    /// A node entry's `data` table: its key (`nodes[0]`).
+    Key(String),
+    /// A line of a per-node data file, by the file's path as shown.
+    Line(std::rc::Rc<str>, usize),
+}
+
+impl std::fmt::Display for DataOrigin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DataOrigin::Key(key) => write!(f, "{key}.data"),
+            DataOrigin::Line(file, line) => write!(f, "node_data: {file}:{line}"),
+        }
+    }
 }
 
 /// A loaded scenario, ready to build simulations from.
@@ -655,7 +673,7 @@ impl Scenario {
                         node: spec.id,
                         label: label.clone(),
                         words,
-                        origin: format!("{key}.data"),
+                        origin: DataOrigin::Key(key.clone()),
                     });
                 }
                 nodes.push(spec);
@@ -740,11 +758,12 @@ impl Scenario {
                 .map_err(|e| ctx.err(format!("node_data: {}: {e}", full.display())))?;
             let lines = node_data::parse_file(&text)
                 .map_err(|e| ctx.err(format!("node_data: {}: {e}", full.display())))?;
+            let shown: std::rc::Rc<str> = full.display().to_string().into();
             pending.extend(lines.into_iter().map(|l| PendingData {
                 node: l.node,
                 label: l.label,
                 words: l.words,
-                origin: format!("node_data: {}:{}", full.display(), l.line),
+                origin: DataOrigin::Line(shown.clone(), l.line),
             }));
         }
 
@@ -805,6 +824,8 @@ impl Scenario {
         if let Some(problem) = problem {
             scenario.place_decoding(problem)?;
         }
+        // One table of data labels per program, by the image's address.
+        let mut labels: HashMap<*const Image, DataLabels> = HashMap::new();
         for data in pending {
             if scenario.has_data(data.node, &data.label) {
                 return Err(ctx.err(format!(
@@ -812,8 +833,14 @@ impl Scenario {
                     data.origin, data.node, data.label
                 )));
             }
+            let place = |image: &Image, memory, label: &str, words| {
+                labels
+                    .entry(std::ptr::from_ref(image))
+                    .or_insert_with(|| DataLabels::new(image))
+                    .place(image, memory, label, words)
+            };
             scenario
-                .set_data(data.node, &data.label, data.words)
+                .set_data_by(data.node, &data.label, data.words, place)
                 .map_err(|e| ctx.err(format!("{}: {}", data.origin, e.message)))?;
         }
         Ok(scenario)
@@ -929,6 +956,17 @@ impl Scenario {
         label: &str,
         words: Vec<u32>,
     ) -> Result<(), ScenarioError> {
+        self.set_data_by(node, label, words, node_data::place)
+    }
+
+    /// [`Scenario::set_data`], the words placed in the program's memory by `place`.
+    fn set_data_by(
+        &mut self,
+        node: u32,
+        label: &str,
+        words: Vec<u32>,
+        place: impl FnOnce(&Image, u32, &str, Vec<u32>) -> Result<DataBlock, String>,
+    ) -> Result<(), ScenarioError> {
         let err = |message: String| ScenarioError {
             file: self.path.display().to_string(),
             message,
@@ -940,7 +978,7 @@ impl Scenario {
         };
         let spec = &self.nodes[i];
         let image = &self.programs[&spec.program];
-        let block = node_data::place(image, spec.params.memory, label, words).map_err(|e| {
+        let block = place(image, spec.params.memory, label, words).map_err(|e| {
             err(format!(
                 "node {node}: data at `{label}` (program `{}`): {e}",
                 spec.program

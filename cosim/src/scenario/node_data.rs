@@ -1,6 +1,8 @@
 //! Per-node data: words written into one node's memory at a data label of its program
 //! before the run (docs/scenario.md, "Per-node data").
 
+use std::collections::HashMap;
+
 use aether_isa::{Image, SymbolKind};
 
 /// Words to write at a data label of one node's program.
@@ -38,6 +40,10 @@ pub fn word(value: i64) -> Result<u32, String> {
 
 /// A word as written in a data file: decimal (optionally negative) or `0x` hexadecimal.
 fn parse_word(text: &str) -> Result<u32, String> {
+    // The common case, up to nine decimal digits, without the general parse.
+    if (1..=9).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_digit()) {
+        return Ok(text.bytes().fold(0, |v, b| v * 10 + u32::from(b - b'0')));
+    }
     let value = match text.strip_prefix("0x").or_else(|| text.strip_prefix("0X")) {
         Some(hex) => i64::from_str_radix(hex, 16),
         None => text.parse::<i64>(),
@@ -110,12 +116,13 @@ pub fn place(
         .iter()
         .filter(|s| s.kind == SymbolKind::Data && s.value > addr)
         .min_by_key(|s| s.value);
-    let (end, limit) = match next {
-        Some(s) if s.value < memory => (s.value, format!("the next data label `{}`", s.name)),
-        _ => (memory, format!("the end of memory ({memory} words)")),
-    };
-    let room = u64::from(end.saturating_sub(addr));
+    let end = next.filter(|s| s.value < memory);
+    let room = u64::from(end.map_or(memory, |s| s.value).saturating_sub(addr));
     if words.len() as u64 > room {
+        let limit = match end {
+            Some(s) => format!("the next data label `{}`", s.name),
+            None => format!("the end of memory ({memory} words)"),
+        };
         return Err(format!(
             "{} words at `{label}` do not fit before {limit}: room for {room}",
             words.len()
@@ -126,6 +133,60 @@ pub fn place(
         addr,
         words,
     })
+}
+
+/// The data labels of one program, by name, for placing many blocks (a per-node data file
+/// gives one per node and label) without a scan of the symbols for each.
+pub struct DataLabels {
+    /// Each name's first symbol, as [`Image::symbol`] finds it: for a data label its address
+    /// and the lowest data address above it, `None` for another kind of symbol.
+    by_name: HashMap<String, Option<(u32, Option<u32>)>>,
+}
+
+impl DataLabels {
+    /// The table of `image`'s labels.
+    pub fn new(image: &Image) -> DataLabels {
+        let data = |kind| kind == SymbolKind::Data;
+        let mut addrs: Vec<u32> = image
+            .symbols
+            .iter()
+            .filter(|s| data(s.kind))
+            .map(|s| s.value)
+            .collect();
+        addrs.sort_unstable();
+        let mut by_name = HashMap::with_capacity(image.symbols.len());
+        for s in &image.symbols {
+            by_name.entry(s.name.clone()).or_insert_with(|| {
+                data(s.kind).then(|| {
+                    let above = addrs.partition_point(|&a| a <= s.value);
+                    (s.value, addrs.get(above).copied())
+                })
+            });
+        }
+        DataLabels { by_name }
+    }
+
+    /// [`place`] on `image`, this table's program, with the label found in the table; an
+    /// error is worded by [`place`].
+    pub fn place(
+        &self,
+        image: &Image,
+        memory: u32,
+        label: &str,
+        words: Vec<u32>,
+    ) -> Result<DataBlock, String> {
+        if let Some(&Some((addr, next))) = self.by_name.get(label) {
+            let end = next.filter(|&n| n < memory).unwrap_or(memory);
+            if words.len() as u64 <= u64::from(end.saturating_sub(addr)) {
+                return Ok(DataBlock {
+                    label: label.to_string(),
+                    addr,
+                    words,
+                });
+            }
+        }
+        place(image, memory, label, words)
+    }
 }
 
 #[cfg(test)]
@@ -204,6 +265,50 @@ mod tests {
                 },
             ]
         );
+    }
+
+    /// The table of labels places every block as [`place`] does, and words its errors so.
+    #[test]
+    fn a_table_of_labels_places_as_a_scan_of_the_symbols() {
+        let mut image = image();
+        image.symbols.push(Symbol {
+            name: "a".into(),
+            kind: SymbolKind::Const,
+            value: 0,
+        });
+        let labels = DataLabels::new(&image);
+        for label in ["a", "a_alias", "b", "K", "missing"] {
+            for memory in [4, 8, 10, 12, 20] {
+                for len in 0..12 {
+                    let words = vec![1; len];
+                    assert_eq!(
+                        labels.place(&image, memory, label, words.clone()),
+                        place(&image, memory, label, words),
+                        "{label} in {memory} words, {len} words"
+                    );
+                }
+            }
+        }
+    }
+
+    /// Short runs of decimal digits take a path of their own: the same words as the
+    /// general parse, leading zeros and the longest runs on either side of it included.
+    #[test]
+    fn decimal_words_read_as_the_general_parse_reads_them() {
+        for text in [
+            "0",
+            "7",
+            "007",
+            "12446",
+            "999999999",
+            "1000000000",
+            "4294967295",
+        ] {
+            let general = text.parse::<i64>().map(|v| v as u32).ok();
+            assert_eq!(parse_word(text).ok(), general, "{text}");
+        }
+        assert!(parse_word("4294967296").is_err());
+        assert!(parse_word("1x").is_err());
     }
 
     #[test]
