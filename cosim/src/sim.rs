@@ -802,7 +802,6 @@ impl World {
     /// Runs node `i`, whose local time is `now` (`None`: driven from the network's event,
     /// see [`World::synchronise`]), until it needs another event.
     fn drive(&mut self, i: usize, now: Option<Time>, sched: &mut Scheduler<'_, Ev>) {
-        let _span = tracing::trace_span!("drive", node = i, now).entered();
         let Station::Node(node) = &self.stations[i] else {
             return;
         };
