@@ -58,8 +58,15 @@ impl Hasher for TimeHasher {
 #[derive(Debug)]
 pub struct BucketQueue<E> {
     times: BinaryHeap<Reverse<Time>>,
-    buckets: HashMap<Time, Vec<Scheduled<E>>, BuildHasherDefault<TimeHasher>>,
-    spare: Vec<Vec<Scheduled<E>>>,
+    /// The slot of each waiting time's bucket.
+    buckets: HashMap<Time, usize, BuildHasherDefault<TimeHasher>>,
+    /// The buckets, in use or spare.
+    slots: Vec<Vec<Scheduled<E>>>,
+    /// The spare slots (their buckets empty).
+    spare: Vec<usize>,
+    /// The time and slot of the bucket pushed to last: events come in runs of one time
+    /// (many nodes share a clock), which then need no look-up.
+    last: Option<(Time, usize)>,
     /// The most events one time has held: every bucket, spare or in use, has room for
     /// at least this many, so a steady state's buckets never grow.
     widest: usize,
@@ -72,7 +79,9 @@ impl<E> Default for BucketQueue<E> {
         BucketQueue {
             times: BinaryHeap::new(),
             buckets: HashMap::default(),
+            slots: Vec::new(),
             spare: Vec::new(),
+            last: None,
             widest: 0,
             len: 0,
             next_seq: 0,
@@ -97,6 +106,7 @@ impl<E> BucketQueue<E> {
     }
 
     /// Schedules `payload` for `target` at `time`; returns its sequence number.
+    #[inline]
     pub fn push(&mut self, time: Time, target: u32, payload: E) -> u64 {
         let seq = self.next_seq;
         self.next_seq += 1;
@@ -106,20 +116,13 @@ impl<E> BucketQueue<E> {
             seq,
             payload,
         };
-        let held = match self.buckets.get_mut(&time) {
-            Some(bucket) => {
-                bucket.push(event);
-                bucket.len()
-            }
-            None => {
-                let mut bucket = self.spare.pop().unwrap_or_default();
-                bucket.reserve(self.widest);
-                bucket.push(event);
-                self.buckets.insert(time, bucket);
-                self.times.push(Reverse(time));
-                1
-            }
+        let slot = match self.last {
+            Some((last, slot)) if last == time => slot,
+            _ => self.slot(time),
         };
+        let bucket = &mut self.slots[slot];
+        bucket.push(event);
+        let held = bucket.len();
         if held > self.widest {
             self.widen(held);
         }
@@ -127,13 +130,32 @@ impl<E> BucketQueue<E> {
         seq
     }
 
+    /// The slot of `time`'s bucket, a spare one if the time is new; remembered as the last.
+    fn slot(&mut self, time: Time) -> usize {
+        let slot = match self.buckets.get(&time) {
+            Some(&slot) => slot,
+            None => {
+                let slot = self.spare.pop().unwrap_or_else(|| {
+                    self.slots.push(Vec::new());
+                    self.slots.len() - 1
+                });
+                self.slots[slot].reserve(self.widest);
+                self.buckets.insert(time, slot);
+                self.times.push(Reverse(time));
+                slot
+            }
+        };
+        self.last = Some((time, slot));
+        slot
+    }
+
     /// Records `held` as the most events of one time, and gives every spare bucket room
     /// for that many (those in use get it when they come back): a later time as crowded
     /// then finds its bucket wide enough, and a steady state's buckets never grow.
     fn widen(&mut self, held: usize) {
         self.widest = held;
-        for bucket in &mut self.spare {
-            bucket.reserve(held);
+        for &slot in &self.spare {
+            self.slots[slot].reserve(held);
         }
     }
 
@@ -146,11 +168,15 @@ impl<E> BucketQueue<E> {
     pub fn pop_bucket(&mut self, out: &mut Vec<Scheduled<E>>) -> Option<Time> {
         out.clear();
         let Reverse(time) = self.times.pop()?;
-        let mut bucket = self.buckets.remove(&time)?;
+        let slot = self.buckets.remove(&time)?;
+        if self.last.is_some_and(|(last, _)| last == time) {
+            self.last = None;
+        }
+        let bucket = &mut self.slots[slot];
         self.len -= bucket.len();
-        out.append(&mut bucket);
+        out.append(bucket);
         bucket.reserve(self.widest);
-        self.spare.push(bucket);
+        self.spare.push(slot);
         Some(time)
     }
 }
@@ -201,14 +227,15 @@ mod tests {
         assert_eq!(out.len(), 100);
         assert_eq!(q.spare.len(), 2);
         assert!(
-            q.spare.iter().all(|b| b.capacity() >= 100),
+            q.spare.iter().all(|&s| q.slots[s].capacity() >= 100),
             "spares widened"
         );
+        let capacity = |q: &BucketQueue<()>, t: Time| q.slots[q.buckets[&t]].capacity();
         q.push(7, 0, ());
         q.push(8, 0, ());
-        assert!(q.buckets[&7].capacity() >= 100 && q.buckets[&8].capacity() >= 100);
+        assert!(capacity(&q, 7) >= 100 && capacity(&q, 8) >= 100);
         q.push(9, 0, ());
-        assert!(q.buckets[&9].capacity() >= 100, "a new bucket too");
+        assert!(capacity(&q, 9) >= 100, "a new bucket too");
     }
 
     #[test]
