@@ -344,6 +344,7 @@ fn target(station: usize) -> u32 {
 }
 
 /// Notes station `i`'s message sent ahead at `at`, scheduling the [`Ev::Sends`] of a new time.
+#[inline]
 fn note_send(sends: &mut SendTimes, i: usize, at: Time, sched: &mut Scheduler<'_, Ev>) {
     if sends.insert(at, i as u32) {
         sched.schedule(at, u32::MAX, Ev::Sends);

@@ -14,12 +14,26 @@ use std::hash::BuildHasherDefault;
 use crate::engine::queue::TimeHasher;
 use crate::time::Time;
 
+/// How many of the times sends were last noted at are remembered: a round's nodes send at
+/// the same few times, one after the other.
+const RECENT: usize = 8;
+
 /// The stations with a message sent ahead, per send time; the current time's in station
 /// order. Emptied lists are recycled, so steady traffic allocates nothing.
 #[derive(Debug, Default)]
 pub struct SendTimes {
-    by_time: HashMap<Time, Vec<u32>, BuildHasherDefault<TimeHasher>>,
-    spare: Vec<Vec<u32>>,
+    /// The slot of each waiting time's list.
+    by_time: HashMap<Time, usize, BuildHasherDefault<TimeHasher>>,
+    /// The lists, in use or spare.
+    slots: Vec<Vec<u32>>,
+    /// The spare slots (their lists empty).
+    spare: Vec<usize>,
+    /// Times sends were noted at lately, with their slots, so that most sends need no
+    /// look-up; the oldest is replaced first.
+    recent: [Option<(Time, usize)>; RECENT],
+    oldest: usize,
+    /// Where the search of `recent` starts.
+    hint: usize,
     due: Vec<u32>,
     due_at: Option<Time>,
     next: usize,
@@ -28,15 +42,43 @@ pub struct SendTimes {
 impl SendTimes {
     /// Adds a send of station `station` at `at`, a time the engine has not reached; true
     /// when `at` is a new time (whose engine event the caller schedules).
+    #[inline(always)]
     pub fn insert(&mut self, at: Time, station: u32) -> bool {
-        if let Some(stations) = self.by_time.get_mut(&at) {
-            stations.push(station);
+        // From the one after the last found: each sender goes through the same times.
+        let known =
+            (0..RECENT)
+                .map(|k| (self.hint + k) % RECENT)
+                .find_map(|k| match self.recent[k] {
+                    Some((t, slot)) if t == at => Some((k, slot)),
+                    _ => None,
+                });
+        if let Some((k, slot)) = known {
+            self.hint = (k + 1) % RECENT;
+            self.slots[slot].push(station);
             return false;
         }
-        let mut stations = self.spare.pop().unwrap_or_default();
-        stations.push(station);
-        self.by_time.insert(at, stations);
-        true
+        self.insert_new(at, station)
+    }
+
+    /// [`SendTimes::insert`] of a time not among the recent ones.
+    #[inline(never)]
+    fn insert_new(&mut self, at: Time, station: u32) -> bool {
+        let (slot, new) = match self.by_time.get(&at) {
+            Some(&slot) => (slot, false),
+            None => {
+                let slot = self.spare.pop().unwrap_or_else(|| {
+                    self.slots.push(Vec::new());
+                    self.slots.len() - 1
+                });
+                self.by_time.insert(at, slot);
+                (slot, true)
+            }
+        };
+        self.slots[slot].push(station);
+        self.recent[self.oldest] = Some((at, slot));
+        self.oldest = (self.oldest + 1) % RECENT;
+        self.hint = self.oldest;
+        new
     }
 
     /// The next station whose send at `now` comes before an event of `target` at `now`
@@ -56,16 +98,22 @@ impl SendTimes {
     fn open(&mut self, now: Time) {
         self.due_at = Some(now);
         self.next = 0;
-        let Some(mut stations) = self.by_time.remove(&now) else {
+        let Some(slot) = self.by_time.remove(&now) else {
             self.due.clear();
             return;
         };
+        for r in &mut self.recent {
+            if r.is_some_and(|(t, _)| t == now) {
+                *r = None;
+            }
+        }
+        let stations = &mut self.slots[slot];
         // A few ascending runs (each round's nodes send ahead in station order), which the
         // stable sort merges.
         stations.sort();
-        std::mem::swap(&mut self.due, &mut stations);
+        std::mem::swap(&mut self.due, stations);
         stations.clear();
-        self.spare.push(stations);
+        self.spare.push(slot);
     }
 }
 
