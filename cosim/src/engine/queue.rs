@@ -11,6 +11,7 @@
 //! storage, so a steady state allocates nothing.
 
 use std::cmp::Reverse;
+use std::collections::hash_map::Entry;
 use std::collections::{BinaryHeap, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
 
@@ -132,17 +133,16 @@ impl<E> BucketQueue<E> {
 
     /// The slot of `time`'s bucket, a spare one if the time is new; remembered as the last.
     fn slot(&mut self, time: Time) -> usize {
-        let slot = match self.buckets.get(&time) {
-            Some(&slot) => slot,
-            None => {
+        let slot = match self.buckets.entry(time) {
+            Entry::Occupied(known) => *known.get(),
+            Entry::Vacant(new) => {
                 let slot = self.spare.pop().unwrap_or_else(|| {
                     self.slots.push(Vec::new());
                     self.slots.len() - 1
                 });
                 self.slots[slot].reserve(self.widest);
-                self.buckets.insert(time, slot);
                 self.times.push(Reverse(time));
-                slot
+                *new.insert(slot)
             }
         };
         self.last = Some((time, slot));

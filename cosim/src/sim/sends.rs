@@ -9,6 +9,7 @@
 //! the engine reaches it: a node sends ahead only at times after the engine's.
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::hash::BuildHasherDefault;
 
 use crate::engine::queue::TimeHasher;
@@ -63,15 +64,14 @@ impl SendTimes {
     /// [`SendTimes::insert`] of a time not among the recent ones.
     #[inline(never)]
     fn insert_new(&mut self, at: Time, station: u32) -> bool {
-        let (slot, new) = match self.by_time.get(&at) {
-            Some(&slot) => (slot, false),
-            None => {
+        let (slot, new) = match self.by_time.entry(at) {
+            Entry::Occupied(known) => (*known.get(), false),
+            Entry::Vacant(new) => {
                 let slot = self.spare.pop().unwrap_or_else(|| {
                     self.slots.push(Vec::new());
                     self.slots.len() - 1
                 });
-                self.by_time.insert(at, slot);
-                (slot, true)
+                (*new.insert(slot), true)
             }
         };
         self.slots[slot].push(station);
