@@ -644,16 +644,24 @@ impl World {
     }
 
     /// Schedules an idle node's timer event for its earliest pending timer.
+    #[inline]
     fn arm_timer(&mut self, i: usize, sched: &mut Scheduler<'_, Ev>) {
+        if self
+            .node_mut(i)
+            .is_some_and(|node| matches!(node.state, NodeState::Idle(_)))
+        {
+            self.arm_idle_timer(i, sched);
+        }
+    }
+
+    /// [`World::arm_timer`] of an idle node.
+    fn arm_idle_timer(&mut self, i: usize, sched: &mut Scheduler<'_, Ev>) {
         let Some(node) = self.node_mut(i) else {
             return;
         };
-        let next = match node.state {
-            NodeState::Idle(_) => node
-                .next_timer()
-                .map(|c| c.saturating_mul(node.params.period)),
-            _ => None,
-        };
+        let next = node
+            .next_timer()
+            .map(|c| c.saturating_mul(node.params.period));
         if next.is_some() && next != self.timer_at[i] {
             self.timer_at[i] = next;
             if let Some(t) = next {
@@ -692,7 +700,13 @@ impl World {
         (cut.map_or(stop, |cut| cut.min(stop)), stop)
     }
 
+    /// Asks the run to stop when node `i` has halted or faulted and the run stops on that
+    /// (never when running ahead: such a run single-steps).
+    #[inline]
     fn note_stop(&mut self, i: usize) {
+        if self.stop_on_halt.is_empty() && !self.stop_on_fault {
+            return;
+        }
         let Station::Node(node) = &self.stations[i] else {
             return;
         };
