@@ -64,7 +64,13 @@ impl Nic {
             node,
             inbound: 0,
             counters: NicCounters::default(),
-            inboxes: vec![Some(VecDeque::new())],
+            // Room for inbox 0 and the next three opened (an RPC's reply inboxes) without
+            // moving the list.
+            inboxes: {
+                let mut inboxes = Vec::with_capacity(4);
+                inboxes.push(Some(VecDeque::new()));
+                inboxes
+            },
             tx_waiting: BinaryHeap::new(),
             tx_leaving: Times::default(),
             arriving: BinaryHeap::new(),

@@ -254,12 +254,18 @@ impl Node {
             rs: StackWords::default(),
             state: ProcState::Ready,
         };
+        // Room for a spawned process and for the owners of three more inboxes (an RPC's
+        // reply inboxes) without moving either list.
+        let mut procs = Vec::with_capacity(2);
+        procs.push(first);
+        let mut owners = Vec::with_capacity(4);
+        owners.push(0);
         Ok(Node {
             id,
             params,
             program,
             mem,
-            procs: vec![first],
+            procs,
             current: 0,
             ready: VecDeque::new(),
             cycle: 0,
@@ -271,7 +277,7 @@ impl Node {
             state: NodeState::Running,
             fault: None,
             stopped_at: None,
-            owners: vec![0],
+            owners,
             trace: None,
             timeline: None,
             activity: None,
