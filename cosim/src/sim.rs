@@ -644,7 +644,7 @@ impl World {
     }
 
     /// Schedules an idle node's timer event for its earliest pending timer.
-    #[inline]
+    #[inline(always)]
     fn arm_timer(&mut self, i: usize, sched: &mut Scheduler<'_, Ev>) {
         if self
             .node_mut(i)
@@ -702,7 +702,7 @@ impl World {
 
     /// Asks the run to stop when node `i` has halted or faulted and the run stops on that
     /// (never when running ahead: such a run single-steps).
-    #[inline]
+    #[inline(always)]
     fn note_stop(&mut self, i: usize) {
         if self.stop_on_halt.is_empty() && !self.stop_on_fault {
             return;
