@@ -674,8 +674,11 @@ impl Node {
                 owners,
                 *current,
                 (*id, program.image.addressing),
-                params.data_stack as usize,
-                u64::from(params.profile.nic_word),
+                (
+                    params.data_stack as usize,
+                    u64::from(params.profile.nic_word),
+                    params.period,
+                ),
             );
             let mut stop = stop;
             'restart: loop {
@@ -710,12 +713,10 @@ impl Node {
                                     continue $block;
                                 }
                                 Flow::Halt => break $block Some(Exit::Halt),
-                                Flow::Stop(Exit::Outside(opcode))
-                                    if settling.is_some() && Settling::may_perform(opcode) =>
-                                {
-                                    // A NIC or process instruction ends its block: it issues at
-                                    // the block's end, `left` cycles before the stop cycle.
-                                    let at = (cyc + (before - left)).saturating_mul(core.period);
+                                Flow::Stop(Exit::Outside(opcode)) if settling.is_some() => {
+                                    // A NIC or process instruction ends its block (which charged
+                                    // nothing for it): it issues at the block's end, `left`
+                                    // cycles before the stop cycle.
                                     let mut running = Running {
                                         process: &process,
                                         ds: &mut *core.ds,
@@ -723,7 +724,7 @@ impl Node {
                                         mem: &mut *core.mem,
                                         opcode,
                                         cost: u64::from(ops[pc].cost),
-                                        at,
+                                        end: cyc + before,
                                         left,
                                     };
                                     match settling.as_deref_mut().map_or(Err(Leave::Outside), |s| s.perform(&mut running)) {

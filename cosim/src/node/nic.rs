@@ -248,6 +248,8 @@ pub(super) struct Process<'a> {
     pub data_stack: usize,
     /// The cycles per payload word a `recv` or `send` moves.
     pub nic_word: u64,
+    /// The node's clock period.
+    pub period: Time,
 }
 
 impl<'a> Process<'a> {
@@ -256,8 +258,7 @@ impl<'a> Process<'a> {
         owners: &'a [u32],
         pid: usize,
         (id, addressing): (u32, Addressing),
-        data_stack: usize,
-        nic_word: u64,
+        (data_stack, nic_word, period): (usize, u64, Time),
     ) -> Self {
         Process {
             owners,
@@ -266,6 +267,7 @@ impl<'a> Process<'a> {
             addressing,
             data_stack,
             nic_word,
+            period,
         }
     }
 }
@@ -285,10 +287,17 @@ pub(super) struct Running<'a> {
     pub opcode: Opcode,
     /// Its cost in cycles.
     pub cost: u64,
-    /// The time it issues at.
-    pub at: Time,
+    /// The cycle `left` counts down to: the instruction issues at cycle `end - left`.
+    pub end: u64,
     /// The cycles to the stop cycle: the instruction is performed only if it takes fewer.
     pub left: u64,
+}
+
+impl Running<'_> {
+    /// The time the instruction issues at.
+    fn at(&self) -> Time {
+        (self.end - self.left).saturating_mul(self.process.period)
+    }
 }
 
 /// Why [`Settling::perform`] did not perform an instruction.
@@ -370,7 +379,7 @@ impl Settling<'_> {
 
     /// Whether nothing can reach network node `node` up to the time `p` issues at.
     fn quiet(&self, node: u32, p: &Running<'_>) -> bool {
-        self.quiet.holds(self.net, node, p.at)
+        self.quiet.holds(self.net, node, p.at())
     }
 
     /// A `wait` of a process with mail: the flag.
@@ -428,8 +437,9 @@ impl Settling<'_> {
         let sp = p.sp;
         let top = sp.checked_sub(1).ok_or(Leave::Outside)?;
         let inbox = u16::try_from(p.ds[top]).map_err(|_| Leave::Outside)?;
-        let settled = self.net.recv_settled(node, inbox, self.quiet.now, p.at)
-            && self.quiet.next_input.is_none_or(|t| t > p.at);
+        let at = p.at();
+        let settled = self.net.recv_settled(node, inbox, self.quiet.now, at)
+            && self.quiet.next_input.is_none_or(|t| t > at);
         if !settled && !self.quiet(node, p) {
             return Err(Leave::Outside);
         }
@@ -478,7 +488,8 @@ impl Settling<'_> {
     fn send(&mut self, p: &mut Running<'_>) -> Result<u64, Leave> {
         // At the engine's time the `send` is the simulation's, in this very event.
         let sp = p.sp;
-        if !self.ahead(p.at) || sp < 5 {
+        let at = p.at();
+        if !self.ahead(at) || sp < 5 {
             return Err(Leave::Outside);
         }
         let node = p.process.node.ok_or(Leave::Outside)?;
@@ -497,7 +508,7 @@ impl Settling<'_> {
             (self.quiet.now, self.sent.len()),
         )
         .ok_or(Leave::Outside)?;
-        self.sent.push_back((p.at, msg));
+        self.sent.push_back((at, msg));
         p.sp = sp - 5;
         Ok(cycles)
     }
