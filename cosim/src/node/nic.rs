@@ -364,8 +364,9 @@ impl Settling<'_> {
     /// plus `nic_word` per payload word a `recv` or `send` moves) are fewer than `p.left`:
     /// what [`Node::outside`] does to the stack and memory, the new stack depth left in
     /// `p.sp`; returns the cycles to charge. Each instruction has a function of its own, so
-    /// that this one only dispatches (inline, at the loop's call site).
-    #[inline(always)]
+    /// that this one only dispatches (out of line: inlined at the loop's call site, it slows
+    /// the loop's ALU blocks).
+    #[inline(never)]
     pub(super) fn perform(&mut self, p: &mut Running<'_>) -> Result<u64, Leave> {
         match p.opcode {
             Opcode::Wait => self.wait(p),
