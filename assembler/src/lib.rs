@@ -312,8 +312,8 @@ mod tests {
 
     #[test]
     fn assemble_str_finds_includes_next_to_its_name_on_disk() {
-        let dir = std::env::temp_dir().join(format!("aether-asm-test-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
         std::fs::write(dir.join("k.s"), ".const K = 5\n").unwrap();
         let name = dir.join("main.s");
         let image = assemble_str(
@@ -321,7 +321,6 @@ mod tests {
             ".include \"k.s\"\nmain: push K\n halt\n",
             &Options::default(),
         );
-        std::fs::remove_dir_all(&dir).unwrap();
         assert_eq!(image.unwrap().code[0], 0x1000_0005);
     }
 }

@@ -177,10 +177,10 @@ mod tests {
             height: 2,
             wrap: false,
         };
-        let file = std::env::temp_dir().join(format!("aether-heatmap-{}.svg", std::process::id()));
+        let dir = tempfile::tempdir().expect("temp dir");
+        let file = dir.path().join("heatmap.svg");
         write(&report, &shape, "t", &file).expect("written");
         let svg = std::fs::read_to_string(&file).expect("svg");
-        std::fs::remove_file(&file).ok();
         let strokes: Vec<&str> = svg
             .lines()
             .filter(|l| l.contains("stroke-width=\"6\""))

@@ -857,10 +857,10 @@ mod tests {
 
     #[test]
     fn load_reads_a_written_image() {
-        let path = std::env::temp_dir().join(format!("aether-isa-{}.img", std::process::id()));
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sample.img");
         std::fs::write(&path, sample().to_bytes()).unwrap();
         let loaded = Image::load(&path);
-        std::fs::remove_file(&path).unwrap();
         assert_eq!(loaded.unwrap(), sample());
     }
 

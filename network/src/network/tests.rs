@@ -729,8 +729,8 @@ fn zero_capacities_are_rejected() {
 #[test]
 fn graph_file_topology_end_to_end() {
     // Nodes 0..3 on a line through switch 4: 0 - 4 - 1, 4 - 2 (slow), 2 - 3.
-    let dir = std::env::temp_dir().join(format!("aether-network-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let dir = tmp.path();
     std::fs::write(dir.join("g.txt"), "0 4\n4 1\n4 2 class=slow\n2 3\n").expect("written");
     let mut cfg = NetworkConfig {
         topology: TopologyConfig::Graph {
@@ -745,7 +745,7 @@ fn graph_file_topology_end_to_end() {
             ..LinkClassConfig::default()
         },
     );
-    cfg.resolve_paths(&dir);
+    cfg.resolve_paths(dir);
     let mut net = Network::new(&cfg, 4, 1).expect("valid");
     net.send(0, msg(0, 3, 0, None, 0)).expect("sent");
     let s = ser(HeaderLayout::default().bits());
@@ -754,7 +754,6 @@ fn graph_file_topology_end_to_end() {
     assert_eq!(drain(&mut net)[0].time, expected);
     assert_eq!(net.stats().routers, 5);
     assert_eq!(net.route(0, 3), vec![0, 4, 2, 3]);
-    std::fs::remove_dir_all(&dir).expect("cleaned");
     let missing = NetworkConfig {
         topology: TopologyConfig::Graph {
             file: dir.join("none.txt"),
