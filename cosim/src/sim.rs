@@ -646,19 +646,12 @@ impl World {
     /// Schedules an idle node's timer event for its earliest pending timer.
     #[inline(always)]
     fn arm_timer(&mut self, i: usize, sched: &mut Scheduler<'_, Ev>) {
-        if self
-            .node_mut(i)
-            .is_some_and(|node| matches!(node.state, NodeState::Idle(_)))
-        {
-            self.arm_idle_timer(i, sched);
-        }
-    }
-
-    /// [`World::arm_timer`] of an idle node.
-    fn arm_idle_timer(&mut self, i: usize, sched: &mut Scheduler<'_, Ev>) {
         let Some(node) = self.node_mut(i) else {
             return;
         };
+        if !matches!(node.state, NodeState::Idle(_)) {
+            return;
+        }
         let next = node
             .next_timer()
             .map(|c| c.saturating_mul(node.params.period));
