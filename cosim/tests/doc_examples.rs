@@ -86,7 +86,8 @@ fn load(text: &str, graph: &str, origin: &str) {
     let table: toml::Table = text.parse().expect("completed block");
     let mut names = vec!["main".to_string()];
     entries(&toml::Value::Table(table.clone()), &mut names);
-    let dir = tempfile_dir(origin);
+    let folder = tempfile::tempdir().expect("temp dir");
+    let dir = folder.path();
     for program in table
         .get("programs")
         .and_then(|p| p.as_table())
@@ -130,21 +131,12 @@ fn load(text: &str, graph: &str, origin: &str) {
             ..Image::default()
         })
     };
-    let scenario = Scenario::parse(&text, origin, &dir, &assemble)
+    let scenario = Scenario::parse(&text, origin, dir, &assemble)
         .unwrap_or_else(|e| panic!("{origin} does not load: {e}\n{text}"));
     let mut sim = scenario
         .build(scenario.seed, Some(1_000_000_000), Stepping::RunAhead)
         .unwrap_or_else(|e| panic!("{origin} does not build: {e}"));
     sim.run();
-    let _ = std::fs::remove_dir_all(&dir);
-}
-
-/// A fresh folder under the system's temporary directory.
-fn tempfile_dir(origin: &str) -> PathBuf {
-    let tag: String = origin.chars().filter(char::is_ascii_alphanumeric).collect();
-    let dir = std::env::temp_dir().join(format!("aether-doc-{}-{tag}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
 }
 
 #[test]
