@@ -391,7 +391,6 @@ fn interruption() -> Result<Arc<AtomicBool>, ctrlc::Error> {
 }
 
 fn main() -> ExitCode {
-    allocator::tune();
     let cli = Cli::parse();
     init_tracing();
     match cli.command {
