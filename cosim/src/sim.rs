@@ -97,6 +97,11 @@ pub struct World {
     /// Deliveries to each station placed in its inboxes whose owner has not yet been woken
     /// (in the network's event, while earlier ones are handled).
     unwoken: Vec<u32>,
+    /// Whether a delivery to each station needs a look at it: false only for a node that,
+    /// when last driven, had no waiting process (only its own `wait` makes one) and records
+    /// no activity, so that a delivery there wakes nothing and is only counted. Set again
+    /// for every station at the start of a run (the stations may have changed between runs).
+    watched: Vec<bool>,
     /// Records logged by components.
     pub component_log: Vec<LogRecord>,
     stepping: Stepping,
@@ -177,6 +182,7 @@ impl Simulation {
             net_wakes: NetWakes::default(),
             deliveries: Vec::new(),
             unwoken: vec![0; n],
+            watched: vec![true; n],
             component_log: Vec::new(),
             stepping: if exact_stop {
                 Stepping::Single
@@ -243,6 +249,7 @@ impl Simulation {
     /// Runs to a stop condition.
     pub fn run(&mut self) -> Outcome {
         let until = self.world.until;
+        self.world.watched.fill(true);
         let reason = self.engine.run(&mut self.world, until);
         self.finish(reason)
     }
@@ -272,6 +279,7 @@ impl Simulation {
     ) -> Outcome {
         let until = self.world.until;
         self.world.slice = Some(PROGRESS_SLICE);
+        self.world.watched.fill(true);
         let mut pauses = pauses
             .iter()
             .copied()
@@ -578,6 +586,9 @@ impl World {
             self.last_activity = self.last_activity.max(d.time);
             let i = d.node as usize;
             self.unwoken[i] -= 1;
+            if !self.watched[i] {
+                continue;
+            }
             match &mut self.stations[i] {
                 Station::Node(node) => {
                     node.note_inbox(d.time, 1);
@@ -945,6 +956,13 @@ impl World {
         self.note_stop(i);
         self.arm_timer(i, sched);
         self.flush_trace(i);
+        if let Station::Node(node) = &self.stations[i] {
+            self.watched[i] = node.activity.is_some()
+                || node
+                    .procs
+                    .iter()
+                    .any(|p| matches!(p.state, crate::node::ProcState::Waiting(_)));
+        }
     }
 
     /// Hands the trace lines node `i` has produced to the trace sink.
