@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Host CPU per message on the message path, by docs/network.md's method, in one command.
 
-Usage: bench/message_ns.py AETHER SCENARIO [ROUNDS] [PROFILES]
+Usage: bench/message_ns.py [--base OLD_AETHER] AETHER SCENARIO [ROUNDS] [PROFILES]
+With --base, both binaries are measured in turn (profile by profile, round by round) and the
+difference is printed: the way to compare two builds on a shared, noisy machine.
 
 Takes the interpreter's share of the run's time from `perf record -e cpu-clock` (the self
 samples of `Node::run_loop` and `count_down`, the mean over PROFILES runs, 6 unless
@@ -71,40 +73,86 @@ def interpreter_share(argv, folder):
     return share, share / user
 
 
+class Binary:
+    """One binary's measurements: its profiles' shares and its runs' CPU times."""
+
+    def __init__(self, aether, scenario):
+        self.aether = aether
+        self.run = [aether, "run", scenario, "--json"]
+        report = json.loads(subprocess.run(self.run, capture_output=True, check=True).stdout)
+        self.messages = sum(t["sent"] for t in report["network"]["types"].values())
+        self.shares, self.whole, self.setup = [], [], []
+
+    def profile(self, folder):
+        self.shares.append(interpreter_share(self.run, folder))
+
+    def round(self):
+        self.whole.append(cpu_ms(self.run))
+        self.setup.append(cpu_ms(self.run + ["--until", "1"])[0])
+
+    def per_message(self):
+        """ns per message by user samples and by all samples, for the minimum and median run."""
+        share = statistics.mean(s for s, _ in self.shares)
+        user_share = statistics.mean(u for _, u in self.shares)
+        user_fraction = sum(u for _, u in self.whole) / sum(c for c, _ in self.whole)
+        result = {}
+        for name, pick in (("minimum", min), ("median", statistics.median)):
+            cpu, base = pick(c for c, _ in self.whole), pick(self.setup)
+            by_user = (cpu * (1 - user_fraction * user_share) - base) / self.messages * 1e6
+            by_all = (cpu * (1 - share) - base) / self.messages * 1e6
+            result[name] = (cpu, base, by_user, by_all)
+        return user_fraction, result
+
+    def show(self):
+        rounds, profiles = len(self.whole), len(self.shares)
+        user_fraction, result = self.per_message()
+        print(self.aether)
+        print(f"messages sent           {self.messages}")
+        print(f"user fraction of CPU    {user_fraction:.1%} (over {rounds} runs)")
+        for name, values in (
+            ("of user samples", [u for _, u in self.shares]),
+            ("of all samples", [s for s, _ in self.shares]),
+        ):
+            print(
+                f"interpreter share {name:16} {statistics.mean(values):.1%} "
+                f"(mean of {profiles}: {min(values):.1%} to {max(values):.1%})"
+            )
+        for name, (cpu, base, by_user, by_all) in result.items():
+            print(
+                f"{name:8} CPU {cpu:6.1f} ms, --until 1 {base:5.1f} ms: "
+                f"{by_user:5.0f} ns per message by user samples, {by_all:5.0f} by all"
+            )
+
+
 def main():
-    if len(sys.argv) < 3:
+    args = sys.argv[1:]
+    base = None
+    if args[:1] == ["--base"] and len(args) > 1:
+        base, args = args[1], args[2:]
+    if len(args) < 2:
         sys.exit(__doc__)
-    aether, scenario = sys.argv[1], sys.argv[2]
-    rounds = int(sys.argv[3]) if len(sys.argv) > 3 else 30
-    profiles = int(sys.argv[4]) if len(sys.argv) > 4 else 6
-    run = [aether, "run", scenario, "--json"]
-    report = json.loads(subprocess.run(run, capture_output=True, check=True).stdout)
-    messages = sum(t["sent"] for t in report["network"]["types"].values())
+    aether, scenario = args[0], args[1]
+    rounds = int(args[2]) if len(args) > 2 else 30
+    profiles = int(args[3]) if len(args) > 3 else 6
+    binaries = [Binary(b, scenario) for b in ([base] if base else []) + [aether]]
+    if len({b.messages for b in binaries}) != 1:
+        sys.exit("the two binaries send different numbers of messages: not the same workload")
     with tempfile.TemporaryDirectory() as folder:
-        shares = [interpreter_share(run, folder) for _ in range(profiles)]
-    share = statistics.mean(s for s, _ in shares)
-    user_share = statistics.mean(u for _, u in shares)
-    whole, setup = [], []
+        for _ in range(profiles):
+            for binary in binaries:
+                binary.profile(folder)
     for _ in range(rounds):
-        whole.append(cpu_ms(run))
-        setup.append(cpu_ms(run + ["--until", "1"])[0])
-    whole.sort()
-    user_fraction = sum(u for _, u in whole) / sum(c for c, _ in whole)
-    print(f"messages sent           {messages}")
-    print(f"user fraction of CPU    {user_fraction:.1%} (over {rounds} runs)")
-    for name, values in (("of user samples", [u for _, u in shares]), ("of all samples", [s for s, _ in shares])):
-        print(
-            f"interpreter share {name:16} {statistics.mean(values):.1%} "
-            f"(mean of {profiles}: {min(values):.1%} to {max(values):.1%})"
-        )
-    for name, pick in (("minimum", min), ("median", statistics.median)):
-        cpu, base = pick(c for c, _ in whole), pick(setup)
-        by_user = (cpu * (1 - user_fraction * user_share) - base) / messages * 1e6
-        by_all = (cpu * (1 - share) - base) / messages * 1e6
-        print(
-            f"{name:8} CPU {cpu:6.1f} ms, --until 1 {base:5.1f} ms: "
-            f"{by_user:5.0f} ns per message by user samples, {by_all:5.0f} by all"
-        )
+        for binary in binaries:
+            binary.round()
+    for binary in binaries:
+        binary.show()
+    if base:
+        old, new = (b.per_message()[1] for b in binaries)
+        for name in old:
+            print(
+                f"{name:8} difference (this - base): {new[name][2] - old[name][2]:+5.1f} ns per "
+                f"message by user samples, {new[name][3] - old[name][3]:+5.1f} by all"
+            )
 
 
 main()
