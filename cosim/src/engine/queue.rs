@@ -2,13 +2,14 @@
 //!
 //! Many nodes share one clock, so many events share one time. Instead of a
 //! binary heap ordered by `(time, key)`, which pays `O(log n)` comparisons per
-//! event, the queue keeps one bucket (a plain vector) per distinct time, found
-//! through a hash map, and a binary heap of the distinct times. Scheduling is an
-//! amortised `O(1)` push onto the bucket of its time (plus one heap push per
-//! distinct time); popping takes a whole bucket at once, which the engine then
-//! orders by `(target, seq)`. Emptied bucket vectors are recycled, each with room for
-//! the most events one time has held, and neither the map nor the heap gives back its
-//! storage, so a steady state allocates nothing.
+//! event, the queue keeps one bucket per distinct time, found through a hash map,
+//! and a binary heap of the distinct times. Scheduling is an amortised `O(1)` push
+//! onto the bucket of its time (plus one heap push per distinct time); popping takes
+//! a whole bucket at once, which the engine then orders by `(target, seq)`. A bucket
+//! is a list of fixed-size chunks drawn from one pool: a crowded time takes more
+//! chunks instead of copying its events into a larger vector, a quiet one holds one
+//! chunk, and emptied chunks go back to the pool. Neither the pool, the map nor the
+//! heap gives back its storage, so a steady state allocates nothing.
 
 use std::cmp::Reverse;
 use std::collections::hash_map::Entry;
@@ -16,6 +17,9 @@ use std::collections::{BinaryHeap, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::time::Time;
+
+/// Events per chunk of a bucket.
+const CHUNK: usize = 64;
 
 /// One scheduled event: when, for whom, its order key and what.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -55,22 +59,28 @@ impl Hasher for TimeHasher {
     }
 }
 
+/// The first and the last chunk of a waiting time's bucket.
+#[derive(Clone, Copy, Debug)]
+struct Bucket {
+    first: usize,
+    last: usize,
+}
+
 /// A priority queue of events keyed by time, with one FIFO bucket per distinct time.
 #[derive(Debug)]
 pub struct BucketQueue<E> {
     times: BinaryHeap<Reverse<Time>>,
-    /// The slot of each waiting time's bucket.
-    buckets: HashMap<Time, usize, BuildHasherDefault<TimeHasher>>,
-    /// The buckets, in use or spare.
-    slots: Vec<Vec<Scheduled<E>>>,
-    /// The spare slots (their buckets empty).
+    /// The chunks of each waiting time's bucket.
+    buckets: HashMap<Time, Bucket, BuildHasherDefault<TimeHasher>>,
+    /// The chunks, in use or spare; each has room for [`CHUNK`] events and never grows.
+    chunks: Vec<Vec<Scheduled<E>>>,
+    /// The chunk after each chunk in its bucket (meaningless for a bucket's last).
+    next: Vec<usize>,
+    /// The spare chunks (empty).
     spare: Vec<usize>,
-    /// The time and slot of the bucket pushed to last: events come in runs of one time
-    /// (many nodes share a clock), which then need no look-up.
+    /// The time pushed to last and the last chunk of its bucket: events come in runs of
+    /// one time (many nodes share a clock), which then need no look-up.
     last: Option<(Time, usize)>,
-    /// The most events one time has held: every bucket, spare or in use, has room for
-    /// at least this many, so a steady state's buckets never grow.
-    widest: usize,
     len: usize,
     next_seq: u64,
 }
@@ -80,10 +90,10 @@ impl<E> Default for BucketQueue<E> {
         BucketQueue {
             times: BinaryHeap::new(),
             buckets: HashMap::default(),
-            slots: Vec::new(),
+            chunks: Vec::new(),
+            next: Vec::new(),
             spare: Vec::new(),
             last: None,
-            widest: 0,
             len: 0,
             next_seq: 0,
         }
@@ -117,46 +127,62 @@ impl<E> BucketQueue<E> {
             seq,
             payload,
         };
-        let slot = match self.last {
-            Some((last, slot)) if last == time => slot,
-            _ => self.slot(time),
+        let chunk = match self.last {
+            Some((last, chunk)) if last == time => chunk,
+            _ => self.last_chunk(time),
         };
-        let bucket = &mut self.slots[slot];
-        bucket.push(event);
-        let held = bucket.len();
-        if held > self.widest {
-            self.widen(held);
+        if self.chunks[chunk].len() < CHUNK {
+            self.chunks[chunk].push(event);
+        } else {
+            self.push_chunk(time, chunk, event);
         }
         self.len += 1;
         seq
     }
 
-    /// The slot of `time`'s bucket, a spare one if the time is new; remembered as the last.
-    fn slot(&mut self, time: Time) -> usize {
-        let slot = match self.buckets.entry(time) {
-            Entry::Occupied(known) => *known.get(),
+    /// The last chunk of `time`'s bucket, a spare one if the time is new; remembered as
+    /// the last.
+    fn last_chunk(&mut self, time: Time) -> usize {
+        let chunk = match self.buckets.entry(time) {
+            Entry::Occupied(known) => known.get().last,
             Entry::Vacant(new) => {
-                let slot = self.spare.pop().unwrap_or_else(|| {
-                    self.slots.push(Vec::new());
-                    self.slots.len() - 1
-                });
-                self.slots[slot].reserve(self.widest);
+                let chunk = Self::spare_chunk(&mut self.spare, &mut self.chunks, &mut self.next);
                 self.times.push(Reverse(time));
-                *new.insert(slot)
+                new.insert(Bucket {
+                    first: chunk,
+                    last: chunk,
+                })
+                .last
             }
         };
-        self.last = Some((time, slot));
-        slot
+        self.last = Some((time, chunk));
+        chunk
     }
 
-    /// Records `held` as the most events of one time, and gives every spare bucket room
-    /// for that many (those in use get it when they come back): a later time as crowded
-    /// then finds its bucket wide enough, and a steady state's buckets never grow.
-    fn widen(&mut self, held: usize) {
-        self.widest = held;
-        for &slot in &self.spare {
-            self.slots[slot].reserve(held);
+    /// Appends `event` to `time`'s bucket in a new chunk after `full`, its last one.
+    #[cold]
+    #[inline(never)]
+    fn push_chunk(&mut self, time: Time, full: usize, event: Scheduled<E>) {
+        let chunk = Self::spare_chunk(&mut self.spare, &mut self.chunks, &mut self.next);
+        self.next[full] = chunk;
+        if let Some(bucket) = self.buckets.get_mut(&time) {
+            bucket.last = chunk;
         }
+        self.chunks[chunk].push(event);
+        self.last = Some((time, chunk));
+    }
+
+    /// A spare chunk, or a new one if there is none.
+    fn spare_chunk(
+        spare: &mut Vec<usize>,
+        chunks: &mut Vec<Vec<Scheduled<E>>>,
+        next: &mut Vec<usize>,
+    ) -> usize {
+        spare.pop().unwrap_or_else(|| {
+            chunks.push(Vec::with_capacity(CHUNK));
+            next.push(0);
+            chunks.len() - 1
+        })
     }
 
     /// The earliest time with an event waiting.
@@ -168,15 +194,20 @@ impl<E> BucketQueue<E> {
     pub fn pop_bucket(&mut self, out: &mut Vec<Scheduled<E>>) -> Option<Time> {
         out.clear();
         let Reverse(time) = self.times.pop()?;
-        let slot = self.buckets.remove(&time)?;
+        let bucket = self.buckets.remove(&time)?;
         if self.last.is_some_and(|(last, _)| last == time) {
             self.last = None;
         }
-        let bucket = &mut self.slots[slot];
-        self.len -= bucket.len();
-        out.append(bucket);
-        bucket.reserve(self.widest);
-        self.spare.push(slot);
+        let mut chunk = bucket.first;
+        loop {
+            out.append(&mut self.chunks[chunk]);
+            self.spare.push(chunk);
+            if chunk == bucket.last {
+                break;
+            }
+            chunk = self.next[chunk];
+        }
+        self.len -= out.len();
         Some(time)
     }
 }
@@ -209,35 +240,33 @@ mod tests {
         assert_eq!(q.pop_bucket(&mut out), None);
     }
 
+    /// A crowded time takes several chunks, in order, and gives them back: the same
+    /// rounds again take no new chunk.
+    #[test]
+    fn crowded_times_take_chunks_from_the_pool_and_give_them_back() {
+        let mut q = BucketQueue::new();
+        let mut out = Vec::new();
+        for round in 0..2 {
+            for n in 0..3 * CHUNK as u32 {
+                q.push(10, n, ());
+                q.push(20 + u64::from(n % 3), n, ());
+            }
+            assert_eq!(q.pop_bucket(&mut out), Some(10));
+            let targets: Vec<u32> = out.iter().map(|e| e.target).collect();
+            assert_eq!(targets, (0..3 * CHUNK as u32).collect::<Vec<_>>());
+            for t in 20..23 {
+                assert_eq!(q.pop_bucket(&mut out), Some(t));
+                assert_eq!(out.len(), CHUNK);
+            }
+            assert!(q.is_empty());
+            assert_eq!(q.chunks.len(), 6, "round {round}");
+            assert!(q.chunks.iter().all(|c| c.capacity() == CHUNK));
+        }
+    }
+
     /// Fed the states of splitmix64 seeded with 0 (multiples of its increment
     /// `0x9e3779b97f4a7c15`), the hasher gives that generator's published first four
     /// outputs, whether the state comes as a `u64` or as its big-endian bytes.
-    #[test]
-    fn every_bucket_a_new_time_takes_has_room_for_the_most_one_time_held() {
-        let mut q = BucketQueue::new();
-        for t in 0..3 {
-            q.push(t, 0, ());
-        }
-        for _ in 0..99 {
-            q.push(1, 0, ());
-        }
-        let mut out = Vec::new();
-        q.pop_bucket(&mut out);
-        q.pop_bucket(&mut out);
-        assert_eq!(out.len(), 100);
-        assert_eq!(q.spare.len(), 2);
-        assert!(
-            q.spare.iter().all(|&s| q.slots[s].capacity() >= 100),
-            "spares widened"
-        );
-        let capacity = |q: &BucketQueue<()>, t: Time| q.slots[q.buckets[&t]].capacity();
-        q.push(7, 0, ());
-        q.push(8, 0, ());
-        assert!(capacity(&q, 7) >= 100 && capacity(&q, 8) >= 100);
-        q.push(9, 0, ());
-        assert!(capacity(&q, 9) >= 100, "a new bucket too");
-    }
-
     #[test]
     fn the_time_hasher_is_the_splitmix64_finaliser() {
         const GAMMA: u64 = 0x9E37_79B9_7F4A_7C15;
