@@ -6,7 +6,7 @@
 //! messages on a schedule, and a [`Sink`] that records every message it
 //! receives in the run's log.
 
-use aether_network::{Address, Message, Network, SendError};
+use aether_network::{Address, Message, Network, Payload, SendError};
 use serde::Serialize;
 
 use crate::node::LogRecord;
@@ -104,7 +104,7 @@ impl Component for Stimulus {
 
     fn on_timer(&mut self, io: &mut ComponentIo<'_>) -> Option<Time> {
         let spec = &self.spec;
-        let mut payload = spec.payload.clone();
+        let mut payload = Payload::from_slice(&spec.payload);
         if spec.sequence {
             payload.push(self.stats.sent as u32);
         }
@@ -170,7 +170,7 @@ impl Component for Sink {
             node: io.node,
             time_fs: io.now,
             tag: msg.msg_type,
-            values: msg.payload,
+            values: msg.payload.into_vec(),
         });
         None
     }

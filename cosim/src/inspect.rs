@@ -375,7 +375,7 @@ fn node_dump(node: &Node, net: &Network, time_fs: Time, memory: &[MemorySpec]) -
                         node: a.node,
                         inbox: a.inbox,
                     }),
-                    payload: m.payload.clone(),
+                    payload: m.payload.to_vec(),
                 })
                 .collect(),
         })

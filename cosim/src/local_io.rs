@@ -8,7 +8,7 @@
 pub mod barrier;
 
 use aether_isa::Addressing;
-use aether_network::Message;
+use aether_network::{Message, Payload};
 use serde::Serialize;
 
 use crate::time::Time;
@@ -37,7 +37,7 @@ pub struct Output {
     /// The message type.
     pub msg_type: u32,
     /// The payload.
-    pub payload: Vec<u32>,
+    pub payload: Payload,
 }
 
 /// A schedule of local inputs, in time order: each is a message for the inbox

@@ -4,7 +4,7 @@
 use std::hint::black_box;
 
 use aether_network::{
-    Address, Delivery, GridConfig, Message, Network, NetworkConfig, Time, TopologyConfig,
+    Address, Delivery, GridConfig, Message, Network, NetworkConfig, Payload, Time, TopologyConfig,
 };
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use rand::{RngExt, SeedableRng};
@@ -51,7 +51,7 @@ fn run(net: &mut Network, pairs: &[(u32, u32)], delivered: &mut Vec<Delivery>) -
             dst: Address::new(dst, 0),
             reply_to: None,
             msg_type: 1,
-            payload: vec![0; 4],
+            payload: Payload::from_elem(0, 4),
         };
         net.send(now, msg).expect("room");
     }

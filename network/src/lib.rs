@@ -8,7 +8,7 @@
 //! the formulas.
 //!
 //! ```
-//! use aether_network::{Address, Message, Network, NetworkConfig, serialization_time};
+//! use aether_network::{Address, Message, Network, NetworkConfig, Payload, serialization_time};
 //!
 //! // Two nodes, all-to-all, default links: 10 Gbit/s, 10 ns, no router time.
 //! let mut net = Network::new(&NetworkConfig::default(), 2, 42).unwrap();
@@ -17,7 +17,7 @@
 //!     dst: Address::new(1, 0),
 //!     reply_to: None,
 //!     msg_type: 7,
-//!     payload: vec![1, 2, 3],
+//!     payload: Payload::from_slice(&[1, 2, 3]),
 //! };
 //! net.send(0, msg).unwrap();
 //! let mut delivered = Vec::new();
@@ -27,7 +27,7 @@
 //! // 160 header bits + 3 words: serialization plus 10 ns of latency.
 //! let expected = serialization_time(160 + 96, 10_000_000_000) + 10_000_000;
 //! assert_eq!(delivered[0].time, expected);
-//! assert_eq!(net.recv(1, 0).unwrap().unwrap().payload, vec![1, 2, 3]);
+//! assert_eq!(net.recv(1, 0).unwrap().unwrap().payload[..], [1, 2, 3]);
 //! ```
 
 mod address;
@@ -61,7 +61,7 @@ pub use error::{ConfigError, NicError, SendError};
 pub use fault::intact_probability;
 pub use header::HeaderLayout;
 pub use link::{LinkParams, Window};
-pub use message::{Message, RETURNED};
+pub use message::{INLINE_WORDS, Message, Payload, RETURNED};
 pub use network::{Delivery, Hop, MAX_NODES, Network, NetworkPlan};
 pub use stats::{DropStats, LinkStats, NetworkStats, NodeStats, PortStats, TypeStats};
 pub use time::{FS_PER_SECOND, Time, serialization_time};

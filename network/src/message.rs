@@ -1,6 +1,15 @@
 //! Messages as firmware sends and receives them.
 
+use smallvec::SmallVec;
+
 use crate::address::Address;
+
+/// Payload words a message holds in itself; a longer payload lives on the heap.
+pub const INLINE_WORDS: usize = 4;
+
+/// A message's payload words: up to [`INLINE_WORDS`] of them inside the message (no heap
+/// buffer written by the sender that the receiver finds out of cache), more on the heap.
+pub type Payload = SmallVec<[u32; INLINE_WORDS]>;
 
 /// Bit set in the type of a message returned to its sender.
 pub const RETURNED: u32 = 0x8000_0000;
@@ -17,7 +26,7 @@ pub struct Message {
     /// The message type (bit 31 set: returned to sender).
     pub msg_type: u32,
     /// The payload words.
-    pub payload: Vec<u32>,
+    pub payload: Payload,
 }
 
 impl Message {
@@ -50,7 +59,7 @@ mod tests {
             dst: Address::new(2, 5),
             reply_to: Some(Address::new(1, 3)),
             msg_type: 7,
-            payload: vec![9, 8],
+            payload: Payload::from_slice(&[9, 8]),
         };
         let back = msg.returned(2).expect("has reply-to");
         assert_eq!(back.src, 2);
@@ -58,7 +67,13 @@ mod tests {
         assert_eq!(back.reply_to, None);
         assert_eq!(back.msg_type, 7 | RETURNED);
         assert!(back.is_returned());
-        assert_eq!(back.payload, vec![9, 8]);
+        assert_eq!(back.payload[..], [9, 8]);
         assert_eq!(back.returned(1), None);
+    }
+
+    #[test]
+    fn a_message_with_a_short_payload_is_no_larger_than_with_a_heap_vector() {
+        assert_eq!(size_of::<Payload>(), size_of::<Vec<u32>>());
+        assert_eq!(size_of::<Message>(), 56);
     }
 }

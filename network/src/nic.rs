@@ -222,7 +222,7 @@ mod tests {
             dst: crate::address::Address { node: 0, inbox },
             reply_to: None,
             msg_type: 1,
-            payload: vec![7],
+            payload: crate::message::Payload::from_slice(&[7]),
         };
         let (a, b) = (nic.open().expect("room"), nic.open().expect("room"));
         for inbox in [a, b] {

@@ -7,7 +7,7 @@
 
 use aether_network::{
     Address, Delivery, GridConfig, HeaderLayout, LinkClassConfig, Message, Network, NetworkConfig,
-    Time, TopologyConfig, serialization_time,
+    Payload, Time, TopologyConfig, serialization_time,
 };
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -38,7 +38,7 @@ fn numbered(src: u32, dst: u32, i: u32) -> Message {
         dst: Address::new(dst, 0),
         reply_to: None,
         msg_type: 1,
-        payload: vec![i],
+        payload: Payload::from_slice(&[i]),
     }
 }
 

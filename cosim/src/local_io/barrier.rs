@@ -10,7 +10,7 @@
 
 use std::collections::VecDeque;
 
-use aether_network::{Address, Message};
+use aether_network::{Address, Message, Payload};
 
 use super::{InputSource, InputStats};
 use crate::time::Time;
@@ -133,7 +133,7 @@ impl InputSource for Barrier {
                     dst: Address::new(node, inbox),
                     reply_to: None,
                     msg_type: self.msg_type,
-                    payload: vec![r.epoch, r.value],
+                    payload: Payload::from_slice(&[r.epoch, r.value]),
                 });
             }
         }
@@ -157,7 +157,10 @@ mod tests {
         while let Some(t) = wire.next_time() {
             let mut msgs = Vec::new();
             wire.pop(&mut msgs);
-            out.extend(msgs.into_iter().map(|m| (t, m.dst.node, m.payload)));
+            out.extend(
+                msgs.into_iter()
+                    .map(|m| (t, m.dst.node, m.payload.into_vec())),
+            );
         }
         out
     }

@@ -8,6 +8,8 @@
 //! fallibly: a host that cannot give the words yields [`HostMemory`], never an
 //! abort.
 
+use aether_network::{INLINE_WORDS, Payload};
+
 use super::fault::FaultKind;
 
 /// Words by which the allocated prefix grows (4 KiB).
@@ -79,21 +81,31 @@ impl Memory {
         Ok(&mut self.words[addr as usize])
     }
 
-    /// Words `start..start + len` (which must lie inside the memory) appended to `out`.
+    /// Words `start..start + len` (which must lie inside the memory) as a payload: inline
+    /// when they fit ([`INLINE_WORDS`]), else in `heap()`, an empty heap payload to reuse.
     #[inline(always)]
-    pub fn read_into(&self, start: u32, len: u32, out: &mut Vec<u32>) {
+    pub fn payload(&self, start: u32, len: u32, heap: impl FnOnce() -> Payload) -> Payload {
         let (start, end) = (start as usize, start as usize + len as usize);
         match self.words.get(start..end) {
             // Most messages carry one word: no call to `memcpy` for it.
-            Some(&[word]) => out.push(word),
-            Some(words) => out.extend_from_slice(words),
-            None => self.read_past_prefix(start, end, out),
+            Some(&[word]) => Payload::from_slice(&[word]),
+            Some(words) if words.len() <= INLINE_WORDS => Payload::from_slice(words),
+            Some(words) => {
+                let mut out = heap();
+                out.extend_from_slice(words);
+                out
+            }
+            None => {
+                let mut out = heap();
+                self.read_past_prefix(start, end, &mut out);
+                out
+            }
         }
     }
 
-    /// [`Memory::read_into`] of words `start..end` that end past the allocated prefix.
+    /// [`Memory::payload`] of words `start..end` that end past the allocated prefix.
     #[cold]
-    fn read_past_prefix(&self, start: usize, end: usize, out: &mut Vec<u32>) {
+    fn read_past_prefix(&self, start: usize, end: usize, out: &mut Payload) {
         debug_assert!(end <= self.size as usize);
         let held = end.min(self.words.len()).max(start);
         out.extend_from_slice(self.words.get(start..held).unwrap_or_default());
@@ -177,15 +189,17 @@ mod tests {
         assert_eq!(m.resident(), 5 * PAGE);
         assert_eq!((m.load(5000), m[5000], m[4999]), (Some(3), 3, 0));
         assert_eq!(m.slot(1 << 20), Err(FaultKind::MemoryRange(1 << 20)));
-        let mut out = vec![1];
-        m.read_into(4999, 3, &mut out);
-        assert_eq!(out, [1, 0, 3, 0]);
-        m.read_into((1 << 20) - 2, 2, &mut out);
-        assert_eq!(out, [1, 0, 3, 0, 0, 0]);
+        assert_eq!(m.payload(4998, 3, Payload::new)[..], [0, 0, 3]);
+        assert_eq!(m.payload(4999, 1, Payload::new)[..], [0]);
+        let edge = 5 * PAGE as u32 - 1;
+        *m.slot(edge - 1).expect("inside") = 4;
+        assert_eq!(m.payload(edge - 1, 3, Payload::new)[..], [4, 0, 0]);
+        let past = m.payload((1 << 20) - 6, 6, Payload::new);
+        assert_eq!((&past[..], past.spilled()), (&[0; 6][..], true));
         m.slice_mut((1 << 20) - 1, 1).expect("host memory")[0] = 9;
         assert_eq!(m.resident(), 1 << 20);
         assert_eq!(m.iter().count(), 1 << 20);
-        assert_eq!(m.iter().filter(|&w| w != 0).count(), 4);
+        assert_eq!(m.iter().filter(|&w| w != 0).count(), 5);
     }
 
     #[test]

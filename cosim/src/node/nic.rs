@@ -153,8 +153,7 @@ fn message_ahead(
     if !net.accepts_later(now, node, dst_addr.node, len as usize, pending) {
         return None;
     }
-    let mut payload = net.payload_buffer();
-    mem.read_into(buf, len, &mut payload);
+    let payload = mem.payload(buf, len, || net.payload_buffer(len as usize));
     Some(Message {
         src: node,
         dst: dst_addr,
@@ -712,8 +711,9 @@ impl Node {
             Opcode::Send => {
                 let [buf, len, msg_type, dst, reply] = self.peek_args()?;
                 check_range(&self.mem, buf, len)?;
-                let mut payload = net.payload_buffer();
-                self.mem.read_into(buf, len, &mut payload);
+                let payload = self
+                    .mem
+                    .payload(buf, len, || net.payload_buffer(len as usize));
                 let node = net_id(id, addressing)?;
                 let dst_addr = address(dst, addressing);
                 if dst_addr == Address::new(node, output_port(addressing))

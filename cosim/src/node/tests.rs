@@ -642,7 +642,7 @@ fn mail_by(
             dst: Address::new(0, 0),
             reply_to: None,
             msg_type,
-            payload,
+            payload: payload.into(),
         };
         net.send(0, msg).expect("sent");
     }
@@ -1026,7 +1026,7 @@ fn a_send_ahead_runs_in_the_loop_as_outside_would_and_keeps_its_message() {
     assert_same_state(&n, &want);
     let got: Vec<_> = sent
         .iter()
-        .map(|(t, m)| (*t, m.src, m.dst, m.msg_type, m.payload.clone()))
+        .map(|(t, m)| (*t, m.src, m.dst, m.msg_type, m.payload.to_vec()))
         .collect();
     let to = aether_network::Address::new(1, 0);
     assert_eq!(

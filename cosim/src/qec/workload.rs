@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use aether_network::{Address, Message};
+use aether_network::{Address, Message, Payload};
 
 use super::graph::DecodingGraph;
 use super::layout::Layout;
@@ -338,7 +338,12 @@ impl InputSource for Readouts {
                 dst: Address::new(u32::from(node), 0),
                 reply_to: None,
                 msg_type: QEC_READOUT,
-                payload: vec![shot as u32, layer as u32, v, u32::from(fired[v as usize])],
+                payload: Payload::from_slice(&[
+                    shot as u32,
+                    layer as u32,
+                    v,
+                    u32::from(fired[v as usize]),
+                ]),
             });
         }
         self.next += 1;

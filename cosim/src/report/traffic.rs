@@ -219,7 +219,7 @@ mod tests {
                 dst: Address::new(dst, 0),
                 reply_to: None,
                 msg_type,
-                payload: vec![1, 2],
+                payload: vec![1, 2].into(),
             };
             net.send(0, msg).expect("sent");
         }

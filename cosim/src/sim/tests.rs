@@ -938,7 +938,7 @@ fn input(t: Time, word: u32) -> (Time, aether_network::Message) {
         dst: aether_network::Address::new(0, 0),
         reply_to: None,
         msg_type: 9,
-        payload: vec![word],
+        payload: vec![word].into(),
     };
     (t, msg)
 }
@@ -1050,7 +1050,7 @@ fn the_output_port_collects_a_send_at_its_cost_and_off_the_network() {
             time: 8_000_000,
             node: 0,
             msg_type: 7,
-            payload: vec![42],
+            payload: vec![42].into(),
         }])
     );
     assert_eq!(sender.cycle, node_ref(&to_node, 0).cycle, "a send's cost");

@@ -10,7 +10,7 @@ use crate::event::{Event, EventQueue};
 use crate::fault::Faults;
 use crate::header;
 use crate::link::{LinkParams, LinkStates};
-use crate::message::{Message, RETURNED};
+use crate::message::{INLINE_WORDS, Message, Payload, RETURNED};
 use crate::nic::Nic;
 use crate::packet::{Packet, TxQueue};
 use crate::port::{Direction, Ports};
@@ -72,8 +72,8 @@ pub struct Network {
     /// Counters by message type (sorted by type in [`Network::stats`]).
     types: TypeCounts,
     drops: DropStats,
-    /// Payload vectors of messages received or dropped, reused by [`Network::payload_buffer`].
-    spare: Vec<Vec<u32>>,
+    /// Heap payloads of messages received or dropped, reused by [`Network::payload_buffer`].
+    spare: Vec<Payload>,
     /// How many packets can reach a node in a given time.
     arrivals: Arc<ArrivalBound>,
     /// Every hop so far, when hops are recorded (waveforms).
@@ -110,7 +110,7 @@ impl ClassMemo {
     }
 }
 
-/// Most spare payload vectors kept for reuse.
+/// Most spare heap payloads kept for reuse.
 const MAX_SPARE: usize = 4096;
 
 impl Network {
@@ -348,21 +348,28 @@ impl Network {
         Ok(self.nic_mut(node)?.inbox_mut(inbox)?.pop_front())
     }
 
-    /// An empty payload vector to fill and send: one given back by [`Network::recycle`] or
-    /// left by a dropped message, so that steady traffic allocates nothing.
-    pub fn payload_buffer(&mut self) -> Vec<u32> {
+    /// An empty payload to fill with `len` words and send: inline when they fit, else a heap
+    /// payload given back by [`Network::recycle`] or left by a dropped message, so that
+    /// steady traffic allocates nothing.
+    #[inline]
+    pub fn payload_buffer(&mut self, len: usize) -> Payload {
+        if len <= INLINE_WORDS {
+            return Payload::new();
+        }
         self.spare.pop().unwrap_or_default()
     }
 
-    /// Gives back the payload of a received message for [`Network::payload_buffer`] to reuse.
-    pub fn recycle(&mut self, mut payload: Vec<u32>) {
-        if self.spare.len() < MAX_SPARE && payload.capacity() > 0 {
+    /// Gives back the payload of a received message for [`Network::payload_buffer`] to reuse
+    /// (only a heap payload is kept).
+    #[inline]
+    pub fn recycle(&mut self, mut payload: Payload) {
+        if payload.spilled() && self.spare.len() < MAX_SPARE {
             payload.clear();
             self.spare.push(payload);
         }
     }
 
-    /// Drops `packet` in flight, keeping its payload vector for reuse.
+    /// Drops `packet` in flight, keeping its heap payload for reuse.
     fn discard(&mut self, packet: Packet) {
         self.nics[packet.msg.dst.node as usize].inbound -= 1;
         self.recycle(packet.msg.payload);

@@ -170,7 +170,7 @@ fn unknown_inbox_returns_to_sender() {
     assert_eq!(back.msg_type, 5 | RETURNED);
     assert_eq!(back.src, 2);
     assert_eq!(back.reply_to, None);
-    assert_eq!(back.payload, vec![0]);
+    assert_eq!(back.payload[..], [0]);
     let stats = net.stats();
     assert_eq!(stats.nodes[2].bounced, 1);
     assert_eq!(stats.nodes[0].returned, 1);
@@ -1011,7 +1011,7 @@ proptest! {
                         dst: Address::new(dst, inbox),
                         reply_to: reply.map(|(n, i)| Address::new(n, i)),
                         msg_type: src,
-                        payload: vec![7; words],
+                        payload: Payload::from_elem(7, words),
                     };
                     match net.send(now, msg) {
                         Ok(()) | Err(SendError::Full) => {}
@@ -1162,26 +1162,48 @@ fn with_nic_ports_a_transmit_slot_frees_when_the_packet_leaves_the_nic() {
 }
 
 #[test]
-fn payload_vectors_are_reused_from_received_and_dropped_messages() {
+fn heap_payloads_are_reused_from_received_and_dropped_messages() {
     let mut net = Network::new(&config(), 2, 1).expect("valid");
-    assert_eq!(net.payload_buffer().capacity(), 0, "nothing to reuse yet");
-    net.send(0, msg(0, 1, 0, None, 6)).expect("sent");
+    let long = INLINE_WORDS + 2;
+    assert!(!net.payload_buffer(long).spilled(), "nothing to reuse yet");
+    net.send(0, msg(0, 1, 0, None, long)).expect("sent");
     drain(&mut net);
     let got = net.recv(1, 0).expect("open").expect("delivered");
     let at = got.payload.as_ptr();
     net.recycle(got.payload);
-    let reused = net.payload_buffer();
+    let reused = net.payload_buffer(long);
     assert_eq!(
         (reused.len(), reused.as_ptr()),
         (0, at),
-        "the same vector, emptied"
+        "the same heap payload, emptied"
     );
-    // A message to a closed inbox without a reply-to is dropped; its vector is kept.
+    // A message to a closed inbox without a reply-to is dropped; its heap payload is kept.
     let later = net.clock();
-    net.send(later, msg(0, 1, 9, None, 3)).expect("sent");
+    net.send(later, msg(0, 1, 9, None, long + 1)).expect("sent");
     drain(&mut net);
     assert_eq!(net.stats().drops.undeliverable, 1);
-    assert!(net.payload_buffer().capacity() >= 3);
+    assert!(net.payload_buffer(long).capacity() > long);
+}
+
+#[test]
+fn short_payloads_are_inline_and_never_take_a_heap_payload() {
+    let mut net = Network::new(&config(), 2, 1).expect("valid");
+    net.recycle(Payload::from_elem(7, INLINE_WORDS + 1));
+    let short = net.payload_buffer(INLINE_WORDS);
+    assert!(!short.spilled(), "inline");
+    net.send(0, msg(0, 1, 0, None, INLINE_WORDS)).expect("sent");
+    drain(&mut net);
+    let got = net.recv(1, 0).expect("open").expect("delivered");
+    assert!(!got.payload.spilled());
+    net.recycle(got.payload);
+    assert!(
+        net.payload_buffer(INLINE_WORDS + 1).spilled(),
+        "the heap payload is still there"
+    );
+    assert!(
+        !net.payload_buffer(INLINE_WORDS + 1).spilled(),
+        "and only it"
+    );
 }
 
 /// `quiet_until`: no delivery to a node comes before its earliest scheduled one, nor
@@ -1485,19 +1507,20 @@ fn the_transmit_queue_holds_each_packet_until_its_first_hop_ends() {
 }
 
 #[test]
-fn at_most_max_spare_payload_vectors_are_kept_and_never_empty_ones() {
+fn at_most_max_spare_heap_payloads_are_kept_and_never_inline_ones() {
     let mut net = Network::new(&config(), 2, 1).expect("valid");
-    net.recycle(Vec::with_capacity(4));
-    net.recycle(Vec::new());
+    let long = INLINE_WORDS + 1;
+    net.recycle(Payload::with_capacity(long));
+    net.recycle(Payload::new());
     assert!(
-        net.payload_buffer().capacity() >= 4,
-        "a vector without capacity is not kept"
+        net.payload_buffer(long).capacity() >= long,
+        "an inline payload is not kept"
     );
     for _ in 0..=MAX_SPARE {
-        net.recycle(vec![1]);
+        net.recycle(Payload::from_elem(1, long));
     }
-    let kept = std::iter::from_fn(|| Some(net.payload_buffer()))
-        .take_while(|v| v.capacity() > 0)
+    let kept = std::iter::from_fn(|| Some(net.payload_buffer(long)))
+        .take_while(|v| v.spilled())
         .count();
     assert_eq!(kept, MAX_SPARE);
 }
