@@ -87,9 +87,9 @@ impl Memory {
     pub fn payload(&self, start: u32, len: u32, heap: impl FnOnce() -> Payload) -> Payload {
         let (start, end) = (start as usize, start as usize + len as usize);
         match self.words.get(start..end) {
-            // Most messages carry one word: no call to `memcpy` for it.
-            Some(&[word]) => Payload::from_slice(&[word]),
-            Some(words) if words.len() <= INLINE_WORDS => Payload::from_slice(words),
+            Some(words) if words.len() <= INLINE_WORDS => {
+                Payload::from_buf_and_len(self.inline_words(start, words), words.len())
+            }
             Some(words) => {
                 let mut out = heap();
                 out.extend_from_slice(words);
@@ -99,6 +99,24 @@ impl Memory {
                 let mut out = heap();
                 self.read_past_prefix(start, end, &mut out);
                 out
+            }
+        }
+    }
+
+    /// The [`INLINE_WORDS`] words from `start`, of which `words` (held from `start`) are the
+    /// first and whatever follows them the rest (zero past the allocated prefix). Copied
+    /// whole, an inline payload is written with one wide store, from which the wide loads
+    /// that move the message on are forwarded; its words alone would be narrower stores,
+    /// which a wider load cannot be forwarded from and waits for.
+    #[inline(always)]
+    fn inline_words(&self, start: usize, words: &[u32]) -> [u32; INLINE_WORDS] {
+        let whole = self.words.get(start..start + INLINE_WORDS);
+        match whole.and_then(|chunk| <[u32; INLINE_WORDS]>::try_from(chunk).ok()) {
+            Some(chunk) => chunk,
+            None => {
+                let mut chunk = [0; INLINE_WORDS];
+                chunk[..words.len()].copy_from_slice(words);
+                chunk
             }
         }
     }
