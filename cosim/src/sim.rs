@@ -429,15 +429,7 @@ impl World {
         let Some((_, msg)) = self.sent_ahead[i].pop_front() else {
             return;
         };
-        if let Err(e) = self.net.send(now, msg)
-            && let Some(node) = self.node_mut(i)
-        {
-            // `Network::accepts_later` promised otherwise: not a state to go on from.
-            node.raise(crate::node::FaultKind::Nic(format!(
-                "a message sent ahead at {now} fs was refused: {e}"
-            )));
-            self.note_stop(i);
-        }
+        self.net.send_accepted(now, msg);
     }
 
     /// A station's timer expires. A running or stalled node fires its own timers between

@@ -10,13 +10,13 @@ use crate::time::Time;
 use crate::times::Times;
 
 /// One node's traffic counters, kept in its NIC so that a send or a delivery touches one
-/// record of the node instead of one per counter array.
+/// record of the node instead of one per counter array. Laid out in this order (`repr(C)`):
+/// the counters a delivery or a send updates fill the first 64 bytes.
 #[derive(Debug, Clone, Default)]
+#[repr(C)]
 pub struct NicCounters {
-    /// Messages sent (accepted sends).
-    pub sent: u64,
-    /// Bits of the messages sent.
-    pub bits_sent: u64,
+    /// Sum of the delivery latencies (fs), for the mean.
+    pub latency_sum: u128,
     /// Messages placed in its inboxes.
     pub received: u64,
     /// Bits of the messages placed in its inboxes.
@@ -25,36 +25,49 @@ pub struct NicCounters {
     pub latency_max: Time,
     /// Returned messages placed in its inboxes.
     pub returned: u64,
+    /// Messages sent (accepted sends).
+    pub sent: u64,
+    /// Bits of the messages sent.
+    pub bits_sent: u64,
     /// Messages it returned to their senders.
     pub bounced: u64,
     /// Sends refused because its transmit queue was full.
     pub refused: u64,
-    /// Sum of the delivery latencies (fs), for the mean.
-    pub latency_sum: u128,
     /// Packets for it that failed its MAC check (with `[network.auth]`).
     pub auth_failed: u64,
 }
 
-/// One node's network interface.
+/// One node's network interface. Laid out in this order (`repr(C)`, on a cache line of its
+/// own): what a delivery to the node or a packet sent to it touches in the first 64 bytes,
+/// its transmit queue in the next 64, then its counters.
 #[derive(Debug)]
+#[repr(C, align(64))]
 pub struct Nic {
-    node: u32,
     /// Packets in flight to this node.
     pub inbound: u32,
-    /// Its traffic counters.
-    pub counters: NicCounters,
-    /// Inboxes by id: `Some` open, `None` closed; ids past the end were never opened.
-    inboxes: Vec<Option<VecDeque<Message>>>,
-    /// Ready times of queued packets whose first hop is not yet scheduled.
-    tx_waiting: BinaryHeap<Reverse<Time>>,
-    /// End times of first hops already scheduled.
-    tx_leaving: Times,
+    node: u32,
     /// Times of the deliveries to this node already scheduled.
     arriving: BinaryHeap<Reverse<Time>>,
+    /// Inboxes by id: `Some` open, `None` closed; ids past the end were never opened.
+    inboxes: Vec<Option<VecDeque<Message>>>,
+    /// Its transmit queue.
+    tx: Transmit,
+    /// Its traffic counters.
+    pub counters: NicCounters,
     /// The buffers of inboxes closed empty, for the next ones opened (never more than were
     /// open at once): a node that opens an inbox per request (an RPC's replies) then
     /// allocates none after its first requests.
     spare: Vec<VecDeque<Message>>,
+}
+
+/// The times of a NIC's transmit queue, on a cache line of their own.
+#[derive(Debug, Default)]
+#[repr(C, align(64))]
+struct Transmit {
+    /// End times of first hops already scheduled.
+    leaving: Times,
+    /// Ready times of queued packets whose first hop is not yet scheduled.
+    waiting: BinaryHeap<Reverse<Time>>,
 }
 
 impl Nic {
@@ -71,8 +84,7 @@ impl Nic {
                 inboxes.push(Some(VecDeque::new()));
                 inboxes
             },
-            tx_waiting: BinaryHeap::new(),
-            tx_leaving: Times::default(),
+            tx: Transmit::default(),
             arriving: BinaryHeap::new(),
             spare: Vec::new(),
         }
@@ -139,19 +151,25 @@ impl Nic {
     /// Packets in the transmit queue at `now` (forgetting those that left by then).
     #[inline(always)]
     pub fn tx_occupancy(&mut self, now: Time) -> usize {
-        self.tx_leaving.drop_until(now);
-        self.tx_waiting.len() + self.tx_leaving.len()
+        self.tx_forget(now);
+        self.tx.waiting.len() + self.tx.leaving.len()
+    }
+
+    /// Forgets the packets of the transmit queue that left it by `now`.
+    #[inline(always)]
+    pub fn tx_forget(&mut self, now: Time) {
+        self.tx.leaving.drop_until(now);
     }
 
     /// Packets in the transmit queue at `now`, as [`Nic::tx_occupancy`] counts them.
     #[inline(always)]
     pub fn tx_queued(&self, now: Time) -> usize {
-        self.tx_waiting.len() + self.tx_leaving.after(now)
+        self.tx.waiting.len() + self.tx.leaving.after(now)
     }
 
     /// A packet entered the transmit queue; its first hop is due at `ready`.
     pub fn tx_enter(&mut self, ready: Time) {
-        self.tx_waiting.push(Reverse(ready));
+        self.tx.waiting.push(Reverse(ready));
     }
 
     /// A packet of the transmit queue got its first hop, which ends at `end`: the earliest
@@ -159,9 +177,9 @@ impl Nic {
     #[inline(always)]
     pub fn tx_scheduled(&mut self, queued: TxQueue, end: Time) {
         if queued == TxQueue::Waiting {
-            self.tx_waiting.pop();
+            self.tx.waiting.pop();
         }
-        self.tx_leaving.push(end);
+        self.tx.leaving.push(end);
     }
 
     /// A delivery to this node is scheduled at `at`.
@@ -181,8 +199,8 @@ impl Nic {
 
     /// The earliest time the transmit queue's occupancy is known to change.
     pub fn tx_free_at(&self) -> Option<Time> {
-        let waiting = self.tx_waiting.peek().map(|t| t.0);
-        let leaving = self.tx_leaving.first();
+        let waiting = self.tx.waiting.peek().map(|t| t.0);
+        let leaving = self.tx.leaving.first();
         match (waiting, leaving) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),

@@ -338,6 +338,27 @@ fn accepts_later_promises_what_send_does() {
     net.send(t, msg(0, 1, 0, None, 1)).expect("promised");
 }
 
+/// A send handed over by `send_accepted` (as `accepts_later` promised) is the same send:
+/// the same deliveries at the same times and the same statistics.
+#[test]
+fn send_accepted_is_send() {
+    let cfg = NetworkConfig {
+        tx_queue: 2,
+        ..config()
+    };
+    let mut nets = [(); 2].map(|_| Network::new(&cfg, 3, 1).expect("valid"));
+    let sends = [(0, msg(0, 1, 0, None, 1)), (4, msg(0, 2, 0, None, 3))];
+    for (t, m) in sends.clone() {
+        nets[0].send(t, m).expect("promised");
+    }
+    for (t, m) in sends {
+        nets[1].send_accepted(t, m);
+    }
+    let [a, b] = &mut nets;
+    assert_eq!(drain(a), drain(b));
+    assert_eq!(a.stats(), b.stats());
+}
+
 #[test]
 fn bad_calls_are_errors() {
     let mut net = Network::new(&config(), 2, 1).expect("valid");
