@@ -104,8 +104,11 @@ pub struct LinkSpec {
     pub class: u16,
 }
 
-/// A link's running state and counters.
+/// A link's running state and the counters every hop adds to: one cache line (64-byte
+/// aligned), so that a hop misses the cache once, where a 96-byte state with the rare
+/// counters ([`LinkTally`]) took two lines.
 #[derive(Debug, Clone, Default)]
+#[repr(align(64))]
 pub struct LinkState {
     /// When the link finishes its last reserved transmission.
     pub free_at: Time,
@@ -119,10 +122,18 @@ pub struct LinkState {
     pub bits: u64,
     /// Time spent transmitting.
     pub busy: Time,
-    /// Sum of the time packets waited for the link.
-    pub queue_delay_sum: u128,
     /// The longest a packet waited for the link.
     pub queue_delay_max: Time,
+    /// The sum of the time packets waited for the link, modulo 2^64
+    /// ([`LinkState::queue_delay_sum`]).
+    queue_delay_low: u64,
+}
+
+/// A link's counters that a hop seldom adds to, kept apart from its [`LinkState`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LinkTally {
+    /// How many times [`LinkState`]'s sum of the waits wrapped.
+    queue_delay_wraps: u64,
     /// Packets lost on it.
     pub lost: u64,
     /// Packets corrupted on it.
@@ -166,13 +177,17 @@ impl Hasher for IdHasher {
 #[derive(Debug, Clone)]
 pub enum LinkStates {
     /// One entry per link id.
-    Dense(Vec<LinkState>),
+    Dense(Vec<LinkState>, Vec<LinkTally>),
     /// Entries for the links used so far, in order of first use, and where each id's is.
     Used {
         /// Index into `states` by link id.
         slots: HashMap<u32, u32, BuildHasherDefault<IdHasher>>,
-        /// Link ids and their states.
-        states: Vec<(u32, LinkState)>,
+        /// The states.
+        states: Vec<LinkState>,
+        /// Their tallies.
+        tallies: Vec<LinkTally>,
+        /// Their link ids.
+        ids: Vec<u32>,
     },
 }
 
@@ -185,51 +200,76 @@ impl LinkStates {
             Links::Complete { .. } if links.len() > DENSE_IMPLIED_LINKS => LinkStates::Used {
                 slots: HashMap::default(),
                 states: Vec::new(),
+                tallies: Vec::new(),
+                ids: Vec::new(),
             },
             Links::Complete { .. } | Links::List(_) => {
-                LinkStates::Dense(vec![LinkState::default(); links.len() as usize])
+                let links = links.len() as usize;
+                LinkStates::Dense(
+                    vec![LinkState::default(); links],
+                    vec![LinkTally::default(); links],
+                )
             }
         }
     }
 
-    /// The state of link `id`.
+    /// The state and tally of link `id`.
     #[inline(always)]
-    pub fn get_mut(&mut self, id: u32) -> &mut LinkState {
+    pub fn get_mut(&mut self, id: u32) -> (&mut LinkState, &mut LinkTally) {
         match self {
-            LinkStates::Dense(states) => &mut states[id as usize],
+            LinkStates::Dense(states, tallies) => {
+                (&mut states[id as usize], &mut tallies[id as usize])
+            }
             LinkStates::Used { .. } => self.used_mut(id),
         }
     }
 
     /// [`LinkStates::get_mut`] of a `Used` set: the link's entry, made on its first use.
     #[inline(never)]
-    fn used_mut(&mut self, id: u32) -> &mut LinkState {
+    fn used_mut(&mut self, id: u32) -> (&mut LinkState, &mut LinkTally) {
         match self {
-            LinkStates::Dense(states) => &mut states[id as usize],
-            LinkStates::Used { slots, states } => {
+            LinkStates::Dense(states, tallies) => {
+                (&mut states[id as usize], &mut tallies[id as usize])
+            }
+            LinkStates::Used {
+                slots,
+                states,
+                tallies,
+                ids,
+            } => {
                 let slot = *slots.entry(id).or_insert_with(|| {
-                    states.push((id, LinkState::default()));
+                    states.push(LinkState::default());
+                    tallies.push(LinkTally::default());
+                    ids.push(id);
                     states.len() as u32 - 1
-                });
-                &mut states[slot as usize].1
+                }) as usize;
+                (&mut states[slot], &mut tallies[slot])
             }
         }
     }
 
     /// The links that carried at least one packet, by id.
-    pub fn used(&self) -> Vec<(u32, &LinkState)> {
-        let mut used: Vec<(u32, &LinkState)> = match self {
-            LinkStates::Dense(states) => states
-                .iter()
-                .enumerate()
-                .map(|(id, state)| (id as u32, state))
+    pub fn used(&self) -> Vec<(u32, &LinkState, &LinkTally)> {
+        let mut used: Vec<(u32, &LinkState, &LinkTally)> = match self {
+            LinkStates::Dense(states, tallies) => (0..)
+                .zip(states)
+                .zip(tallies)
+                .map(|((id, state), tally)| (id, state, tally))
                 .collect(),
-            LinkStates::Used { states, .. } => {
-                states.iter().map(|(id, state)| (*id, state)).collect()
-            }
+            LinkStates::Used {
+                states,
+                tallies,
+                ids,
+                ..
+            } => ids
+                .iter()
+                .zip(states)
+                .zip(tallies)
+                .map(|((&id, state), tally)| (id, state, tally))
+                .collect(),
         };
-        used.retain(|(_, state)| state.packets > 0);
-        used.sort_unstable_by_key(|&(id, _)| id);
+        used.retain(|(_, state, _)| state.packets > 0);
+        used.sort_unstable_by_key(|&(id, _, _)| id);
         used
     }
 }
@@ -266,11 +306,17 @@ pub struct Transmission {
 }
 
 impl LinkState {
+    /// Sum of the time packets waited for the link (`tally`: the link's).
+    pub fn queue_delay_sum(&self, tally: &LinkTally) -> u128 {
+        (u128::from(tally.queue_delay_wraps) << 64) | u128::from(self.queue_delay_low)
+    }
+
     /// Sends a packet over the link as soon as it is free and up (FIFO), updating
     /// the link's counters; the formulas are those of `docs/network.md`.
     #[inline(always)]
     pub fn transmit(
         &mut self,
+        tally: &mut LinkTally,
         params: &LinkParams,
         switching: Switching,
         packet: Crossing,
@@ -299,7 +345,11 @@ impl LinkState {
         self.bits += packet.bits;
         self.busy += end - start;
         let wait = start - packet.ready;
-        self.queue_delay_sum += u128::from(wait);
+        let (low, wrapped) = self.queue_delay_low.overflowing_add(wait);
+        self.queue_delay_low = low;
+        if wrapped {
+            tally.queue_delay_wraps += 1;
+        }
         self.queue_delay_max = self.queue_delay_max.max(wait);
         Transmission {
             start,
@@ -361,11 +411,21 @@ mod tests {
     fn back_to_back_transmissions_queue() {
         let (params, mut link) = gigabit_link();
         let saf = Switching::StoreAndForward;
-        let first = link.transmit(&params, saf, crossing(10, 1000, 0));
+        let first = link.transmit(
+            &mut LinkTally::default(),
+            &params,
+            saf,
+            crossing(10, 1000, 0),
+        );
         assert_eq!(first.start, 10);
         assert_eq!(first.end, 10 + 1_000_000_000);
         assert_eq!(first.head, first.end + 5);
-        let second = link.transmit(&params, saf, crossing(20, 500, 0));
+        let second = link.transmit(
+            &mut LinkTally::default(),
+            &params,
+            saf,
+            crossing(20, 500, 0),
+        );
         assert_eq!(second.start, first.end);
         assert_eq!(second.tail, first.end + 500_000_000 + 5);
         assert_eq!(link.queue_delay_max, first.end - 20);
@@ -376,7 +436,12 @@ mod tests {
     fn cut_through_forwards_after_the_header_but_waits_for_the_tail() {
         let (params, mut link) = gigabit_link();
         let late_tail = 5_000_000_000;
-        let t = link.transmit(&params, Switching::CutThrough, crossing(0, 1000, late_tail));
+        let t = link.transmit(
+            &mut LinkTally::default(),
+            &params,
+            Switching::CutThrough,
+            crossing(0, 1000, late_tail),
+        );
         assert_eq!(t.head, 100_000_000 + 5);
         assert_eq!(t.end, late_tail);
         assert_eq!(t.tail, late_tail + 5);
@@ -429,6 +494,22 @@ mod tests {
     }
 
     #[test]
+    fn a_hop_touches_one_cache_line_and_the_sum_of_waits_carries_past_64_bits() {
+        assert_eq!((size_of::<LinkState>(), align_of::<LinkState>()), (64, 64));
+        let (params, mut link) = gigabit_link();
+        let mut tally = LinkTally::default();
+        link.queue_delay_low = u64::MAX - 5;
+        link.free_at = 100;
+        link.transmit(
+            &mut tally,
+            &params,
+            Switching::StoreAndForward,
+            crossing(90, 1, 0),
+        );
+        assert_eq!(link.queue_delay_sum(&tally), u128::from(u64::MAX) + 5);
+    }
+
+    #[test]
     fn sparse_and_dense_states_agree() {
         for nodes in [4, 300] {
             let links = Links::Complete {
@@ -440,12 +521,12 @@ mod tests {
             let used_only = matches!(states, LinkStates::Used { .. });
             assert_eq!(used_only, nodes == 300, "both kinds are exercised");
             for id in [7, 3, 7] {
-                states.get_mut(id).packets += 1;
+                states.get_mut(id).0.packets += 1;
             }
             let used: Vec<_> = states
                 .used()
                 .iter()
-                .map(|(id, s)| (*id, s.packets))
+                .map(|(id, s, _)| (*id, s.packets))
                 .collect();
             assert_eq!(used, vec![(3, 1), (7, 2)]);
         }

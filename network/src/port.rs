@@ -3,7 +3,7 @@
 //! channel, each carrying one packet at a time at that bandwidth.
 
 use crate::config::Switching;
-use crate::link::{Crossing, LinkParams, LinkState, Transmission};
+use crate::link::{Crossing, LinkParams, LinkState, LinkTally, Transmission};
 use crate::stats::PortStats;
 use crate::time::Time;
 
@@ -20,8 +20,8 @@ pub enum Direction {
 #[derive(Debug, Clone)]
 pub struct Ports {
     params: LinkParams,
-    out: Vec<LinkState>,
-    into: Vec<LinkState>,
+    out: Vec<(LinkState, LinkTally)>,
+    into: Vec<(LinkState, LinkTally)>,
 }
 
 impl Ports {
@@ -34,8 +34,8 @@ impl Ports {
                 router: 0,
                 ..LinkParams::default()
             },
-            out: vec![LinkState::default(); nodes],
-            into: vec![LinkState::default(); nodes],
+            out: vec![Default::default(); nodes],
+            into: vec![Default::default(); nodes],
         }
     }
 
@@ -53,19 +53,19 @@ impl Ports {
         packet: Crossing,
     ) -> Transmission {
         let Ports { params, out, into } = self;
-        let state = match direction {
+        let (state, tally) = match direction {
             Direction::Out => &mut out[node as usize],
             Direction::In => &mut into[node as usize],
         };
-        state.transmit(params, switching, packet)
+        state.transmit(tally, params, switching, packet)
     }
 
     /// The counters of a port; `clock` is the network clock for the utilization.
     pub fn stats(&self, node: u32, direction: Direction, clock: Time) -> PortStats {
-        let state = match direction {
+        let (state, tally) = match direction {
             Direction::Out => &self.out[node as usize],
             Direction::In => &self.into[node as usize],
         };
-        PortStats::of(state, clock)
+        PortStats::of(state, tally, clock)
     }
 }

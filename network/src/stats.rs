@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::link::LinkState;
+use crate::link::{LinkState, LinkTally};
 use crate::time::Time;
 
 /// A snapshot of the network's counters.
@@ -129,14 +129,14 @@ pub struct PortStats {
 }
 
 impl PortStats {
-    /// The counters of a port's state at network time `clock`.
-    pub fn of(state: &LinkState, clock: Time) -> Self {
+    /// The counters of a port's state and tally at network time `clock`.
+    pub fn of(state: &LinkState, tally: &LinkTally, clock: Time) -> Self {
         Self {
             packets: state.packets,
             busy: state.busy,
             utilization: utilization(state.busy, clock),
             queue_delay_max: state.queue_delay_max,
-            queue_delay_mean: mean(state.queue_delay_sum, state.packets),
+            queue_delay_mean: mean(state.queue_delay_sum(tally), state.packets),
         }
     }
 }

@@ -201,7 +201,7 @@ impl Network {
         spec: LinkSpec,
     ) -> Option<(u32, Time)> {
         let params = self.classes.params(spec.class);
-        let state = self.links.get_mut(link);
+        let (state, tally) = self.links.get_mut(link);
         let memo = &mut self.class_memos[usize::from(spec.class)];
         let fate = memo.faulty.then(|| self.faults.hop(params, packet.bits));
         if memo.bits != packet.bits {
@@ -216,7 +216,7 @@ impl Network {
             tail_in: packet.tail_at,
             jitter: fate.map_or(0, |f| f.jitter),
         };
-        let sent = state.transmit(params, self.switching, crossing);
+        let sent = state.transmit(tally, params, self.switching, crossing);
         if let Some(hops) = self.hops.as_mut() {
             hops.push(Hop {
                 link,
@@ -231,12 +231,12 @@ impl Network {
         }
         if let Some(fate) = fate {
             if fate.lost {
-                state.lost += 1;
+                tally.lost += 1;
                 self.drops.lost += 1;
                 return None;
             }
             if fate.corrupted {
-                state.corrupted += 1;
+                tally.corrupted += 1;
                 if self.switching == Switching::StoreAndForward && self.auth.is_none() {
                     // The next router checks the CRC before forwarding; with a MAC, the
                     // receiving NIC's check rejects the packet instead.

@@ -631,8 +631,8 @@ impl Network {
             .links
             .used()
             .into_iter()
-            .map(|(id, state)| (id, state, self.topology.links.spec(id)))
-            .map(|(id, state, spec)| LinkStats {
+            .map(|(id, state, tally)| (id, state, tally, self.topology.links.spec(id)))
+            .map(|(id, state, tally, spec)| LinkStats {
                 id,
                 from: spec.from,
                 to: spec.to,
@@ -643,9 +643,9 @@ impl Network {
                 busy: state.busy,
                 utilization: utilization(state.busy, self.clock),
                 queue_delay_max: state.queue_delay_max,
-                queue_delay_mean: mean(state.queue_delay_sum, state.packets),
-                lost: state.lost,
-                corrupted: state.corrupted,
+                queue_delay_mean: mean(state.queue_delay_sum(tally), state.packets),
+                lost: tally.lost,
+                corrupted: tally.corrupted,
             })
             .collect();
         NetworkStats {
