@@ -62,6 +62,6 @@ pub use fault::intact_probability;
 pub use header::HeaderLayout;
 pub use link::{LinkParams, Window};
 pub use message::{INLINE_WORDS, Message, Payload, RETURNED};
-pub use network::{Delivery, Hop, MAX_NODES, Network, NetworkPlan};
+pub use network::{Delivery, Hop, MAX_NODES, Network, NetworkPlan, Oldest};
 pub use stats::{DropStats, LinkStats, NetworkStats, NodeStats, PortStats, TypeStats};
 pub use time::{FS_PER_SECOND, Time, serialization_time};

@@ -131,6 +131,7 @@ impl Memory {
     }
 
     /// Words `start..start + len` (which must lie inside the memory), for writing.
+    #[inline(always)]
     pub fn slice_mut(&mut self, start: u32, len: u32) -> Result<&mut [u32], HostMemory> {
         let (start, end) = (start as usize, start as usize + len as usize);
         debug_assert!(end <= self.size as usize);

@@ -96,10 +96,10 @@ fn has_mail(owners: &[u32], pid: usize, node: u32, net: &Network) -> bool {
 }
 
 /// `recv`'s transfer: the oldest message of `inbox` on network node `node` taken and written
-/// to `mem` at `buf` as type, source, reply-to and payload length, then its first payload
-/// words, at most `max`; returns the payload length, `None` for an empty inbox. The caller
-/// has checked that the words written lie inside `mem`; an inbox that is not open leaves
-/// the loop ([`Leave::Outside`]), changing nothing.
+/// to `mem` at `buf` ([`write_message`]), at most `max` payload words; returns the payload
+/// length, `None` for an empty inbox. The caller has checked that the words written lie
+/// inside `mem`; an inbox that is not open leaves the loop ([`Leave::Outside`]), changing
+/// nothing.
 #[inline]
 fn take_message(
     net: &mut Network,
@@ -115,6 +115,22 @@ fn take_message(
     let Some(msg) = taken else {
         return Ok(None);
     };
+    let len = msg.payload.len() as u32;
+    write_message(mem, buf, &msg, len.min(max), addressing)?;
+    net.recycle(msg.payload);
+    Ok(Some(len))
+}
+
+/// Writes `msg` to `mem` at `buf` as `recv` does: type, source, reply-to and payload length,
+/// then its first `copied` payload words (the caller has checked that they lie inside `mem`).
+#[inline(always)]
+fn write_message(
+    mem: &mut Memory,
+    buf: u32,
+    msg: &Message,
+    copied: u32,
+    addressing: Addressing,
+) -> Result<(), FaultKind> {
     let reply_to = match msg.reply_to {
         None => NONE,
         Some(to) => word(to, addressing).ok_or_else(|| {
@@ -123,16 +139,13 @@ fn take_message(
             ))
         })?,
     };
-    let len = msg.payload.len() as u32;
-    let copied = len.min(max);
     let out = mem
         .slice_mut(buf, 4 + copied)
         .map_err(FaultKind::HostMemory)?;
     let (head, payload) = out.split_at_mut(4);
-    head.copy_from_slice(&[msg.msg_type, msg.src, reply_to, len]);
+    head.copy_from_slice(&[msg.msg_type, msg.src, reply_to, msg.payload.len() as u32]);
     copy_words(payload, &msg.payload[..copied as usize]);
-    net.recycle(msg.payload);
-    Ok(Some(len))
+    Ok(())
 }
 
 /// The message of a `send` with arguments `args` (`buf len type dst reply`) from network node
@@ -438,9 +451,30 @@ impl Settling<'_> {
         let top = sp.checked_sub(1).ok_or(Leave::Outside)?;
         let inbox = u16::try_from(p.ds[top]).map_err(|_| Leave::Outside)?;
         let at = p.at();
-        let settled = self.net.recv_settled(node, inbox, self.quiet.now, at)
-            && self.quiet.next_input.is_none_or(|t| t > at);
-        if !settled && !self.quiet(node, p) {
+        // Settled: the message is read in place and then taken, with one look-up of the inbox.
+        if self.quiet.next_input.is_none_or(|t| t > at)
+            && let Some(oldest) = self.net.settled_oldest(node, inbox, self.quiet.now, at)
+        {
+            if sp < 3 {
+                return Err(FaultKind::StackUnderflow(Stack::Data).into());
+            }
+            let (buf, max) = (p.ds[sp - 3], p.ds[sp - 2]);
+            let msg = oldest.message();
+            let len = msg.payload.len() as u32;
+            let copied = len.min(max);
+            let cycles = p.cost + u64::from(copied) * p.process.nic_word;
+            if cycles >= p.left {
+                return Err(Leave::Outside);
+            }
+            check_range(p.mem, buf, 4 + copied)?;
+            let written = write_message(p.mem, buf, msg, copied, p.process.addressing);
+            oldest.take();
+            written?;
+            p.sp = sp - 2;
+            p.ds[sp - 3] = len;
+            return Ok(cycles);
+        }
+        if !self.quiet(node, p) {
             return Err(Leave::Outside);
         }
         if sp < 3 {
@@ -449,8 +483,7 @@ impl Settling<'_> {
         let (buf, max) = (p.ds[sp - 3], p.ds[sp - 2]);
         let nic_word = p.process.nic_word;
         // When a transfer of `max` words fits both the cycles and the memory left, the
-        // message is taken without a look at it first (an empty inbox, only while quiet,
-        // gives no message).
+        // message is taken without a look at it first (an empty inbox gives no message).
         let addressing = p.process.addressing;
         let len = if p.cost + u64::from(max) * nic_word < p.left
             && check_range(p.mem, buf, 4u32.saturating_add(max)).is_ok()

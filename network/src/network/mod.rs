@@ -19,6 +19,7 @@ use crate::stats::{DropStats, LinkStats, NetworkStats, NodeStats, PortStats, mea
 use crate::time::Time;
 use crate::topology::Topology;
 use hop::Next;
+pub use oldest::Oldest;
 use plan::ArrivalBound;
 pub use plan::{MAX_NODES, NetworkPlan};
 use types::{Totals, TypeCounts};
@@ -378,11 +379,8 @@ impl Network {
     /// Gives back the payload of a received message for [`Network::payload_buffer`] to reuse
     /// (only a heap payload is kept).
     #[inline]
-    pub fn recycle(&mut self, mut payload: Payload) {
-        if payload.spilled() && self.spare.len() < MAX_SPARE {
-            payload.clear();
-            self.spare.push(payload);
-        }
+    pub fn recycle(&mut self, payload: Payload) {
+        oldest::keep_spare(&mut self.spare, payload);
     }
 
     /// Drops `packet` in flight, keeping its heap payload for reuse.
@@ -686,6 +684,7 @@ impl Network {
 #[cfg(test)]
 mod auth_tests;
 mod hop;
+mod oldest;
 mod plan;
 #[cfg(test)]
 mod tests;
