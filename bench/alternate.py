@@ -13,6 +13,15 @@ import sys
 import time
 
 
+def timed(argv, env=None):
+    """Runs `argv` (output to /dev/null) and returns its exit status, its resource usage
+    (from wait4) and its wall time in seconds."""
+    start = time.perf_counter()
+    child = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    _, status, usage = os.wait4(child.pid, 0)
+    return status, usage, time.perf_counter() - start
+
+
 def main():
     rounds = int(sys.argv[1])
     commands = [[]]
@@ -29,12 +38,7 @@ def main():
             while argv and "=" in argv[0] and not argv[0].startswith(("/", ".")):
                 key, value = argv.pop(0).split("=", 1)
                 env[key] = value
-            start = time.perf_counter()
-            child = subprocess.Popen(
-                argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env
-            )
-            _, _, usage = os.wait4(child.pid, 0)
-            wall = time.perf_counter() - start
+            _, usage, wall = timed(argv, env)
             times[i].append((usage.ru_utime + usage.ru_stime, wall))
     for command, runs in zip(commands, times):
         cpu = [c * 1000 for c, _ in runs]
@@ -46,4 +50,5 @@ def main():
         )
 
 
-main()
+if __name__ == "__main__":
+    main()

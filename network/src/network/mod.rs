@@ -114,6 +114,16 @@ impl ClassMemo {
 /// Most spare heap payloads kept for reuse.
 const MAX_SPARE: usize = 4096;
 
+/// Keeps `payload`, emptied, in `spare` for [`Network::payload_buffer`] to reuse (while
+/// there is room, and only a heap payload).
+#[inline(always)]
+fn keep_spare(spare: &mut Vec<Payload>, mut payload: Payload) {
+    if payload.spilled() && spare.len() < MAX_SPARE {
+        payload.clear();
+        spare.push(payload);
+    }
+}
+
 impl Network {
     /// Builds a network of `nodes` nodes (ids `0..nodes`) as `config` describes;
     /// `seed` drives fault injection.
@@ -380,7 +390,7 @@ impl Network {
     /// (only a heap payload is kept).
     #[inline]
     pub fn recycle(&mut self, payload: Payload) {
-        oldest::keep_spare(&mut self.spare, payload);
+        keep_spare(&mut self.spare, payload);
     }
 
     /// Drops `packet` in flight, keeping its heap payload for reuse.

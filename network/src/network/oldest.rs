@@ -3,7 +3,7 @@
 
 use std::collections::VecDeque;
 
-use super::{MAX_SPARE, Network};
+use super::{Network, keep_spare};
 use crate::message::{Message, Payload};
 use crate::time::Time;
 
@@ -51,16 +51,6 @@ impl Network {
             queue,
             spare: &mut self.spare,
         })
-    }
-}
-
-/// Keeps `payload`, emptied, in `spare` for [`Network::payload_buffer`] to reuse (while
-/// there is room, and only a heap payload).
-#[inline(always)]
-pub(super) fn keep_spare(spare: &mut Vec<Payload>, mut payload: Payload) {
-    if payload.spilled() && spare.len() < MAX_SPARE {
-        payload.clear();
-        spare.push(payload);
     }
 }
 
