@@ -4,7 +4,7 @@ wait4) and wall time, minimum and median: alternating keeps a shared machine's c
 load from favouring one command.
 
 Usage: bench/alternate.py N CMD1... -- CMD2... [-- CMD3...]
-Leading NAME=VALUE words of a command are set in its environment. Output goes to /dev/null.
+Leading NAME=VALUE words of a command are set in its environment. Output goes to /dev/null. A command that fails stops the script (exit 1).
 """
 import os
 import statistics
@@ -38,7 +38,9 @@ def main():
             while argv and "=" in argv[0] and not argv[0].startswith(("/", ".")):
                 key, value = argv.pop(0).split("=", 1)
                 env[key] = value
-            _, usage, wall = timed(argv, env)
+            status, usage, wall = timed(argv, env)
+            if status != 0:
+                sys.exit(f"{' '.join(command)} failed ({status}): its time would mean nothing")
             times[i].append((usage.ru_utime + usage.ru_stime, wall))
     for command, runs in zip(commands, times):
         cpu = [c * 1000 for c, _ in runs]
